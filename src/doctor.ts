@@ -1,0 +1,111 @@
+import os from 'node:os';
+import { diagnose, exitCodeFor } from './diagnosis.js';
+import { DoctorHttp } from './http/client.js';
+import { buildReport, type Environment, type Report } from './report/model.js';
+import type { Redactor } from './report/redactor.js';
+import { runChecks } from './runner.js';
+import type { Check, CheckReport, DoctorInput } from './types.js';
+
+declare const __BB_DOCTOR_VERSION__: string | undefined;
+
+/** Filled in by the bundler (scripts/build.js); tests run from source. */
+export const VERSION: string = typeof __BB_DOCTOR_VERSION__ === 'string' ? __BB_DOCTOR_VERSION__ : '0.1.0';
+
+/** Budget and safety (issue #4): at most 12 requests per run, at most 3 answers of 401 per secret. */
+export const MAX_REQUESTS = 12;
+export const MAX_401_PER_SECRET = 3;
+
+const PROXY_VARS = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
+
+/** The proxy configured in the environment, with any password masked, or null. */
+export const proxyFromEnv = (env: Readonly<Record<string, string | undefined>>): string | null => {
+  for (const name of PROXY_VARS) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    try {
+      const url = new URL(value);
+      if (url.password !== '') url.password = '****';
+      return `${url.href} (from ${name})`;
+    } catch {
+      return `(unparsable value in ${name})`;
+    }
+  }
+  return null;
+};
+
+export const environmentFacts = (env: Readonly<Record<string, string | undefined>>): Environment => ({
+  bbDoctor: VERSION,
+  node: process.version,
+  os: `${os.type()} ${os.release()} (${process.platform}/${process.arch})`,
+  proxy: proxyFromEnv(env),
+  ci: env['CI'] !== undefined && env['CI'] !== 'false',
+});
+
+export interface DoctorOptions {
+  readonly input: DoctorInput;
+  readonly checks: readonly Check[];
+  readonly redactor: Redactor;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Deadline of the whole run, in seconds. */
+  readonly timeoutSeconds: number;
+  readonly verbose: boolean;
+  readonly mode: Report['mode'];
+  readonly onStart?: (check: Check) => void;
+  readonly onFinish?: (report: CheckReport) => void;
+  readonly now?: () => Date;
+  readonly http?: DoctorHttp;
+}
+
+/** Runs the checks and builds the report. Nothing here prints. */
+export const runDoctor = async (options: DoctorOptions): Promise<{ report: Report; exitCode: 0 | 1 | 3 }> => {
+  const now = options.now ?? (() => new Date());
+  const startedAt = now();
+  const deadlineMs = options.timeoutSeconds * 1000;
+  const { input } = options;
+  const origins = [input.apiUrl, input.authUrl, input.failingRequest?.url, input.url]
+    .filter((u): u is string => u !== undefined)
+    .map((u) => {
+      try {
+        return new URL(u).origin;
+      } catch {
+        return '';
+      }
+    });
+  const http =
+    options.http ??
+    new DoctorHttp({
+      allowedOrigins: origins,
+      maxRequests: MAX_REQUESTS,
+      max401PerSecret: MAX_401_PER_SECRET,
+      // Leave a little time to render before the deadline.
+      deadline: Date.now() + Math.max(100, deadlineMs - 250),
+      userAgent: `bb-doctor/${VERSION} (+https://github.com/bb-doctor/bb-doctor)`,
+    });
+  const checks = await runChecks(options.checks, {
+    input,
+    httpFor: (evidence) => http.forCheck(evidence),
+    now,
+    deadlineMs,
+    checkTimeoutMs: Math.min(deadlineMs, 15_000),
+    registerSecret: (secret, usernames) => {
+      options.redactor.register(secret, usernames);
+    },
+    ...(options.onStart === undefined ? {} : { onStart: options.onStart }),
+    ...(options.onFinish === undefined ? {} : { onFinish: options.onFinish }),
+  });
+  const diagnosis = diagnose(checks);
+  const report = buildReport({
+    input,
+    checks,
+    diagnosis,
+    version: VERSION,
+    startedAt,
+    finishedAt: now(),
+    requests: http.sent,
+    environment: environmentFacts(options.env),
+    mode: options.mode,
+    ...(options.verbose ? { exchanges: http.exchanges } : {}),
+  });
+  // Every byte of the report passes the redactor before any renderer sees it.
+  return { report: options.redactor.redactDeep(report), exitCode: exitCodeFor(diagnosis) };
+};

@@ -1,0 +1,89 @@
+import type { Exchange, FindingCode, Remediation } from '../types.js';
+
+export interface NetworkProblem {
+  readonly code: FindingCode;
+  readonly summary: string;
+  readonly remediation: Remediation;
+}
+
+const TLS_CODES = /^(?:DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(?:_LOCALLY)?|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|ERR_TLS_CERT_ALTNAME_INVALID|CERT_UNTRUSTED|CERT_SIGNATURE_FAILURE|ERR_SSL_.*|EPROTO)$/u;
+
+const TLS_HINT: Record<string, string> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'the server sent a self-signed certificate',
+  SELF_SIGNED_CERT_IN_CHAIN: 'a self-signed certificate is in the chain (typical of a TLS-inspecting proxy)',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'the certificate was signed by an unknown authority',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'the certificate was signed by an unknown authority',
+  CERT_HAS_EXPIRED: 'the certificate has expired',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'the certificate is for another host name',
+};
+
+/**
+ * Names the network failure of an exchange that got no usable answer, so that a timeout, a DNS
+ * failure, a TLS error or a proxy 407 is never reported as "your token is invalid" (the most
+ * common complaint about `gh auth status`, anchors.md §3.3).
+ */
+export const networkProblem = (exchange: Exchange): NetworkProblem | undefined => {
+  const host = (() => {
+    try {
+      return new URL(exchange.request.url).host;
+    } catch {
+      return exchange.request.url;
+    }
+  })();
+  const status = exchange.response?.status;
+  if (status === 407) {
+    return {
+      code: 'PROXY_AUTH_REQUIRED',
+      summary: `The proxy answered 407 Proxy Authentication Required on the way to ${host}.`,
+      remediation: {
+        hint: 'Put the proxy credentials in the proxy URL (HTTPS_PROXY=http://user:password@proxy:port) or ask your network team for an exception for api.bitbucket.org.',
+      },
+    };
+  }
+  if (status !== undefined && status >= 500) {
+    return {
+      code: 'SERVER_ERROR',
+      summary: `${host} answered ${status}: a server-side problem, not your credentials.`,
+      remediation: {
+        hint: 'Retry in a few minutes and check https://bitbucket.status.atlassian.com/ ; if a proxy sits in between, its logs may say more.',
+        url: 'https://bitbucket.status.atlassian.com/',
+      },
+    };
+  }
+  const error = exchange.error;
+  if (error === undefined) return undefined;
+  const code = error.code;
+  if (code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' || code === 'TimeoutError' || code === 'ERR_ABORTED' || code === 'AbortError') {
+    return {
+      code: 'TIMEOUT',
+      summary: `No answer from ${host} in time (${exchange.durationMs} ms).`,
+      remediation: {
+        hint: 'Check your network and proxy settings (HTTPS_PROXY, NO_PROXY), then run again, with a longer --timeout if the link is slow.',
+        commands: [`curl -sS -o /dev/null -w '%{http_code} %{time_total}s\\n' ${exchange.request.url}`],
+      },
+    };
+  }
+  if (TLS_CODES.test(code)) {
+    return {
+      code: 'TLS_ERROR',
+      summary: `TLS to ${host} failed: ${TLS_HINT[code] ?? code} (${code}).`,
+      remediation: {
+        hint: 'If your company inspects TLS, point NODE_EXTRA_CA_CERTS (or --cacert) at its CA certificate; never disable verification.',
+        commands: ['export NODE_EXTRA_CA_CERTS=/path/to/company-ca.pem'],
+      },
+    };
+  }
+  if (code === 'ORIGIN_GUARD' || code === 'REQUEST_BUDGET' || code === 'AUTH_BUDGET') return undefined;
+  const dns = code === 'ENOTFOUND' || code === 'EAI_AGAIN';
+  return {
+    code: 'NETWORK_UNREACHABLE',
+    summary: dns
+      ? `The host name ${host} does not resolve (${code}).`
+      : `${host} cannot be reached (${code}: ${error.message}).`,
+    remediation: {
+      hint: dns
+        ? 'Check the --api-url spelling, your DNS and VPN; behind a proxy, set HTTPS_PROXY.'
+        : 'Check your network, VPN and proxy settings (HTTPS_PROXY, NO_PROXY) and the --api-url.',
+    },
+  };
+};

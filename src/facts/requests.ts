@@ -1,0 +1,26 @@
+import type { CheckContext, HttpResult } from '../types.js';
+
+/**
+ * Requests that several checks share. The HTTP client memoises identical requests, so when
+ * connectivity and public-private-contrast both ask for the anonymous listing it goes out once.
+ */
+export const workspaceListingUrl = (apiUrl: string, workspace: string): string =>
+  `${apiUrl}/2.0/repositories/${encodeURIComponent(workspace)}?pagelen=100`;
+
+/**
+ * The anonymous workspace listing: Bitbucket answers it with the public repositories only
+ * (bitbucket-auth.md §3.1, community qaq-p/648089), which makes it both a reachability probe and
+ * the "anonymous" side of the public-vs-private contrast.
+ */
+export const anonymousListing = (ctx: CheckContext): Promise<HttpResult> | undefined =>
+  ctx.input.workspace === undefined
+    ? undefined
+    : ctx.http.request(
+        workspaceListingUrl(ctx.input.apiUrl, ctx.input.workspace),
+        { label: 'anonymous workspace listing' },
+        ctx.signal,
+      );
+
+/** Anonymous GET /2.0/user: any HTTP answer proves the API host is reachable. */
+export const anonymousUser = (ctx: CheckContext): Promise<HttpResult> =>
+  ctx.http.request(`${ctx.input.apiUrl}/2.0/user`, { label: 'anonymous /2.0/user' }, ctx.signal);

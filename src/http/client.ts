@@ -1,0 +1,301 @@
+import got, { type Agents, type Method } from 'got';
+import type { Exchange, HttpClient, HttpResult, RequestOptions } from '../types.js';
+
+/** Evidence keeps the first 4 KB of a body; checks may read up to 1 MB. */
+export const EVIDENCE_BODY_BYTES = 4096;
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Response headers support staff ask for: Bitbucket's and Atlassian's trace ids. */
+const TRACE_HEADERS = /^(?:x-b3-traceid|x-b3-spanid|x-trace-id|x-request-id|x-arequestid|atl-traceid|atl-request-id|x-amzn-trace-id|traceparent|x-cloud-trace-context)$/u;
+
+export interface ClientOptions {
+  /** Origins credentials may be sent to (API, auth, the user's own target). */
+  readonly allowedOrigins: readonly string[];
+  /** At most this many requests on the wire per run (issue #4: 12). */
+  readonly maxRequests: number;
+  /** At most this many 401 answers per secret per run, so the doctor never locks an account. */
+  readonly max401PerSecret: number;
+  /** Deadline for the whole run; every request ends by then. */
+  readonly deadline: number;
+  readonly connectTimeoutMs?: number;
+  readonly responseTimeoutMs?: number;
+  readonly requestTimeoutMs?: number;
+  readonly userAgent: string;
+  readonly agent?: Agents;
+  readonly now?: () => number;
+  readonly https?: { readonly certificateAuthority?: string | Buffer };
+}
+
+interface RawResult {
+  exchange: Exchange;
+  body: string;
+}
+
+const lowerHeaders = (headers: Record<string, string | string[] | undefined>): Record<string, string> => {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+};
+
+const traceIdsOf = (headers: Readonly<Record<string, string>>): Record<string, string> | undefined => {
+  const ids = Object.entries(headers).filter(([name]) => TRACE_HEADERS.test(name));
+  return ids.length > 0 ? Object.fromEntries(ids) : undefined;
+};
+
+const originOf = (url: string): string => {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return '';
+  }
+};
+
+const errorCodeOf = (error: unknown): { code: string; message: string } => {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    const cause = (error as { cause?: { code?: unknown } }).cause;
+    const causeCode = typeof cause?.code === 'string' ? cause.code : undefined;
+    const firstLine = error.message.split('\n')[0] ?? error.message;
+    return {
+      code: causeCode ?? (typeof code === 'string' ? code : error.name),
+      message: firstLine,
+    };
+  }
+  return { code: 'UNKNOWN', message: String(error) };
+};
+
+const makeResult = (raw: RawResult): HttpResult => {
+  let parsed: { value: unknown } | undefined;
+  return {
+    exchange: raw.exchange,
+    body: raw.body,
+    status: raw.exchange.response?.status,
+    header: (name) => raw.exchange.response?.headers[name.toLowerCase()],
+    json: () => {
+      if (parsed === undefined) {
+        try {
+          parsed = { value: JSON.parse(raw.body) as unknown };
+        } catch {
+          parsed = { value: undefined };
+        }
+      }
+      return parsed.value;
+    },
+  };
+};
+
+/**
+ * The one HTTP client of a run, built on got: connect/response timeouts, no retries (a retry of a
+ * rejected credential is how accounts get locked), no automatic redirects (a redirect to another
+ * origin is followed without the Authorization header), a request budget, and a memo so identical
+ * requests with identical credentials are sent once.
+ */
+export class DoctorHttp {
+  private readonly options: ClientOptions;
+  private readonly memo = new Map<string, Promise<RawResult>>();
+  private readonly unauthorized = new Map<string, number>();
+  private readonly log: Exchange[] = [];
+  private wire = 0;
+
+  constructor(options: ClientOptions) {
+    this.options = options;
+  }
+
+  /** Requests that went out on the wire. */
+  get sent(): number {
+    return this.wire;
+  }
+
+  /** Every exchange of the run, in the order they were sent. */
+  get exchanges(): readonly Exchange[] {
+    return this.log;
+  }
+
+  /** A client for one check: its exchanges are also recorded as that check's evidence. */
+  forCheck(evidence: Exchange[]): HttpClient {
+    return {
+      request: async (url, options, signal) => {
+        const result = await this.request(url, options, signal);
+        if (!evidence.includes(result.exchange)) evidence.push(result.exchange);
+        return result;
+      },
+    };
+  }
+
+  async request(url: string, options: RequestOptions, signal?: AbortSignal): Promise<HttpResult> {
+    const method = options.method ?? 'GET';
+    const headers = { ...(options.headers ?? {}) };
+    const key = JSON.stringify([
+      method,
+      url,
+      Object.entries(headers)
+        .map(([k, v]) => [k.toLowerCase(), v])
+        .sort(),
+      options.form ?? null,
+    ]);
+    let pending = this.memo.get(key);
+    if (pending === undefined) {
+      pending = this.send(url, method, headers, options, signal);
+      this.memo.set(key, pending);
+    }
+    return makeResult(await pending);
+  }
+
+  private refuse(
+    url: string,
+    method: string,
+    headers: Record<string, string>,
+    options: RequestOptions,
+    code: string,
+    message: string,
+  ): RawResult {
+    return {
+      exchange: {
+        label: options.label,
+        request: { method, url, headers: lowerHeaders(headers) },
+        error: { code, message },
+        durationMs: 0,
+      },
+      body: '',
+    };
+  }
+
+  private async send(
+    url: string,
+    method: string,
+    headers: Record<string, string>,
+    options: RequestOptions,
+    signal: AbortSignal | undefined,
+    redirects = 0,
+  ): Promise<RawResult> {
+    const hasAuth = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
+    if (hasAuth && !this.options.allowedOrigins.includes(originOf(url))) {
+      return this.refuse(url, method, headers, options, 'ORIGIN_GUARD', `Not sending credentials to ${originOf(url)}: it is not the configured API or auth origin.`);
+    }
+    if (this.wire >= this.options.maxRequests) {
+      return this.refuse(url, method, headers, options, 'REQUEST_BUDGET', `Not sent: the run's budget of ${this.options.maxRequests} requests is spent.`);
+    }
+    if (options.secretKey !== undefined && (this.unauthorized.get(options.secretKey) ?? 0) >= this.options.max401PerSecret) {
+      return this.refuse(url, method, headers, options, 'AUTH_BUDGET', `Not sent: this secret was already rejected ${this.options.max401PerSecret} times in this run (no account lockouts).`);
+    }
+    const now = this.options.now ?? Date.now;
+    const remaining = this.options.deadline - now();
+    if (remaining <= 0 || signal?.aborted === true) {
+      return this.refuse(url, method, headers, options, 'ETIMEDOUT', 'Not sent: the run reached its deadline.');
+    }
+    this.wire += 1;
+    const started = now();
+    const requestHeaders: Record<string, string> = { 'user-agent': this.options.userAgent, accept: 'application/json', ...headers };
+    const form = options.form;
+    const body = form === undefined ? undefined : new URLSearchParams(form).toString();
+    if (body !== undefined) requestHeaders['content-type'] = 'application/x-www-form-urlencoded';
+    const requestTimeout = Math.max(1, Math.min(this.options.requestTimeoutMs ?? 10_000, remaining));
+    const record = lowerHeaders(requestHeaders);
+    try {
+      const { status, responseHeaders, text, truncated } = await new Promise<{
+        status: number;
+        responseHeaders: Record<string, string>;
+        text: string;
+        truncated: boolean;
+      }>((resolve, reject) => {
+        const stream = got.stream(url, {
+          method: method as Method,
+          headers: requestHeaders,
+          ...(body === undefined ? {} : { body }),
+          throwHttpErrors: false,
+          followRedirect: false,
+          retry: { limit: 0 },
+          decompress: true,
+          timeout: {
+            connect: Math.min(this.options.connectTimeoutMs ?? 5000, requestTimeout),
+            secureConnect: Math.min(this.options.connectTimeoutMs ?? 5000, requestTimeout),
+            response: Math.min(this.options.responseTimeoutMs ?? 8000, requestTimeout),
+            request: requestTimeout,
+          },
+          ...(this.options.agent === undefined ? {} : { agent: this.options.agent }),
+          ...(this.options.https?.certificateAuthority === undefined
+            ? {}
+            : { https: { certificateAuthority: this.options.https.certificateAuthority } }),
+          ...(signal === undefined ? {} : { signal }),
+        });
+        const chunks: Buffer[] = [];
+        let size = 0;
+        let truncatedBody = false;
+        let meta: { status: number; headers: Record<string, string> } | undefined;
+        stream.on('response', (response: { statusCode: number; headers: Record<string, string | string[] | undefined> }) => {
+          meta = { status: response.statusCode, headers: lowerHeaders(response.headers) };
+        });
+        stream.on('data', (chunk: Buffer) => {
+          if (size >= MAX_BODY_BYTES) return;
+          chunks.push(chunk);
+          size += chunk.length;
+          if (size >= MAX_BODY_BYTES) {
+            truncatedBody = true;
+            stream.destroy();
+            finish();
+          }
+        });
+        const finish = (): void => {
+          if (meta === undefined) return;
+          resolve({
+            status: meta.status,
+            responseHeaders: meta.headers,
+            text: Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES).toString('utf8'),
+            truncated: truncatedBody,
+          });
+        };
+        stream.on('end', finish);
+        stream.on('error', (error: unknown) => {
+          // A body cut short (reset, timeout mid-body) is still evidence when headers came back.
+          if (meta !== undefined && chunks.length > 0) {
+            truncatedBody = true;
+            finish();
+            return;
+          }
+          reject(error instanceof Error ? error : new Error(String(error)));
+        });
+      });
+      const exchange: Exchange = {
+        label: options.label,
+        request: { method, url, headers: record, ...(body === undefined ? {} : { body }) },
+        response: {
+          status,
+          headers: responseHeaders,
+          body: text.slice(0, EVIDENCE_BODY_BYTES),
+          ...(truncated || text.length > EVIDENCE_BODY_BYTES ? { bodyTruncated: true } : {}),
+        },
+        durationMs: Math.round(now() - started),
+        ...(traceIdsOf(responseHeaders) === undefined ? {} : { traceIds: traceIdsOf(responseHeaders)! }),
+      };
+      this.log.push(exchange);
+      if (status === 401 && options.secretKey !== undefined) {
+        this.unauthorized.set(options.secretKey, (this.unauthorized.get(options.secretKey) ?? 0) + 1);
+      }
+      const location = responseHeaders['location'];
+      if (status >= 300 && status < 400 && location !== undefined && redirects < 3 && method === 'GET') {
+        const next = new URL(location, url).href;
+        // Credentials never follow a redirect to another origin (design.md, "Harmless to run").
+        const nextHeaders =
+          originOf(next) === originOf(url)
+            ? headers
+            : Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'authorization'));
+        const follow = await this.send(next, method, nextHeaders, { ...options, label: `${options.label} (redirect)` }, signal, redirects + 1);
+        return follow;
+      }
+      return { exchange, body: text };
+    } catch (error) {
+      const { code, message } = errorCodeOf(error);
+      const exchange: Exchange = {
+        label: options.label,
+        request: { method, url, headers: record, ...(body === undefined ? {} : { body }) },
+        error: { code, message },
+        durationMs: Math.round(now() - started),
+      };
+      this.log.push(exchange);
+      return { exchange, body: '' };
+    }
+  }
+}

@@ -1,0 +1,197 @@
+import type { Credential, CredentialKind, DoctorInput, FailingRequest, GivenHeader } from '../types.js';
+import type { Redactor } from '../report/redactor.js';
+import { makeCredential, parseAuthorization } from './credentials.js';
+
+export const DEFAULT_API_URL = 'https://api.bitbucket.org';
+export const DEFAULT_AUTH_URL = 'https://bitbucket.org';
+
+/** A run's options as the CLI parsed them (contract.md, "Options of a run"). */
+export interface RunArgs {
+  readonly apiUrl?: string | undefined;
+  readonly authUrl?: string | undefined;
+  readonly workspace?: string | undefined;
+  readonly repo?: string | undefined;
+  readonly url?: string | undefined;
+  readonly username?: string | undefined;
+  readonly email?: string | undefined;
+  readonly apiToken?: string | undefined;
+  readonly appPassword?: string | undefined;
+  readonly password?: string | undefined;
+  readonly accessToken?: string | undefined;
+  readonly clientId?: string | undefined;
+  readonly clientSecret?: string | undefined;
+  readonly refreshToken?: string | undefined;
+  readonly header?: readonly string[] | undefined;
+}
+
+/** A problem with what the user typed: exit 2, one line. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** Each secret option, its environment variable (contract.md) and the kind it claims. */
+export const SECRET_OPTIONS: readonly {
+  key: keyof RunArgs;
+  flag: string;
+  env: string;
+  kind: CredentialKind;
+}[] = [
+  { key: 'apiToken', flag: '--api-token', env: 'BITBUCKET_API_TOKEN', kind: 'api-token' },
+  { key: 'appPassword', flag: '--app-password', env: 'BITBUCKET_APP_PASSWORD', kind: 'app-password' },
+  { key: 'password', flag: '--password', env: 'BITBUCKET_PASSWORD', kind: 'account-password' },
+  { key: 'accessToken', flag: '--access-token', env: 'BITBUCKET_ACCESS_TOKEN', kind: 'access-token' },
+  { key: 'clientId', flag: '--client-id', env: 'BITBUCKET_CLIENT_ID', kind: 'client-id' },
+  { key: 'clientSecret', flag: '--client-secret', env: 'BITBUCKET_CLIENT_SECRET', kind: 'client-secret' },
+  { key: 'refreshToken', flag: '--refresh-token', env: 'BITBUCKET_REFRESH_TOKEN', kind: 'refresh-token' },
+];
+
+const checkUrl = (value: string, flag: string): string => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`${flag} expects an absolute URL such as https://api.bitbucket.org, got '${value}'.`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new UsageError(`${flag} expects an http(s) URL, got '${url.protocol}'.`);
+  }
+  return value;
+};
+
+const stripSlash = (url: string): string => url.replace(/\/+$/u, '');
+
+/** Workspace and repo slug from an API path (Cloud 1.0/2.0; Data Center repos give the slug only). */
+export const targetFromPath = (url: string): { workspace?: string; repo?: string } => {
+  let path: string;
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    return {};
+  }
+  const cloud = /\/(?:!api\/|api\/)?(?:2\.0|1\.0)\/repositories\/([^/]+)(?:\/([^/]+))?/u.exec(path);
+  if (cloud !== null) {
+    const workspace = decodeURIComponent(cloud[1] ?? '');
+    const repo = cloud[2] === undefined ? undefined : decodeURIComponent(cloud[2]);
+    return { ...(workspace === '' ? {} : { workspace }), ...(repo === undefined ? {} : { repo }) };
+  }
+  const ws = /\/2\.0\/workspaces\/([^/]+)/u.exec(path);
+  if (ws?.[1] !== undefined) return { workspace: decodeURIComponent(ws[1]) };
+  const dc = /\/rest\/api\/(?:1\.0|latest)\/projects\/[^/]+\/repos\/([^/]+)/u.exec(path);
+  if (dc?.[1] !== undefined) return { repo: decodeURIComponent(dc[1]) };
+  return {};
+};
+
+const parseHeader = (text: string, source: string): GivenHeader => {
+  const colon = text.indexOf(':');
+  if (colon <= 0) {
+    throw new UsageError(`--header expects 'Name: value', got '${text.split(/\s/u)[0] ?? ''}...' (no colon).`);
+  }
+  return { name: text.slice(0, colon).trim(), value: text.slice(colon + 1).replace(/^ /u, ''), source };
+};
+
+/** A credential from an Authorization header, classified by scheme and shape. */
+export const credentialFromAuthorization = (header: GivenHeader): Credential | undefined => {
+  const parsed = parseAuthorization(header.value);
+  const source = `header:${header.name} (${header.source})`;
+  if (parsed.basic !== undefined) {
+    return makeCredential('unknown', parsed.basic.secret, source, parsed.basic.username, `header:${parsed.scheme}`);
+  }
+  const secret = parsed.scheme === '' ? parsed.rest : parsed.rest;
+  if (secret.trim() === '') return undefined;
+  const claimed: CredentialKind = /^bearer$/iu.test(parsed.scheme) ? 'access-token' : 'unknown';
+  const credential = makeCredential('unknown', secret, source, undefined, `header:${parsed.scheme || '(no scheme)'}`);
+  return credential.kind === 'unknown' ? { ...credential, kind: claimed } : credential;
+};
+
+/**
+ * Builds the run's input from flags and the environment. Every secret is registered with the
+ * redactor here, the moment it is read, before anything can print it.
+ */
+export const buildInput = (
+  args: RunArgs,
+  env: Readonly<Record<string, string | undefined>>,
+  redactor: Redactor,
+  extra: { readonly failingRequest?: FailingRequest; readonly headers?: readonly GivenHeader[] } = {},
+): DoctorInput => {
+  const warnings: string[] = [];
+  const username = args.username ?? env['BITBUCKET_USERNAME'];
+  const email = args.email ?? env['BITBUCKET_EMAIL'];
+  redactor.addUsername(username);
+  redactor.addUsername(email);
+  const credentials: Credential[] = [];
+  const flagged: string[] = [];
+
+  for (const option of SECRET_OPTIONS) {
+    const fromFlag = args[option.key] as string | undefined;
+    const fromEnv = env[option.env];
+    // Register both values before anything else can print them.
+    redactor.register(fromFlag, [username, email]);
+    redactor.register(fromEnv, [username, email]);
+    if (fromFlag !== undefined && fromEnv !== undefined && fromFlag !== fromEnv) {
+      warnings.push(`${option.flag} overrides ${option.env}, which holds a different value; the flag was used.`);
+    }
+    const value = fromFlag ?? fromEnv;
+    if (value === undefined) continue;
+    if (fromFlag !== undefined) flagged.push(option.flag);
+    const source = fromFlag !== undefined ? `flag:${option.flag}` : `env:${option.env}`;
+    // API tokens pair with the email for REST; everything else with the username (§5.2).
+    const pairedWith = option.kind === 'api-token' ? (email ?? username) : option.kind === 'app-password' || option.kind === 'account-password' ? (username ?? email) : undefined;
+    credentials.push(makeCredential(option.kind, value, source, pairedWith));
+  }
+  if (flagged.length > 0) {
+    warnings.push(
+      `A secret was given as a flag (${flagged.join(', ')}): flags end up in shell history and in 'ps'. Prefer the environment variables.`,
+    );
+  }
+
+  const headers: GivenHeader[] = [
+    ...(args.header ?? []).map((text) => parseHeader(text, 'flag:--header')),
+    ...(extra.headers ?? []),
+  ];
+  for (const header of headers) {
+    if (!/^(authorization|cookie|proxy-authorization|x-.*token.*|x-.*auth.*|private-token)$/iu.test(header.name)) continue;
+    redactor.register(header.value);
+    const parsed = parseAuthorization(header.value);
+    redactor.register(parsed.rest);
+    if (parsed.basic !== undefined) {
+      redactor.addUsername(parsed.basic.username);
+      redactor.register(parsed.basic.secret, [parsed.basic.username]);
+    }
+    if (header.name.toLowerCase() === 'authorization') {
+      const credential = credentialFromAuthorization(header);
+      if (credential !== undefined) credentials.push(credential);
+    } else if (header.value.trim() !== '') {
+      credentials.push(makeCredential('unknown', header.value, `header:${header.name} (${header.source})`));
+    }
+  }
+
+  const url = args.url === undefined ? undefined : checkUrl(args.url, '--url');
+  const fromPath = url === undefined ? {} : targetFromPath(url);
+  let apiUrl = args.apiUrl === undefined ? undefined : stripSlash(checkUrl(args.apiUrl, '--api-url'));
+  if (apiUrl === undefined && url !== undefined) {
+    // A --url on another API origin (a simulator, a proxy) is the API base; the website host is
+    // not (that is the WRONG_HOST finding, §1.1).
+    const origin = new URL(url).origin;
+    apiUrl = /^https?:\/\/(?:www\.)?bitbucket\.org$/u.test(origin) ? DEFAULT_API_URL : origin;
+  }
+  const authUrl = args.authUrl === undefined ? DEFAULT_AUTH_URL : stripSlash(checkUrl(args.authUrl, '--auth-url'));
+  const workspace = args.workspace ?? fromPath.workspace;
+  const repo = args.repo ?? fromPath.repo;
+  const failingRequest: FailingRequest | undefined =
+    extra.failingRequest ??
+    (url === undefined ? undefined : { method: 'GET', url, headers, source: 'url' });
+
+  return {
+    apiUrl: apiUrl ?? DEFAULT_API_URL,
+    authUrl,
+    ...(workspace === undefined || workspace === '' ? {} : { workspace }),
+    ...(repo === undefined || repo === '' ? {} : { repo }),
+    ...(url === undefined ? {} : { url }),
+    ...(username === undefined ? {} : { username }),
+    ...(email === undefined ? {} : { email }),
+    credentials,
+    headers,
+    ...(failingRequest === undefined ? {} : { failingRequest }),
+    warnings,
+  };
+};

@@ -1,0 +1,126 @@
+import type { Diagnosis } from '../diagnosis.js';
+import type { CheckReport, CredentialKind, DoctorInput, Exchange, Verdict } from '../types.js';
+import { fingerprint } from './redactor.js';
+
+/** A credential as the report shows it: never the secret, only facts about it. */
+export interface CredentialSummary {
+  readonly kind: CredentialKind;
+  readonly source: string;
+  readonly username?: string;
+  readonly fingerprint: string;
+  readonly length: number;
+  readonly notes?: readonly string[];
+}
+
+export interface Environment {
+  readonly bbDoctor: string;
+  readonly node: string;
+  readonly os: string;
+  /** Whether a proxy is configured and which (its password redacted), never the password. */
+  readonly proxy: string | null;
+  readonly ci: boolean;
+}
+
+/** The report of contract.md, schemaVersion 1. */
+export interface Report {
+  readonly schemaVersion: 1;
+  readonly tool: { readonly name: 'bb-doctor'; readonly version: string };
+  readonly generatedAt: string;
+  readonly durationMs: number;
+  readonly mode: 'live' | 'demo' | 'explain';
+  readonly target: {
+    readonly product: 'cloud' | 'data-center' | 'unknown';
+    readonly apiUrl: string;
+    readonly authUrl: string;
+    readonly workspace?: string;
+    readonly repo?: string;
+    readonly url?: string;
+    /** Set when the target is bb-doctor's embedded simulator, not bitbucket.org. */
+    readonly simulator?: { readonly scenario: string };
+    /** Set for `explain`: the saved file and its detected format. */
+    readonly capture?: { readonly file: string; readonly format: string };
+  };
+  readonly credentials: readonly CredentialSummary[];
+  readonly diagnosis: Diagnosis;
+  readonly checks: readonly CheckReport[];
+  readonly counts: Readonly<Record<Verdict, number>>;
+  /** HTTP requests the run sent. */
+  readonly requests: number;
+  readonly warnings: readonly string[];
+  readonly environment: Environment;
+  /** Every exchange of the run, in order (only with --verbose). */
+  readonly exchanges?: readonly Exchange[];
+}
+
+export const summariseCredential = (credential: DoctorInput['credentials'][number]): CredentialSummary => ({
+  kind: credential.kind,
+  source: credential.source,
+  ...(credential.username === undefined ? {} : { username: credential.username }),
+  fingerprint: `sha256:${fingerprint(credential.secret)}`,
+  length: credential.secret.length,
+  ...(credential.shapeNotes === undefined ? {} : { notes: credential.shapeNotes }),
+});
+
+export const countVerdicts = (checks: readonly CheckReport[]): Record<Verdict, number> => {
+  const counts: Record<Verdict, number> = { pass: 0, warn: 0, fail: 0, skip: 0, error: 0 };
+  for (const check of checks) counts[check.status] += 1;
+  return counts;
+};
+
+/** Cloud when the API host is Bitbucket Cloud's (or the simulator of it); Data Center by path. */
+export const productOf = (input: DoctorInput): 'cloud' | 'data-center' | 'unknown' => {
+  if (input.simulator !== undefined) return 'cloud';
+  let host = '';
+  try {
+    host = new URL(input.apiUrl).hostname;
+  } catch {
+    return 'unknown';
+  }
+  if (/(^|\.)bitbucket\.org$/u.test(host)) return 'cloud';
+  if (input.url !== undefined && /\/rest\/api\/(?:1\.0|latest)\//u.test(input.url) && !/bitbucket\.org/u.test(input.url)) {
+    return 'data-center';
+  }
+  return 'unknown';
+};
+
+export interface BuildReportOptions {
+  readonly input: DoctorInput;
+  readonly checks: readonly CheckReport[];
+  readonly diagnosis: Diagnosis;
+  readonly version: string;
+  readonly startedAt: Date;
+  readonly finishedAt: Date;
+  readonly requests: number;
+  readonly environment: Environment;
+  readonly mode: Report['mode'];
+  readonly exchanges?: readonly Exchange[];
+}
+
+export const buildReport = (options: BuildReportOptions): Report => {
+  const { input } = options;
+  return {
+    schemaVersion: 1,
+    tool: { name: 'bb-doctor', version: options.version },
+    generatedAt: options.finishedAt.toISOString(),
+    durationMs: Math.max(0, options.finishedAt.getTime() - options.startedAt.getTime()),
+    mode: options.mode,
+    target: {
+      product: productOf(input),
+      apiUrl: input.apiUrl,
+      authUrl: input.authUrl,
+      ...(input.workspace === undefined ? {} : { workspace: input.workspace }),
+      ...(input.repo === undefined ? {} : { repo: input.repo }),
+      ...(input.url === undefined ? {} : { url: input.url }),
+      ...(input.simulator === undefined ? {} : { simulator: input.simulator }),
+      ...(input.offline === undefined ? {} : { capture: { file: input.offline.file, format: input.offline.format } }),
+    },
+    credentials: input.credentials.map(summariseCredential),
+    diagnosis: options.diagnosis,
+    checks: options.checks,
+    counts: countVerdicts(options.checks),
+    requests: options.requests,
+    warnings: input.warnings,
+    environment: options.environment,
+    ...(options.exchanges === undefined ? {} : { exchanges: options.exchanges }),
+  };
+};

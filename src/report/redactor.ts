@@ -1,0 +1,132 @@
+import { createHash } from 'node:crypto';
+
+/** First 8 hex digits of the SHA-256 of a secret: lets support tell two tokens apart. */
+export const fingerprint = (secret: string): string =>
+  createHash('sha256').update(secret, 'utf8').digest('hex').slice(0, 8);
+
+export const redactionMark = (secret: string): string => `[redacted sha256:${fingerprint(secret)}]`;
+
+const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
+const b64url = (text: string): string => Buffer.from(text, 'utf8').toString('base64url');
+
+/** Encodings a secret may take on the way out: JSON strings, URLs, forms, HTML. */
+const surfaceForms = (value: string): string[] => {
+  const forms = [
+    value,
+    JSON.stringify(value).slice(1, -1),
+    encodeURIComponent(value),
+    encodeURI(value),
+    new URLSearchParams({ s: value }).toString().slice(2),
+    value.replace(/[&<>"']/gu, (c) => `&#${c.charCodeAt(0)};`),
+    value.replace(/&/gu, '&amp;').replace(/</gu, '&lt;').replace(/>/gu, '&gt;').replace(/"/gu, '&quot;'),
+    value.replace(/[|\\`*_<>[\]]/gu, (c) => `\\${c}`),
+  ];
+  return forms;
+};
+
+/**
+ * The one redactor of a run. Every secret is registered the moment it is read, together with the
+ * usernames in play; `redact()` then removes it, in any form the contract names (as given,
+ * trimmed, base64 of `user:secret`, URL-encoded, in userinfo or a query string), from any text.
+ * Base64 words are also decoded and checked, so `Basic base64(anyone:secret)` is caught even for a
+ * username nobody registered.
+ */
+export class Redactor {
+  private readonly secrets = new Map<string, string>();
+  private readonly usernames = new Set<string>(['', 'x-token-auth', 'x-bitbucket-api-token-auth']);
+  /** form → replacement mark; rebuilt lazily when secrets or usernames change. */
+  private table: [string, string][] | undefined;
+
+  /** Registers a secret (and the usernames it may be paired with). Empty strings are ignored. */
+  register(secret: string | undefined, usernames: readonly (string | undefined)[] = []): void {
+    if (secret === undefined || secret.length === 0) return;
+    for (const user of usernames) if (user !== undefined) this.usernames.add(user);
+    const mark = redactionMark(secret);
+    const variants = new Set([secret, secret.trim(), secret.replace(/^["']|["']$/gu, '').trim()]);
+    for (const variant of variants) {
+      if (variant.length > 0 && !this.secrets.has(variant)) this.secrets.set(variant, mark);
+    }
+    this.table = undefined;
+  }
+
+  /** Registers a username so that base64 of `user:secret` is recognised (not itself secret). */
+  addUsername(username: string | undefined): void {
+    if (username === undefined || this.usernames.has(username)) return;
+    this.usernames.add(username);
+    this.table = undefined;
+  }
+
+  get size(): number {
+    return this.secrets.size;
+  }
+
+  /** The registered secrets (for tests and for placeholders); never print these. */
+  values(): string[] {
+    return [...this.secrets.keys()];
+  }
+
+  private build(): [string, string][] {
+    const table = new Map<string, string>();
+    for (const [secret, mark] of this.secrets) {
+      for (const form of surfaceForms(secret)) table.set(form, mark);
+      for (const user of this.usernames) {
+        const pair = `${user}:${secret}`;
+        table.set(b64(pair), mark);
+        table.set(b64(pair).replace(/=+$/u, ''), mark);
+        table.set(b64url(pair), mark);
+      }
+      table.set(b64(secret), mark);
+      table.set(b64(secret).replace(/=+$/u, ''), mark);
+    }
+    // Longest first, so a form that contains another is replaced whole.
+    return [...table.entries()]
+      .filter(([form]) => form.length > 0)
+      .sort((a, b) => b[0].length - a[0].length);
+  }
+
+  /** Returns `text` with every registered secret, in every encoding, replaced by its mark. */
+  redact(text: string): string {
+    if (this.secrets.size === 0) return text;
+    this.table ??= this.build();
+    let out = text;
+    for (const [form, mark] of this.table) {
+      if (out.includes(form)) out = out.split(form).join(mark);
+    }
+    // Any base64 word that decodes to something containing a secret (e.g. Basic for a username
+    // that was never registered) goes too.
+    out = out.replace(/[A-Za-z0-9+/_-]{8,}={0,2}/gu, (word) => {
+      for (const decoded of decodings(word)) {
+        for (const [secret, mark] of this.secrets) {
+          if (secret.length >= 4 && decoded.includes(secret)) return mark;
+        }
+      }
+      return word;
+    });
+    return out;
+  }
+
+  /** Deep-redacts every string in a JSON-like value (report models, exchanges). */
+  redactDeep<T>(value: T): T {
+    return redactValue(value, (s) => this.redact(s)) as T;
+  }
+}
+
+const decodings = (word: string): string[] => {
+  const out: string[] = [];
+  for (const encoding of ['base64', 'base64url'] as const) {
+    const decoded = Buffer.from(word, encoding).toString('utf8');
+    if (decoded.length > 0) out.push(decoded);
+  }
+  return out;
+};
+
+const redactValue = (value: unknown, redact: (s: string) => string): unknown => {
+  if (typeof value === 'string') return redact(value);
+  if (Array.isArray(value)) return value.map((item) => redactValue(item, redact));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) out[redact(key)] = redactValue(item, redact);
+    return out;
+  }
+  return value;
+};

@@ -1,0 +1,231 @@
+import type {
+  Check,
+  CheckContext,
+  CheckReport,
+  DoctorInput,
+  Exchange,
+  HttpClient,
+  Need,
+  Outcome,
+} from './types.js';
+import { FINDING_CODES } from './types.js';
+
+export const DEFAULT_CHECK_TIMEOUT_MS = 10_000;
+
+export interface RunOptions {
+  readonly input: DoctorInput;
+  /** Gives each check its own client, whose exchanges become that check's evidence. */
+  readonly httpFor: (evidence: Exchange[]) => HttpClient;
+  readonly now?: () => Date;
+  /** Per-check timeout unless the check's meta says otherwise. */
+  readonly checkTimeoutMs?: number;
+  /** Milliseconds from now until the whole run must end. */
+  readonly deadlineMs?: number;
+  readonly registerSecret?: (secret: string, usernames?: readonly string[]) => void;
+  readonly onStart?: (check: Check) => void;
+  readonly onFinish?: (report: CheckReport) => void;
+}
+
+class CheckTimeoutError extends Error {
+  override readonly name = 'CheckTimeoutError';
+  readonly reason: 'check' | 'deadline';
+  constructor(message: string, reason: 'check' | 'deadline') {
+    super(message);
+    this.reason = reason;
+  }
+}
+
+/** Throws at startup on duplicate ids or a need that names an unknown or later check. */
+export const assertValidRegistry = (checks: readonly Check[]): void => {
+  const seen = new Set<string>();
+  for (const check of checks) {
+    if (seen.has(check.meta.id)) throw new Error(`Duplicate check id: ${check.meta.id}`);
+    for (const need of check.meta.needs ?? []) {
+      const dep = /^(?:after|pass):(.+)$/u.exec(need)?.[1];
+      if (dep !== undefined && !seen.has(dep)) {
+        throw new Error(`Check ${check.meta.id} needs ${dep}, which is unknown or not earlier in the registry.`);
+      }
+    }
+    seen.add(check.meta.id);
+  }
+};
+
+/** Why a need is not met, or undefined when it is. */
+const unmetNeed = (
+  need: Need,
+  input: DoctorInput,
+  results: ReadonlyMap<string, CheckReport>,
+): string | undefined => {
+  const hasConsumer =
+    input.credentials.some((c) => c.kind === 'client-id') &&
+    input.credentials.some((c) => c.kind === 'client-secret');
+  switch (need) {
+    case 'credentials':
+      return input.credentials.some((c) => c.kind !== 'client-id' && c.kind !== 'client-secret' && c.kind !== 'refresh-token') ||
+        hasConsumer ||
+        input.credentials.some((c) => c.kind === 'refresh-token')
+        ? undefined
+        : 'no credentials were given';
+    case 'consumer':
+      return hasConsumer ? undefined : 'no OAuth consumer (client id and secret) was given';
+    case 'target-url':
+      return input.failingRequest !== undefined ? undefined : 'no target URL (--url or a curl command) was given';
+    case 'workspace':
+      return input.workspace !== undefined ? undefined : 'no workspace was given (--workspace or --url)';
+    case 'network':
+      return input.offline === undefined ? undefined : 'offline: explaining a saved exchange';
+    default: {
+      const dep = /^(after|pass):(.+)$/u.exec(need);
+      if (dep === null) return undefined;
+      const report = results.get(dep[2] ?? '');
+      if (dep[1] === 'after') return undefined;
+      if (report === undefined) return `needs ${dep[2] ?? ''} first`;
+      if (report.status === 'pass' || report.status === 'warn') return undefined;
+      return report.status === 'skip'
+        ? `not verified: ${dep[2] ?? ''} was skipped`
+        : `not verified: ${dep[2] ?? ''} did not pass`;
+    }
+  }
+};
+
+const HINT_SHAPE = /^[A-Z0-9`'"$(].*[.!?)]$/su;
+
+/** A malformed outcome is a bug in the check, reported as `error` rather than shown as advice. */
+const assertOutcome = (check: Check, outcome: Outcome): void => {
+  if (outcome.verdict === 'warn' || outcome.verdict === 'fail') {
+    if (!(FINDING_CODES as readonly string[]).includes(outcome.code)) {
+      throw new Error(`${check.meta.id} returned an unknown finding code ${outcome.code}`);
+    }
+    if (!HINT_SHAPE.test(outcome.remediation.hint.trim())) {
+      throw new Error(`${check.meta.id} returned a hint that is not a sentence: ${outcome.remediation.hint}`);
+    }
+  }
+  if (outcome.summary.trim() === '') throw new Error(`${check.meta.id} returned an empty summary`);
+};
+
+/**
+ * Runs every check, starting each as soon as its needs are met, so independent checks (and their
+ * HTTP requests) run concurrently; reports come back in registry order. A check that throws or
+ * times out becomes `error` and the others still run. The run ends by its deadline whatever the
+ * network does.
+ */
+export const runChecks = async (checks: readonly Check[], options: RunOptions): Promise<CheckReport[]> => {
+  assertValidRegistry(checks);
+  const now = options.now ?? (() => new Date());
+  const results = new Map<string, CheckReport>();
+  const finished = new Map<string, Promise<CheckReport>>();
+  const memo = new Map<string, Promise<unknown>>();
+  const shared = new Map<string, unknown>();
+  const runController = new AbortController();
+  const deadlineMs = options.deadlineMs ?? 30_000;
+  let deadlineTimer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    deadlineTimer = setTimeout(() => {
+      runController.abort();
+      reject(new CheckTimeoutError(`The run reached its deadline of ${Math.round(deadlineMs / 1000)} s.`, 'deadline'));
+    }, deadlineMs);
+  });
+  deadline.catch(() => undefined);
+
+  const runOne = async (check: Check): Promise<CheckReport> => {
+    const { meta } = check;
+    // Wait for the checks this one depends on (they are earlier in the registry).
+    for (const need of meta.needs ?? []) {
+      const dep = /^(?:after|pass):(.+)$/u.exec(need)?.[1];
+      if (dep !== undefined) await finished.get(dep);
+    }
+    const evidence: Exchange[] = [];
+    const started = now().getTime();
+    const report = (outcome: Outcome | { verdict: 'error'; summary: string }, error?: unknown): CheckReport => {
+      const base = {
+        id: meta.id,
+        title: meta.title,
+        status: outcome.verdict,
+        summary: outcome.summary,
+        durationMs: Math.max(0, now().getTime() - started),
+        evidence,
+      };
+      if (outcome.verdict === 'error') {
+        const err = error instanceof Error ? error : new Error(String(error));
+        return {
+          ...base,
+          data: {},
+          error: { message: err.message, ...(err.stack === undefined ? {} : { stack: err.stack }) },
+        };
+      }
+      return {
+        ...base,
+        data: outcome.data ?? {},
+        ...(outcome.details === undefined ? {} : { details: outcome.details }),
+        ...(outcome.verdict === 'warn' || outcome.verdict === 'fail'
+          ? { code: outcome.code, remediation: outcome.remediation }
+          : {}),
+      };
+    };
+
+    for (const need of meta.needs ?? []) {
+      const reason = unmetNeed(need, options.input, results);
+      if (reason !== undefined) return report({ verdict: 'skip', summary: `Skipped: ${reason}.` });
+    }
+    if (runController.signal.aborted) {
+      return report({ verdict: 'skip', summary: 'Skipped: the run reached its deadline.' });
+    }
+
+    const controller = new AbortController();
+    const onRunAbort = (): void => controller.abort();
+    runController.signal.addEventListener('abort', onRunAbort);
+    const timeoutMs = meta.timeoutMs ?? options.checkTimeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(new CheckTimeoutError(`Timed out after ${Math.round(timeoutMs / 1000)} s.`, 'check'));
+      }, timeoutMs);
+    });
+    try {
+      const context: CheckContext = {
+        input: options.input,
+        http: options.httpFor(evidence),
+        now,
+        signal: controller.signal,
+        results,
+        shared,
+        memo: <T>(key: string, compute: () => Promise<T>): Promise<T> => {
+          let value = memo.get(key) as Promise<T> | undefined;
+          if (value === undefined) {
+            value = compute();
+            memo.set(key, value);
+          }
+          return value;
+        },
+        registerSecret: (secret, usernames) => options.registerSecret?.(secret, usernames),
+      };
+      options.onStart?.(check);
+      const outcome = await Promise.race([Promise.resolve().then(() => check.run(context)), timeout, deadline]);
+      assertOutcome(check, outcome);
+      return report(outcome);
+    } catch (error) {
+      if (error instanceof CheckTimeoutError) {
+        return report({ verdict: 'error', summary: error.message }, error);
+      }
+      return report({ verdict: 'error', summary: 'The check itself crashed; this is a bug in bb-doctor.' }, error);
+    } finally {
+      clearTimeout(timer);
+      runController.signal.removeEventListener('abort', onRunAbort);
+    }
+  };
+
+  for (const check of checks) {
+    const promise = runOne(check).then((report) => {
+      results.set(check.meta.id, report);
+      options.onFinish?.(report);
+      return report;
+    });
+    finished.set(check.meta.id, promise);
+  }
+  try {
+    return await Promise.all(checks.map((check) => finished.get(check.meta.id)!));
+  } finally {
+    clearTimeout(deadlineTimer);
+  }
+};

@@ -1,0 +1,277 @@
+/**
+ * The shapes every part of bb-doctor shares: checks, their outcomes, credentials, the input of a
+ * run and the evidence (HTTP exchanges). The JSON report (contract.md) is built from these.
+ */
+
+/** How a check ended. `error` is reserved for the runner: a check never returns it. */
+export type Verdict = 'pass' | 'warn' | 'fail' | 'skip' | 'error';
+
+/**
+ * Every finding code of contract.md (stable API), plus the few bb-doctor adds. Adding is fine;
+ * renaming or removing is a breaking change.
+ */
+export const FINDING_CODES = [
+  'NETWORK_UNREACHABLE',
+  'TLS_ERROR',
+  'TIMEOUT',
+  'PROXY_AUTH_REQUIRED',
+  'SERVER_ERROR',
+  'NOT_BITBUCKET',
+  'NO_CREDENTIALS',
+  'SECRET_WHITESPACE',
+  'SECRET_UNEXPANDED',
+  'SECRET_IN_URL',
+  'INSECURE_HTTP',
+  'HEADER_SCHEME_CASE',
+  'HEADER_SCHEME_UNKNOWN',
+  'HEADER_MALFORMED',
+  'CREDENTIALS_IGNORED',
+  'PASSWORD_GRANT_REMOVED',
+  'CONSUMER_INVALID',
+  'CONSUMER_NOT_PRIVATE',
+  'CONSUMER_NO_CALLBACK',
+  'REFRESH_TOKEN_INVALID',
+  'API_TOKEN_NEEDS_EMAIL',
+  'API_TOKEN_AS_BEARER',
+  'API_TOKEN_UNSCOPED',
+  'APP_PASSWORD_REMOVED',
+  'ACCOUNT_PASSWORD_REJECTED',
+  'ACCESS_TOKEN_AS_BASIC',
+  'TOKEN_EXPIRED',
+  'TOKEN_INVALID',
+  'AUTH_FAILED',
+  'SCOPE_MISSING',
+  'API_V1_REMOVED',
+  'ENDPOINT_REMOVED',
+  'DATA_CENTER_PATH_ON_CLOUD',
+  'WRONG_HOST',
+  'REPO_NOT_FOUND_OR_NO_ACCESS',
+  'RATE_LIMITED',
+] as const;
+
+export type FindingCode = (typeof FINDING_CODES)[number];
+
+/** What the user should do about a warn/fail. */
+export interface Remediation {
+  /** One imperative sentence that ends with a period. */
+  readonly hint: string;
+  /** Copy-pasteable commands, in the order to run them (secrets as $PLACEHOLDERS, never values). */
+  readonly commands?: readonly string[];
+  /** Where to read more. */
+  readonly url?: string;
+}
+
+interface OutcomeBase {
+  /** One short line shown next to the title. */
+  readonly summary: string;
+  /** Extra lines, shown with --verbose and always in JSON. */
+  readonly details?: readonly string[];
+  /** Machine-readable facts for JSON consumers. */
+  readonly data?: Readonly<Record<string, unknown>>;
+}
+
+/** What `Check.run()` returns. A warn/fail cannot be built without a code and a remediation. */
+export type Outcome =
+  | (OutcomeBase & { readonly verdict: 'pass' })
+  | (OutcomeBase & {
+      readonly verdict: 'warn' | 'fail';
+      readonly code: FindingCode;
+      readonly remediation: Remediation;
+    })
+  | (OutcomeBase & { readonly verdict: 'skip' });
+
+/** Something a check needs before it can run; the runner turns an unmet need into `skip`. */
+export type Need =
+  /** A credential (or an Authorization header) was given. */
+  | 'credentials'
+  /** An OAuth consumer (client id + secret) or a refresh token was given. */
+  | 'consumer'
+  /** A target URL (from --url or a curl command) was given. */
+  | 'target-url'
+  /** A workspace is known (from --workspace or the target URL). */
+  | 'workspace'
+  /** The network is needed (an `explain` run is offline). */
+  | 'network'
+  /** Another check must have finished (any verdict) first: `after:<id>`. */
+  | `after:${string}`
+  /** Another check must have passed (or warned) first: `pass:<id>`. */
+  | `pass:${string}`;
+
+export interface CheckMeta<Id extends string = string> {
+  /** kebab-case, equal to the file name in checks/. */
+  readonly id: Id;
+  /** The passing state, present tense, no period. */
+  readonly title: string;
+  /** Why this matters; one or two sentences. */
+  readonly description: string;
+  /** Finding codes this check can produce. */
+  readonly codes: readonly FindingCode[];
+  readonly needs?: readonly Need[];
+  /** Overrides the runner's default per-check timeout. */
+  readonly timeoutMs?: number;
+}
+
+export interface Check<Id extends string = string> {
+  readonly meta: CheckMeta<Id>;
+  run(context: CheckContext): Outcome | Promise<Outcome>;
+}
+
+/** Identity helper: literal ids and a shape check without an `as` cast. */
+export const defineCheck = <const Id extends string>(check: Check<Id>): Check<Id> => check;
+
+/** A recorded HTTP exchange: what was sent, what came back. Secrets are redacted at output. */
+export interface Exchange {
+  /** Why the doctor sent it, e.g. "identity: GET /2.0/user with the API token". */
+  readonly label?: string;
+  readonly request: {
+    readonly method: string;
+    readonly url: string;
+    /** Lower-case header names. */
+    readonly headers: Readonly<Record<string, string>>;
+    readonly body?: string;
+  };
+  readonly response?: {
+    readonly status: number;
+    readonly headers: Readonly<Record<string, string>>;
+    /** The first 4 KB of the body. */
+    readonly body: string;
+    readonly bodyTruncated?: boolean;
+  };
+  /** Set when no response came back (DNS, refused, TLS, timeout...). */
+  readonly error?: { readonly code: string; readonly message: string };
+  readonly durationMs: number;
+  /** Bitbucket's trace ids (x-b3-traceid, x-trace-id, x-request-id...), for support staff. */
+  readonly traceIds?: Readonly<Record<string, string>>;
+}
+
+export type CredentialKind =
+  | 'api-token'
+  | 'app-password'
+  | 'account-password'
+  | 'access-token'
+  | 'refresh-token'
+  | 'client-id'
+  | 'client-secret'
+  | 'unknown';
+
+/** A secret the user gave, with where it came from. `secret` never reaches a report. */
+export interface Credential {
+  readonly kind: CredentialKind;
+  /** e.g. `flag:--api-token`, `env:BITBUCKET_API_TOKEN`, `header:Authorization`, `curl:-u`. */
+  readonly source: string;
+  /** The secret as the doctor uses it: outer whitespace and quotes removed. */
+  readonly secret: string;
+  /** The secret exactly as given (may carry whitespace, quotes, an unexpanded `$VAR`). */
+  readonly raw: string;
+  /** The username or email it was paired with (for Basic). */
+  readonly username?: string;
+  /** How the kind was decided: `flag`, `shape:ATATT`, `header:Bearer`... */
+  readonly classifiedBy: string;
+  /** Extra facts from the shape: e.g. "looks like an API token (ATATT prefix)". */
+  readonly shapeNotes?: readonly string[];
+}
+
+/** An HTTP header exactly as the user's failing call sent it. */
+export interface GivenHeader {
+  readonly name: string;
+  readonly value: string;
+  readonly source: string;
+}
+
+/** The failing call the user made (from --url or a curl command), for replay. */
+export interface FailingRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: readonly GivenHeader[];
+  readonly body?: string;
+  /** Basic credentials given as `user:secret` (curl -u). */
+  readonly basic?: { readonly username: string; readonly secret: string; readonly source: string };
+  readonly source: 'url' | 'curl';
+}
+
+/** Everything a run knows before the first request: the target, the credentials, the failing call. */
+export interface DoctorInput {
+  readonly apiUrl: string;
+  readonly authUrl: string;
+  readonly workspace?: string;
+  readonly repo?: string;
+  readonly url?: string;
+  readonly username?: string;
+  readonly email?: string;
+  readonly credentials: readonly Credential[];
+  readonly headers: readonly GivenHeader[];
+  readonly failingRequest?: FailingRequest;
+  /** The target is the embedded simulator (demo), not bitbucket.org. */
+  readonly simulator?: { readonly scenario: string };
+  /** `explain` runs: saved exchanges instead of the network. */
+  readonly offline?: { readonly file: string; readonly format: string; readonly exchanges: readonly Exchange[] };
+  /** Warnings from reading the input (e.g. a secret given as a flag). */
+  readonly warnings: readonly string[];
+  /** The corrected curl command (secrets as placeholders), when a curl command was given. */
+  readonly curl?: { readonly original: string; readonly lint: readonly string[] };
+}
+
+/** One check's result as it appears in the report. */
+export interface CheckReport {
+  readonly id: string;
+  readonly title: string;
+  readonly status: Verdict;
+  readonly code?: FindingCode;
+  readonly summary: string;
+  readonly details?: readonly string[];
+  readonly durationMs: number;
+  readonly remediation?: Remediation;
+  readonly evidence: readonly Exchange[];
+  readonly data: Readonly<Record<string, unknown>>;
+  /** Only for `error`: what was thrown (shown with --verbose). */
+  readonly error?: { readonly message: string; readonly stack?: string };
+}
+
+/** Options of the HTTP client, one request. */
+export interface RequestOptions {
+  readonly method?: 'GET' | 'POST' | 'HEAD';
+  readonly headers?: Readonly<Record<string, string>>;
+  /** application/x-www-form-urlencoded body (token endpoint only). */
+  readonly form?: Readonly<Record<string, string>>;
+  /** Shown in the evidence: why this request was sent. */
+  readonly label: string;
+  /** The secret whose failures count toward the 401 budget (see the budget in http/client.ts). */
+  readonly secretKey?: string;
+}
+
+/** One answer of the HTTP client: the exchange (evidence) plus the whole body (up to 1 MB). */
+export interface HttpResult {
+  readonly exchange: Exchange;
+  /** The response body as text (up to 1 MB), '' when there was no response. */
+  readonly body: string;
+  readonly status: number | undefined;
+  /** Lower-case response header, or undefined. */
+  header(name: string): string | undefined;
+  /** The body parsed as JSON, or undefined when it is not JSON. */
+  json(): unknown;
+}
+
+export interface HttpClient {
+  /** Sends (or returns the memoised answer for) one request. Never throws for HTTP or network errors. */
+  request(url: string, options: RequestOptions, signal?: AbortSignal): Promise<HttpResult>;
+}
+
+/** What a check sees of the world. */
+export interface CheckContext {
+  readonly input: DoctorInput;
+  readonly http: HttpClient;
+  readonly now: () => Date;
+  /** Aborts when this check times out or the run's deadline passes. */
+  readonly signal: AbortSignal;
+  /** Reports of the checks that finished before this one, by id. */
+  readonly results: ReadonlyMap<string, CheckReport>;
+  /** Shares a computed value between checks in one run (first caller computes it). */
+  memo<T>(key: string, compute: () => Promise<T>): Promise<T>;
+  /**
+   * Registers a secret obtained during the run (e.g. a fetched access token) with the redactor,
+   * so no output can show it.
+   */
+  registerSecret(secret: string, usernames?: readonly string[]): void;
+  /** Shares data with later checks (e.g. the fetched token). */
+  readonly shared: Map<string, unknown>;
+}
