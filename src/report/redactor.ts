@@ -42,7 +42,8 @@ export class Redactor {
     if (secret === undefined || secret.length === 0) return;
     for (const user of usernames) if (user !== undefined) this.usernames.add(user);
     const mark = redactionMark(secret);
-    const variants = new Set([secret, secret.trim(), secret.replace(/^["']|["']$/gu, '').trim()]);
+    const unquoted = secret.trim().replace(/^(["'])(.*)\1$/su, '$2').trim();
+    const variants = new Set([secret, secret.trim(), unquoted]);
     for (const variant of variants) {
       if (variant.length > 0 && !this.secrets.has(variant)) this.secrets.set(variant, mark);
     }
@@ -88,13 +89,9 @@ export class Redactor {
   redact(text: string): string {
     if (this.secrets.size === 0) return text;
     this.table ??= this.build();
-    let out = text;
-    for (const [form, mark] of this.table) {
-      if (out.includes(form)) out = out.split(form).join(mark);
-    }
     // Any base64 word that decodes to something containing a secret (e.g. Basic for a username
-    // that was never registered) goes too.
-    out = out.replace(/[A-Za-z0-9+/_-]{8,}={0,2}/gu, (word) => {
+    // that was never registered) goes whole, before the table could cut an aligned suffix of it.
+    let out = text.replace(/[A-Za-z0-9+/_-]{8,}={0,2}/gu, (word) => {
       for (const decoded of decodings(word)) {
         for (const [secret, mark] of this.secrets) {
           if (secret.length >= 4 && decoded.includes(secret)) return mark;
@@ -102,6 +99,9 @@ export class Redactor {
       }
       return word;
     });
+    for (const [form, mark] of this.table) {
+      if (out.includes(form)) out = out.split(form).join(mark);
+    }
     return out;
   }
 

@@ -36,6 +36,31 @@ export const wrap = (text: string, width: number, indent = ''): string[] => {
   return lines;
 };
 
+/** Shell words of a command, keeping quoted parts together (for line breaks only). */
+const shellWords = (command: string): string[] => command.match(/(?:[^\s"']+|"[^"]*"|'[^']*')+/gu) ?? [command];
+
+/**
+ * A command that stays copy-pasteable when it is too long: broken between words with ` \`
+ * continuations, never inside a word or a quoted string.
+ */
+export const commandLines = (command: string, width: number, indent: string): string[] => {
+  const first = `${indent}$ `;
+  if (first.length + command.length <= width) return [first + command];
+  const lines: string[] = [];
+  let line = '';
+  const lead = (): string => (lines.length === 0 ? first : `${indent}    `);
+  for (const word of shellWords(command)) {
+    if (line !== '' && lead().length + line.length + 1 + word.length + 2 > width) {
+      lines.push(`${lead()}${line} \\`);
+      line = word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
+  }
+  lines.push(lead() + line);
+  return lines;
+};
+
 const pathOf = (url: string): string => {
   try {
     const parsed = new URL(url);
@@ -90,7 +115,7 @@ const checkLines = (check: CheckReport, paint: Paint, options: TextOptions, widt
   if (check.remediation !== undefined) {
     const code = check.code === undefined ? '' : `[${check.code}] `;
     lines.push(...wrap(`→ ${code}${check.remediation.hint}`, width, '      '));
-    for (const command of check.remediation.commands ?? []) lines.push(`        $ ${command}`);
+    for (const command of check.remediation.commands ?? []) lines.push(...commandLines(command, width, '        '));
     if (check.remediation.url !== undefined) lines.push(`      Learn more: ${check.remediation.url}`);
   }
   if (options.verbose) {
@@ -126,7 +151,7 @@ const diagnosisBox = (report: Report, paint: Paint, options: TextOptions, width:
     title = `Diagnosis: ${diagnosis.code ?? ''}`;
     colour = 'red';
     body = [...wrap(diagnosis.summary ?? '', inner), '', ...wrap(`Fix: ${diagnosis.fix ?? ''}`, inner)];
-    for (const command of diagnosis.commands ?? []) body.push(`  $ ${command}`);
+    for (const command of diagnosis.commands ?? []) body.push(...commandLines(command, inner, ''));
     if (diagnosis.url !== undefined) body.push(`Learn more: ${diagnosis.url}`);
     if (diagnosis.alsoFound !== undefined) body.push('', ...wrap(`Also found: ${diagnosis.alsoFound.join(', ')}`, inner));
   }
