@@ -33,7 +33,7 @@ export default defineCheck({
         code: 'NOT_BITBUCKET',
         summary: `${host} answers like Bitbucket Data Center (X-AREQUESTID), not Bitbucket Cloud.`,
         remediation: {
-          hint: 'bb-doctor diagnoses Bitbucket Cloud; on Data Center use /rest/api/1.0 paths with an HTTP access token as Bearer.',
+          hint: 'Point --api-url at Bitbucket Cloud (https://api.bitbucket.org); on Data Center, call /rest/api/1.0 paths with an HTTP access token as Bearer.',
           url: 'https://confluence.atlassian.com/bitbucketserver091/http-access-tokens-1443038354.html',
         },
         data: { product: 'data-center', status: result.status },
