@@ -33,6 +33,7 @@ interface ParsedArgs extends RunArgs {
   readonly timeout: number;
   readonly curl?: string;
   readonly list?: boolean;
+  /** demo's positional, or simulate's --scenario. */
   readonly scenario?: string;
   readonly port?: number;
   readonly latencyMs?: number;
@@ -329,6 +330,91 @@ const isUsageError = (error: unknown): boolean =>
 
 // TEMPORARY while the simulator, curl and explain modules land in this session.
 const curlExtras = (_a: ParsedArgs, _io: IO, _r: Redactor): Promise<RunExtras> => Promise.resolve({});
-const demoCommand = (_a: ParsedArgs, _io: IO, _r: Redactor): Promise<number> => Promise.reject(new UsageError('demo: not yet'));
-const simulateCommand = demoCommand;
-const explainCommand = demoCommand;
+const explainCommand = (_a: ParsedArgs, _io: IO, _r: Redactor): Promise<number> => Promise.reject(new UsageError('explain: not yet'));
+
+/** Parses argv that bb-doctor builds itself (the demo's scenario arguments). */
+const parseInternal = async (argv: readonly string[]): Promise<ParsedArgs> =>
+  camel(await buildParser(argv).exitProcess(false).fail((message, error) => {
+    throw new UsageError(message ?? error?.message ?? 'invalid scenario arguments');
+  }).parseAsync([...argv]));
+
+/** The user's environment minus Bitbucket secrets and proxies: the demo must never mix them in. */
+const demoEnv = (env: IO['env'], scenarioEnv: Readonly<Record<string, string>> | undefined): Record<string, string | undefined> => {
+  const clean = Object.fromEntries(Object.entries(env).filter(([name]) => !/^(BITBUCKET_|https?_proxy$|HTTPS?_PROXY$)/u.test(name)));
+  return { ...clean, ...(scenarioEnv ?? {}) };
+};
+
+const demoCommand = async (args: ParsedArgs, io: IO, redactor: Redactor): Promise<number> => {
+  const sim = await import('./simulator/index.js');
+  const { out } = writer(io, redactor);
+  if (args.list === true) {
+    const width = Math.max(...sim.scenarios.map((s) => s.name.length));
+    const lines = sim.scenarios.map(
+      (s) => `${s.name.padEnd(width)}  ${(s.expected.code ?? 'healthy').padEnd(27)} ${s.title}${s.name === sim.defaultScenarioName ? ' (default)' : ''}`,
+    );
+    out(`${lines.join('\n')}\n`);
+    return 0;
+  }
+  const name = args.scenario ?? sim.defaultScenarioName;
+  const scenario = sim.getScenario(name);
+  if (scenario === undefined) throw new UsageError(`Unknown scenario '${name}'. Run bb-doctor demo --list to see them.`);
+  const running = await sim.startSimulator({ scenario });
+  try {
+    const words = scenario.args.map((word) => word.replaceAll('{base}', running.url));
+    const parsed = await parseInternal(['--api-url', running.url, '--auth-url', running.url, ...words]);
+    const explicitTimeout = process.argv.some((a) => a === '--timeout' || a.startsWith('--timeout='));
+    const merged: ParsedArgs = {
+      ...parsed,
+      verbose: args.verbose,
+      timeout: explicitTimeout ? args.timeout : parsed.timeout,
+      ...(args.format === undefined ? {} : { format: args.format }),
+      ...(args.output === undefined ? {} : { output: args.output }),
+    };
+    const demoIo: IO = { ...io, env: demoEnv(io.env, scenario.env) };
+    return await runCommand(merged, demoIo, redactor, { ...(await curlExtras(merged, demoIo, redactor)), simulator: { scenario: scenario.name } });
+  } finally {
+    await running.close();
+  }
+};
+
+const simulateCommand = async (args: ParsedArgs, io: IO, redactor: Redactor): Promise<number> => {
+  const sim = await import('./simulator/index.js');
+  const { out } = writer(io, redactor);
+  const name = args.scenario ?? sim.defaultScenarioName;
+  const scenario = sim.getScenario(name);
+  if (scenario === undefined) throw new UsageError(`Unknown scenario '${name}'. Run bb-doctor demo --list to see them.`);
+  const port = args.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port expects a number from 0 to 65535, got '${String(port)}'.`);
+  const latency = args.latencyMs ?? 0;
+  if (!Number.isFinite(latency) || latency < 0 || latency > 60_000) throw new UsageError(`--latency-ms expects milliseconds from 0 to 60000, got '${String(latency)}'.`);
+  if (args.fault !== undefined && !sim.isFaultMode(args.fault)) {
+    throw new UsageError(`--fault expects one of ${sim.FAULT_MODES.join(', ')}, got '${args.fault}'.`);
+  }
+  let running: Awaited<ReturnType<typeof sim.startSimulator>>;
+  try {
+    running = await sim.startSimulator({
+      scenario,
+      port,
+      latencyMs: latency,
+      ...(args.fault !== undefined && sim.isFaultMode(args.fault) ? { fault: args.fault } : {}),
+      onRequest: (entry) => out(`${sim.formatLogLine(entry)}\n`),
+    });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES') throw new UsageError(`cannot listen on 127.0.0.1:${port} (${code}).`);
+    throw error;
+  }
+  out(`${sim.describeScenario(scenario, running.url).join('\n')}\n\nLogging each request; Ctrl-C stops the simulator.\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await running.close();
+  out('Simulator stopped.\n');
+  return 0;
+};

@@ -1,6 +1,27 @@
+import apiVersion from '../checks/api-version.js';
 import connectivity from '../checks/connectivity.js';
 import credentials from '../checks/credentials.js';
+import headerCasing from '../checks/header-casing.js';
+import identity from '../checks/identity.js';
+import publicPrivateContrast from '../checks/public-private-contrast.js';
+import rateLimit from '../checks/rate-limit.js';
+import scopes from '../checks/scopes.js';
+import targetCall from '../checks/target-call.js';
+import tokenFetch from '../checks/token-fetch.js';
+import twoFactor from '../checks/two-factor.js';
 import type { Check } from './types.js';
 
 /** Every check, in the order of contract.md: registry order = report order. */
-export const CHECKS: readonly Check[] = [connectivity, credentials];
+export const CHECKS: readonly Check[] = [
+  connectivity,
+  credentials,
+  tokenFetch,
+  headerCasing,
+  identity,
+  publicPrivateContrast,
+  twoFactor,
+  scopes,
+  apiVersion,
+  targetCall,
+  rateLimit,
+];

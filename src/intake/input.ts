@@ -134,8 +134,11 @@ export const buildInput = (
     if (value === undefined) continue;
     if (fromFlag !== undefined) flagged.push(option.flag);
     const source = fromFlag !== undefined ? `flag:${option.flag}` : `env:${option.env}`;
-    // API tokens pair with the email for REST; everything else with the username (§5.2).
-    const pairedWith = option.kind === 'api-token' ? (email ?? username) : option.kind === 'app-password' || option.kind === 'account-password' ? (username ?? email) : undefined;
+    // Basic pairs a secret with a user name: API tokens want the email for REST, app passwords the
+    // username (§5.2). An API token given with --username is paired with it, as the user would
+    // send it; identity then proves whether the email works instead (API_TOKEN_NEEDS_EMAIL).
+    const basicKinds: readonly CredentialKind[] = ['api-token', 'app-password', 'account-password'];
+    const pairedWith = basicKinds.includes(option.kind) ? (username ?? email) : undefined;
     credentials.push(makeCredential(option.kind, value, source, pairedWith));
   }
   if (flagged.length > 0) {

@@ -1,0 +1,52 @@
+import { replayAsSent } from '../src/facts/target.js';
+import { classifyUrl } from '../src/knowledge/api-versions.js';
+import { DOCS } from '../src/knowledge/docs.js';
+import { defineCheck, type FindingCode } from '../src/types.js';
+
+/** Codes this check owns; SECRET_IN_URL and INSECURE_HTTP from the same classifier are reported too. */
+const OWN: readonly FindingCode[] = ['WRONG_HOST', 'API_V1_REMOVED', 'ENDPOINT_REMOVED', 'DATA_CENTER_PATH_ON_CLOUD', 'SECRET_IN_URL', 'INSECURE_HTTP'];
+
+const DOC: Partial<Record<FindingCode, string>> = {
+  API_V1_REMOVED: DOCS.v1Deprecation,
+  ENDPOINT_REMOVED: DOCS.change2770,
+  DATA_CENTER_PATH_ON_CLOUD: DOCS.restIntro,
+  WRONG_HOST: DOCS.restIntro,
+  SECRET_IN_URL: DOCS.oauth2,
+  INSECURE_HTTP: DOCS.restIntro,
+};
+
+export default defineCheck({
+  meta: {
+    id: 'api-version',
+    title: 'The target is a current Bitbucket Cloud API path',
+    description:
+      'A removed API 1.0 path, a removed 2.0 endpoint (CHANGE-2770), a Data Center path or the website host fails whatever the credentials; a 410 is never a credentials problem.',
+    codes: [...OWN],
+    needs: ['target-url'],
+  },
+  async run(ctx) {
+    const url = ctx.input.failingRequest!.url;
+    const classification = classifyUrl(url);
+    const problem = classification.problems.find((p) => OWN.includes(p.code));
+    if (problem === undefined) {
+      return { verdict: 'pass', summary: `${new URL(url).pathname} is a current API 2.0 path${classification.host === 'api' ? ' on api.bitbucket.org' : ''}.` };
+    }
+    // The proof: Bitbucket's own answer to the call as sent (410 "Resource removed", CHANGE-2770...).
+    // Offline, or with no network, the classification stands on the documented facts alone.
+    const replay = ctx.input.offline === undefined && ctx.results !== undefined ? replayAsSent(ctx) : undefined;
+    const answer = replay === undefined ? undefined : await replay;
+    const status = answer?.status;
+    const replacement = problem.replacementUrl ?? classification.correctedUrl;
+    return {
+      verdict: 'fail',
+      code: problem.code,
+      summary: `${problem.summary}${status === undefined ? '' : ` Bitbucket answered ${status}.`}`,
+      remediation: {
+        hint: replacement === undefined ? 'Use the API 2.0 equivalent of this call on https://api.bitbucket.org.' : `Call ${replacement} instead.`,
+        ...(replacement === undefined ? {} : { commands: [`curl -u "$BITBUCKET_EMAIL:$BITBUCKET_API_TOKEN" '${replacement}'`] }),
+        ...(DOC[problem.code] === undefined ? {} : { url: DOC[problem.code]! }),
+      },
+      data: { ...(replacement === undefined ? {} : { replacement }), status, problems: classification.problems.map((p) => p.code) },
+    };
+  },
+});

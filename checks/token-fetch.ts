@@ -1,0 +1,128 @@
+import { FETCHED_TOKEN, type FetchedToken } from '../src/facts/auth.js';
+import { networkProblem } from '../src/facts/network.js';
+import { DOCS } from '../src/knowledge/docs.js';
+import { parseScopeList } from '../src/knowledge/scopes.js';
+import { matchSignatures, parseErrorBody } from '../src/knowledge/signatures.js';
+import { defineCheck, type FindingCode, type Remediation } from '../src/types.js';
+
+const TOKEN_CODES = ['CONSUMER_INVALID', 'CONSUMER_NOT_PRIVATE', 'CONSUMER_NO_CALLBACK', 'REFRESH_TOKEN_INVALID', 'PASSWORD_GRANT_REMOVED'] as const;
+
+/** What to do about each token-endpoint error (bitbucket-auth.md §1.6). */
+const FIXES: Record<(typeof TOKEN_CODES)[number], Remediation> = {
+  CONSUMER_INVALID: {
+    hint: 'Copy the consumer Key and Secret again from Workspace settings → OAuth consumers, and send them as HTTP Basic (curl -u "$BITBUCKET_CLIENT_ID:$BITBUCKET_CLIENT_SECRET"), not in the body or as Bearer.',
+    commands: ['curl -u "$BITBUCKET_CLIENT_ID:$BITBUCKET_CLIENT_SECRET" -d grant_type=client_credentials https://bitbucket.org/site/oauth2/access_token'],
+    url: DOCS.oauth2,
+  },
+  CONSUMER_NOT_PRIVATE: {
+    hint: 'Edit the OAuth consumer and tick "This is a private consumer": only private consumers may use the client_credentials grant.',
+    url: DOCS.oauth2,
+  },
+  CONSUMER_NO_CALLBACK: {
+    hint: 'Edit the OAuth consumer and set a Callback URL (any https URL you own works for client_credentials).',
+    url: DOCS.oauth2,
+  },
+  REFRESH_TOKEN_INVALID: {
+    hint: 'Use the refresh token from the latest token response: since 2026-05-04 refresh tokens rotate (each use returns a new one) and unused ones expire after 3 months.',
+    url: DOCS.oauth2,
+  },
+  PASSWORD_GRANT_REMOVED: {
+    hint: 'Stop using grant_type=password (removed with account passwords on 2022-03-01): use client_credentials with a private consumer, the authorization-code flow, or an API token with your email.',
+    commands: ['curl -u "$BITBUCKET_CLIENT_ID:$BITBUCKET_CLIENT_SECRET" -d grant_type=client_credentials https://bitbucket.org/site/oauth2/access_token'],
+    url: DOCS.oauth2,
+  },
+};
+
+const isTokenCode = (code: FindingCode): code is (typeof TOKEN_CODES)[number] =>
+  (TOKEN_CODES as readonly string[]).includes(code);
+
+export default defineCheck({
+  meta: {
+    id: 'token-fetch',
+    title: 'An OAuth access token can be obtained',
+    description:
+      'With an OAuth consumer, the token endpoint says exactly what is wrong with the consumer; the token it gives is what the later checks use.',
+    codes: [...TOKEN_CODES],
+    needs: ['consumer', 'network', 'pass:connectivity'],
+  },
+  async run(ctx) {
+    const { input } = ctx;
+    const id = input.credentials.find((c) => c.kind === 'client-id')!;
+    const secret = input.credentials.find((c) => c.kind === 'client-secret')!;
+    const refresh = input.credentials.find((c) => c.kind === 'refresh-token');
+    const password = input.credentials.find((c) => c.kind === 'account-password');
+    const grant = refresh !== undefined ? 'refresh_token' : 'client_credentials';
+    // Client credentials go in HTTP Basic (§1.3); the form carries only the grant.
+    const result = await ctx.http.request(
+      `${input.authUrl}/site/oauth2/access_token`,
+      {
+        method: 'POST',
+        label: `token-fetch: ${grant} grant`,
+        headers: { authorization: `Basic ${Buffer.from(`${id.secret}:${secret.secret}`).toString('base64')}` },
+        form: refresh === undefined ? { grant_type: grant } : { grant_type: grant, refresh_token: refresh.secret },
+        secretKey: 'consumer',
+      },
+      ctx.signal,
+    );
+    const problem = networkProblem(result.exchange);
+    if (problem !== undefined) {
+      return { verdict: 'fail', code: problem.code, summary: `Token endpoint: ${problem.summary}`, remediation: problem.remediation };
+    }
+    const body = result.json() as Record<string, unknown> | undefined;
+    const token = typeof body?.['access_token'] === 'string' ? body['access_token'] : undefined;
+    let obtained: FetchedToken | undefined;
+    if (result.status === 200 && token !== undefined) {
+      // Register at once: from here on the token is a secret of this run like any other.
+      ctx.registerSecret(token);
+      if (typeof body?.['refresh_token'] === 'string') ctx.registerSecret(body['refresh_token']);
+      // Since 2026-05-04 the response says "scope", before it said "scopes" (§1.4): accept both.
+      const scopeKey = typeof body?.['scope'] === 'string' ? 'scope' : 'scopes';
+      const scopes = parseScopeList(typeof body?.[scopeKey] === 'string' ? (body[scopeKey] as string) : undefined);
+      const expiresIn = typeof body?.['expires_in'] === 'number' ? body['expires_in'] : undefined;
+      const tokenType = typeof body?.['token_type'] === 'string' ? body['token_type'] : undefined;
+      obtained = { token, scopes, grant, ...(expiresIn === undefined ? {} : { expiresIn }), ...(tokenType === undefined ? {} : { tokenType }) };
+      ctx.shared.set(FETCHED_TOKEN, obtained);
+    }
+
+    if (password !== undefined) {
+      // The user's plan is the password grant. It is gone (§1.2); bb-doctor does not send the
+      // account password to prove it, and shows whether the consumer works another way instead.
+      return {
+        verdict: 'fail',
+        code: 'PASSWORD_GRANT_REMOVED',
+        summary: `A username and account password were given with an OAuth consumer: grant_type=password was removed in 2022. ${
+          obtained !== undefined ? 'The same consumer does get a token with client_credentials.' : 'The consumer did not get a token with client_credentials either.'
+        }`,
+        remediation: FIXES.PASSWORD_GRANT_REMOVED,
+        data: { grant: 'password', alternativeWorks: obtained !== undefined },
+      };
+    }
+
+    if (obtained !== undefined) {
+      const life = obtained.expiresIn === undefined ? 'an unknown lifetime' : `${Math.round(obtained.expiresIn / 60)} min (expires_in ${obtained.expiresIn})`;
+      const lower = obtained.tokenType === 'bearer';
+      return {
+        verdict: 'pass',
+        summary: `Got a token with ${grant}: scopes ${obtained.scopes.length > 0 ? obtained.scopes.join(' ') : '(none listed)'}; lives ${life}.`,
+        details: lower
+          ? [
+              'token_type is "bearer" in lower case, as OAuth allows (RFC 6749 §5.1); Bitbucket still wants the header scheme spelled "Bearer": never copy token_type into the header.',
+            ]
+          : [],
+        data: { grant, scopes: obtained.scopes, expiresIn: obtained.expiresIn, tokenType: obtained.tokenType, refreshToken: grant === 'client_credentials' ? 'none (client_credentials issues none since 2026-05-04)' : 'rotated' },
+      };
+    }
+
+    const parsed = parseErrorBody(result.body, result.header('content-type'));
+    const signature = matchSignatures({ status: result.status ?? 0, headers: result.exchange.response?.headers ?? {}, body: result.body }).find((s) => isTokenCode(s.code));
+    const code: (typeof TOKEN_CODES)[number] = signature !== undefined && isTokenCode(signature.code) ? signature.code : grant === 'refresh_token' ? 'REFRESH_TOKEN_INVALID' : 'CONSUMER_INVALID';
+    const said = parsed.message === undefined ? `answered ${result.status ?? '?'}` : `answered ${result.status ?? '?'} "${parsed.message}"`;
+    return {
+      verdict: 'fail',
+      code,
+      summary: `The token endpoint ${said}.`,
+      remediation: FIXES[code],
+      data: { grant, status: result.status, error: parsed.oauthError, ...(signature === undefined ? {} : { signature: signature.id }) },
+    };
+  },
+});

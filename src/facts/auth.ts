@@ -1,0 +1,121 @@
+import { fingerprint } from '../report/redactor.js';
+import { parseAuthorization, unexpandedExpression } from '../intake/credentials.js';
+import type { CheckContext, Credential, DoctorInput } from '../types.js';
+
+/** One way of sending a credential: the header value and a description without the secret. */
+export interface AuthAttempt {
+  /** The Authorization header value (a secret: only ever sent, never printed unredacted). */
+  readonly header: string;
+  /** e.g. "Basic with alice@example.com", "Bearer". */
+  readonly describe: string;
+  /** Budget key: the secret's fingerprint, so 401s per secret can be counted. */
+  readonly secretKey: string;
+  readonly credential: Credential;
+}
+
+const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
+
+/** Kinds that are secrets a user authenticates with (not consumer parts). */
+export const isUserCredential = (c: Credential): boolean =>
+  c.kind !== 'client-id' && c.kind !== 'client-secret' && c.kind !== 'refresh-token';
+
+export const fromAuthorizationHeader = (c: Credential): boolean => c.source.startsWith('header:Authorization');
+
+/**
+ * The credential under test: the one the user's failing call sends (a header they gave) first,
+ * then the strongest given by flag or environment.
+ */
+export const primaryCredential = (input: DoctorInput): Credential | undefined => {
+  const users = input.credentials.filter(isUserCredential);
+  const order = ['api-token', 'access-token', 'app-password', 'account-password', 'unknown'];
+  return (
+    users.find(fromAuthorizationHeader) ??
+    [...users].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind))[0]
+  );
+};
+
+/** The Atlassian account email, if one is known (API tokens want it for REST, §5.2). */
+export const emailOf = (input: DoctorInput, credential?: Credential): string | undefined => {
+  const candidates = [input.email, credential?.username, input.username];
+  return candidates.find((c) => c?.includes('@') === true);
+};
+
+const attempt = (credential: Credential, header: string, describe: string): AuthAttempt => ({
+  header,
+  describe,
+  secretKey: fingerprint(credential.secret),
+  credential,
+});
+
+/** The credential sent the way Bitbucket Cloud wants it for REST (bitbucket-auth.md §2.3). */
+export const correctAuth = (credential: Credential, input: DoctorInput): AuthAttempt => {
+  const secret = credential.secret;
+  switch (credential.kind) {
+    case 'api-token': {
+      const user = emailOf(input, credential) ?? credential.username ?? input.username ?? '';
+      return attempt(credential, `Basic ${b64(`${user}:${secret}`)}`, `Basic with ${user || '(no user)'}`);
+    }
+    case 'app-password':
+    case 'account-password': {
+      const user = credential.username ?? input.username ?? input.email ?? '';
+      return attempt(credential, `Basic ${b64(`${user}:${secret}`)}`, `Basic with ${user || '(no user)'}`);
+    }
+    case 'unknown':
+      if (credential.username !== undefined) {
+        return attempt(credential, `Basic ${b64(`${credential.username}:${secret}`)}`, `Basic with ${credential.username}`);
+      }
+      return attempt(credential, `Bearer ${secret}`, 'Bearer');
+    default:
+      return attempt(credential, `Bearer ${secret}`, 'Bearer');
+  }
+};
+
+/** The credential the way the user sent it: their own header verbatim, or Basic with their user. */
+export const asSentAuth = (credential: Credential, input: DoctorInput): AuthAttempt => {
+  if (fromAuthorizationHeader(credential)) {
+    const header = input.headers.find((h) => h.name.toLowerCase() === 'authorization');
+    if (header !== undefined) {
+      const scheme = parseAuthorization(header.value).scheme;
+      return attempt(credential, header.value.trim(), `your header (${scheme || 'no scheme'})`);
+    }
+  }
+  if ((credential.kind === 'api-token' || credential.kind === 'app-password' || credential.kind === 'account-password') && credential.username !== undefined) {
+    return attempt(credential, `Basic ${b64(`${credential.username}:${credential.secret}`)}`, `Basic with ${credential.username}`);
+  }
+  return correctAuth(credential, input);
+};
+
+/** A secret that is an unexpanded `$VAR`: sending it would only burn a 401. */
+export const isUnexpanded = (credential: Credential): boolean => unexpandedExpression(credential.raw) !== undefined;
+
+/** The headers of the user's failing call that carry credentials, as they sent them. */
+export const userAuthHeaders = (input: DoctorInput): Record<string, string> => {
+  const out: Record<string, string> = {};
+  for (const header of input.failingRequest?.headers ?? input.headers) {
+    if (/^(authorization|cookie|x-.*token.*|x-.*auth.*|private-token)$/iu.test(header.name)) {
+      out[header.name] = header.value.trim();
+    }
+  }
+  const basic = input.failingRequest?.basic;
+  if (basic !== undefined) out['Authorization'] = `Basic ${b64(`${basic.username}:${basic.secret}`)}`;
+  return out;
+};
+
+/** The OAuth token token-fetch obtained, shared with later checks. */
+export interface FetchedToken {
+  readonly token: string;
+  readonly scopes: readonly string[];
+  readonly expiresIn?: number;
+  readonly tokenType?: string;
+  readonly grant: string;
+}
+
+export const FETCHED_TOKEN = 'token-fetch.token';
+export const WORKING_AUTH = 'identity.working';
+
+export const fetchedToken = (ctx: CheckContext): FetchedToken | undefined =>
+  ctx.shared.get(FETCHED_TOKEN) as FetchedToken | undefined;
+
+/** The way of authenticating that identity proved to work, if any. */
+export const workingAuth = (ctx: CheckContext): AuthAttempt | undefined =>
+  ctx.shared.get(WORKING_AUTH) as AuthAttempt | undefined;
