@@ -10,7 +10,7 @@ import {
   WORKING_AUTH,
 } from '../src/facts/auth.js';
 import { networkProblem } from '../src/facts/network.js';
-import { parseAuthorization } from '../src/intake/credentials.js';
+import { kindByShape, parseAuthorization } from '../src/intake/credentials.js';
 import { DOCS } from '../src/knowledge/docs.js';
 import { matchSignatures } from '../src/knowledge/signatures.js';
 import { appPasswordStatus } from '../src/knowledge/timeline.js';
@@ -84,6 +84,10 @@ export default defineCheck({
       credential = { kind: 'access-token', source: `token-fetch (${token.grant})`, secret: token.token, raw: token.token, classifiedBy: 'token-fetch' };
     }
 
+    // The shape wins over the flag it came with: an ATATT… secret given as --access-token is an
+    // API token, whatever the flag says (bitbucket-auth.md §4.2, token prefix [L]).
+    const shape = kindByShape(credential.secret)?.kind;
+    const kind = shape === 'api-token' || shape === 'access-token' || shape === 'app-password' ? shape : credential.kind;
     const asSent = asSentAuth(credential, input);
     const correct = correctAuth(credential, input);
     const sentScheme = fromAuthorizationHeader(credential) ? parseAuthorization(asSent.header).scheme.toLowerCase() : correct.header.split(' ')[0]!.toLowerCase();
@@ -100,11 +104,11 @@ export default defineCheck({
     const type = result.header('x-credential-type');
 
     if (result.status === 200) {
-      const sentBasicToken = first.header.startsWith('Basic') && credential.kind === 'access-token';
+      const sentBasicToken = first.header.startsWith('Basic') && kind === 'access-token';
       if (sentBasicToken) {
         return ok(first, result, `Authenticated as ${who(result)} with Basic.`);
       }
-      if (credential.kind === 'app-password' && appPasswordStatus(ctx.now()) !== 'removed') {
+      if (kind === 'app-password' && appPasswordStatus(ctx.now()) !== 'removed') {
         ctx.shared.set(WORKING_AUTH, first);
         return {
           verdict: 'warn',
@@ -118,7 +122,7 @@ export default defineCheck({
     }
 
     // A repository/project/workspace access token is not a user: 403 here is expected (§3.3, §4.1).
-    if (result.status === 403 && (isAccessTokenType(type) || credential.kind === 'access-token')) {
+    if (result.status === 403 && (isAccessTokenType(type) || kind === 'access-token')) {
       return ok(first, result, `Valid ${type ?? 'access token'}: it is not a user, so /2.0/user answers 403 as expected.`, { notAUser: true });
     }
     if (result.status === 403) {
@@ -129,7 +133,7 @@ export default defineCheck({
     const codes = signatures.map((s) => s.code);
     const answer = said(result);
 
-    if (credential.kind === 'api-token') {
+    if (kind === 'api-token') {
       const email = emailOf(input, credential);
       const usedEmail = first.describe.includes('@');
       if (first.header.startsWith('Bearer')) {
@@ -163,11 +167,11 @@ export default defineCheck({
       return { verdict: 'fail', code: 'TOKEN_INVALID', summary: `The API token was refused with the email ${email ?? ''}: ${answer}. The email may not be the token owner's, or the token was revoked.`, remediation: { hint: 'Check that the email is the account that created the token, or create a new API token with scopes.', url: DOCS.apiTokens } };
     }
 
-    if (credential.kind === 'app-password' || codes.includes('APP_PASSWORD_REMOVED')) {
+    if (kind === 'app-password' || codes.includes('APP_PASSWORD_REMOVED')) {
       const status = appPasswordStatus(ctx.now());
       return { verdict: 'fail', code: 'APP_PASSWORD_REMOVED', summary: `An app password was refused (${answer}): app passwords ${status === 'removed' ? 'were removed on 2026-07-28' : 'are being removed (brownouts since 2026-06-09, removal 2026-07-28)'}.`, remediation: { hint: 'Create an API token with scopes and use it with your Atlassian account email (REST) or your username (git).', commands: ['export BITBUCKET_EMAIL=you@example.com BITBUCKET_API_TOKEN=...   # the new token'], url: DOCS.apiTokens } };
     }
-    if (credential.kind === 'account-password' || codes.includes('ACCOUNT_PASSWORD_REJECTED')) {
+    if (kind === 'account-password' || codes.includes('ACCOUNT_PASSWORD_REJECTED')) {
       return { verdict: 'fail', code: 'ACCOUNT_PASSWORD_REJECTED', summary: `The account password was refused (${answer}): Bitbucket Cloud rejects account passwords for the API since 2022-03-01.`, remediation: { hint: 'Create an API token with scopes and use it with your Atlassian account email instead of your password.', url: DOCS.accountPasswordDeprecation } };
     }
 

@@ -35,6 +35,9 @@ export default defineCheck({
     if (corrected === undefined) {
       return { verdict: 'skip', summary: `Your call answered ${original.status ?? 'nothing'}; there is no credential to build a corrected call with.`, data: { statusAsSent: original.status } };
     }
+    if (ctx.results.get('api-version')?.status === 'fail' && corrected.url === request.url) {
+      return { verdict: 'skip', summary: `Your call answered ${original.status ?? 'nothing'}; the path itself is the problem and has no automatic replacement (see api-version).`, data: { statusAsSent: original.status } };
+    }
     const fixed = await corrected.promise;
     const command = curlFor(request.method, corrected.url, corrected.auth.describe);
     const data = { statusAsSent: original.status, statusCorrected: fixed.status, correctedUrl: corrected.url, correctedCommand: command };

@@ -81,9 +81,13 @@ export const buildParser = (argv: readonly string[]): Argv =>
           'bb-doctor: a doctor for Bitbucket authentication. Names the one root cause of a 401 and proves the fix.\n\nUsage:\n  bb-doctor [options]\n  bb-doctor [options] -- curl ARG...\n  bb-doctor [options] --curl \'curl ...\'\n  bb-doctor explain FILE\n  bb-doctor demo [SCENARIO]\n  bb-doctor simulate [--port N] [--scenario S]\n  bb-doctor checks',
         )
         .parserConfiguration({ 'populate--': true, 'strip-aliased': true })
-        .command('explain <file>', 'Diagnose a saved exchange offline (curl -i / curl -v output, raw HTTP, HAR; - = stdin)')
+        .command('explain <file>', 'Diagnose a saved exchange offline (curl -i / curl -v output, raw HTTP, HAR; - = stdin)', (y) =>
+          y.positional('file', { type: 'string', describe: 'The saved exchange; - reads stdin' }),
+        )
         .command('demo [scenario]', "Run the doctor against the embedded Bitbucket simulator", (y) =>
-          y.option('list', { type: 'boolean', describe: 'List the scenarios' }),
+          y
+            .positional('scenario', { type: 'string', describe: 'Scenario to run (default lowercase-bearer; see --list)' })
+            .option('list', { type: 'boolean', describe: 'List the scenarios' }),
         )
         .command('simulate', 'Run the Bitbucket simulator in the foreground', (y) =>
           y

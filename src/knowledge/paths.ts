@@ -1,0 +1,86 @@
+/**
+ * Small path helpers shared by endpoints.ts and api-versions.ts (internal: not re-exported by
+ * index.ts). Callers give a path with its query (`/2.0/user?fields=x`), a trailing slash, or a
+ * whole URL; every table in src/knowledge/ is keyed by the bare path.
+ */
+
+export interface SplitTarget {
+  /** The path without query, fragment or trailing slash (`/` stays `/`). Never empty. */
+  readonly path: string;
+  /** The query string with its `?`, or `''`. */
+  readonly search: string;
+  readonly params: URLSearchParams;
+}
+
+/** Splits a path-with-query or an absolute URL into path and query. Never throws. */
+export function splitTarget(pathWithQuery: string): SplitTarget {
+  let raw = pathWithQuery.trim();
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
+    try {
+      const url = new URL(raw);
+      raw = url.pathname + url.search;
+    } catch {
+      // Not a parsable URL: drop the scheme and authority by hand.
+      raw = raw.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '');
+    }
+  }
+  const hash = raw.indexOf('#');
+  if (hash >= 0) raw = raw.slice(0, hash);
+  const question = raw.indexOf('?');
+  let path = question >= 0 ? raw.slice(0, question) : raw;
+  const search = question >= 0 ? raw.slice(question) : '';
+  if (!path.startsWith('/')) path = `/${path}`;
+  while (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
+  return { path, search: search === '?' ? '' : search, params: new URLSearchParams(search) };
+}
+
+/**
+ * Removes the website-style prefixes `/!api` and `/api` in front of `/1.0` or `/2.0` (§6: v1 lived
+ * at bitbucket.org/api/1.0; §9.17: `bitbucket.org/!api/2.0/...`). Returns the prefix found.
+ */
+export function stripApiPrefix(path: string): { readonly path: string; readonly prefix: string } {
+  const match = /^(\/!api|\/api)(?=\/(?:1\.0|2\.0)(?:\/|$))/.exec(path);
+  if (match?.[1] === undefined) return { path, prefix: '' };
+  return { path: path.slice(match[1].length), prefix: match[1] };
+}
+
+/**
+ * Matches a path against a template such as `/2.0/repositories/{workspace}/{repo_slug}`.
+ * `{name}` matches one non-empty segment; `{name*}` (last only) matches the rest, possibly empty.
+ * Returns the parameters, or undefined.
+ */
+export function matchTemplate(
+  template: string,
+  path: string,
+): Readonly<Record<string, string>> | undefined {
+  const want = template.split('/');
+  const got = path.split('/');
+  const params: Record<string, string> = {};
+  for (const [index, part] of want.entries()) {
+    const rest = /^\{(\w+)\*\}$/.exec(part);
+    if (rest?.[1] !== undefined) {
+      params[rest[1]] = got.slice(index).join('/');
+      return params;
+    }
+    const segment = got[index];
+    if (segment === undefined) return undefined;
+    const param = /^\{(\w+)\}$/.exec(part);
+    if (param?.[1] !== undefined) {
+      if (segment === '') return undefined;
+      params[param[1]] = segment;
+    } else if (segment !== part) {
+      return undefined;
+    }
+  }
+  return got.length === want.length ? params : undefined;
+}
+
+/** How many literal (non-parameter) segments a template has: more literal = more specific. */
+export function literalSegments(template: string): number {
+  return template.split('/').filter((part) => part !== '' && !part.startsWith('{')).length;
+}
+
+/** Fills `{name}` placeholders from `params`; unknown ones stay as they are. */
+export function fillTemplate(template: string, params: Readonly<Record<string, string>>): string {
+  return template.replace(/\{(\w+)\*?\}/g, (whole, name: string) => params[name] ?? whole);
+}
