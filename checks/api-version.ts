@@ -4,7 +4,14 @@ import { DOCS } from '../src/knowledge/docs.js';
 import { defineCheck, type FindingCode } from '../src/types.js';
 
 /** Codes this check owns; SECRET_IN_URL and INSECURE_HTTP from the same classifier are reported too. */
-const OWN: readonly FindingCode[] = ['WRONG_HOST', 'API_V1_REMOVED', 'ENDPOINT_REMOVED', 'DATA_CENTER_PATH_ON_CLOUD', 'SECRET_IN_URL', 'INSECURE_HTTP'];
+const OWN: readonly FindingCode[] = [
+  'WRONG_HOST',
+  'API_V1_REMOVED',
+  'ENDPOINT_REMOVED',
+  'DATA_CENTER_PATH_ON_CLOUD',
+  'SECRET_IN_URL',
+  'INSECURE_HTTP',
+];
 
 const DOC: Partial<Record<FindingCode, string>> = {
   API_V1_REMOVED: DOCS.v1Deprecation,
@@ -29,11 +36,15 @@ export default defineCheck({
     const classification = classifyUrl(url);
     const problem = classification.problems.find((p) => OWN.includes(p.code));
     if (problem === undefined) {
-      return { verdict: 'pass', summary: `${new URL(url).pathname} is a current API 2.0 path${classification.host === 'api' ? ' on api.bitbucket.org' : ''}.` };
+      return {
+        verdict: 'pass',
+        summary: `${new URL(url).pathname} is a current API 2.0 path${classification.host === 'api' ? ' on api.bitbucket.org' : ''}.`,
+      };
     }
     // The proof: Bitbucket's own answer to the call as sent (410 "Resource removed", CHANGE-2770...).
     // Offline, or with no network, the classification stands on the documented facts alone.
-    const replay = ctx.input.offline === undefined && ctx.results !== undefined ? replayAsSent(ctx) : undefined;
+    const replay =
+      ctx.input.offline === undefined && ctx.results !== undefined ? replayAsSent(ctx) : undefined;
     const answer = replay === undefined ? undefined : await replay;
     const status = answer?.status;
     const replacement = problem.replacementUrl ?? classification.correctedUrl;
@@ -42,11 +53,20 @@ export default defineCheck({
       code: problem.code,
       summary: `${problem.summary}${status === undefined ? '' : ` Bitbucket answered ${status}.`}`,
       remediation: {
-        hint: replacement === undefined ? 'Use the API 2.0 equivalent of this call on https://api.bitbucket.org.' : `Call ${replacement} instead.`,
-        ...(replacement === undefined ? {} : { commands: [`curl -u "$BITBUCKET_EMAIL:$BITBUCKET_API_TOKEN" '${replacement}'`] }),
+        hint:
+          replacement === undefined
+            ? 'Use the API 2.0 equivalent of this call on https://api.bitbucket.org.'
+            : `Call ${replacement} instead.`,
+        ...(replacement === undefined
+          ? {}
+          : { commands: [`curl -u "$BITBUCKET_EMAIL:$BITBUCKET_API_TOKEN" '${replacement}'`] }),
         ...(DOC[problem.code] === undefined ? {} : { url: DOC[problem.code]! }),
       },
-      data: { ...(replacement === undefined ? {} : { replacement }), status, problems: classification.problems.map((p) => p.code) },
+      data: {
+        ...(replacement === undefined ? {} : { replacement }),
+        status,
+        problems: classification.problems.map((p) => p.code),
+      },
     };
   },
 });

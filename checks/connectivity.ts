@@ -13,7 +13,14 @@ export default defineCheck({
     title: 'The Bitbucket API can be reached',
     description:
       'Every other check talks to the API; a DNS, TLS, proxy or timeout problem must be named as such, never as a bad token.',
-    codes: ['NETWORK_UNREACHABLE', 'TLS_ERROR', 'TIMEOUT', 'PROXY_AUTH_REQUIRED', 'SERVER_ERROR', 'NOT_BITBUCKET'],
+    codes: [
+      'NETWORK_UNREACHABLE',
+      'TLS_ERROR',
+      'TIMEOUT',
+      'PROXY_AUTH_REQUIRED',
+      'SERVER_ERROR',
+      'NOT_BITBUCKET',
+    ],
     needs: ['network'],
   },
   async run(ctx) {
@@ -22,7 +29,12 @@ export default defineCheck({
     const result = await (anonymousListing(ctx) ?? anonymousUser(ctx));
     const problem = networkProblem(result.exchange);
     if (problem !== undefined) {
-      return { verdict: 'fail', code: problem.code, summary: problem.summary, remediation: problem.remediation };
+      return {
+        verdict: 'fail',
+        code: problem.code,
+        summary: problem.summary,
+        remediation: problem.remediation,
+      };
     }
     const host = new URL(ctx.input.apiUrl).host;
     const headers = result.exchange.response?.headers ?? {};

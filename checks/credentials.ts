@@ -19,13 +19,17 @@ export default defineCheck({
         summary: 'No credentials were given: every request goes out anonymous.',
         remediation: {
           hint: 'Create an API token with scopes and pass it with your Atlassian account email, e.g. export BITBUCKET_EMAIL and BITBUCKET_API_TOKEN.',
-          commands: ['export BITBUCKET_EMAIL=you@example.com', 'export BITBUCKET_API_TOKEN=...   # paste the token here'],
+          commands: [
+            'export BITBUCKET_EMAIL=you@example.com',
+            'export BITBUCKET_API_TOKEN=...   # paste the token here',
+          ],
           url: 'https://support.atlassian.com/bitbucket-cloud/docs/using-api-tokens',
         },
       };
     }
     const list = credentials.map(
-      (c) => `${c.kind} from ${c.source} (sha256:${fingerprint(c.secret)}, ${c.secret.length} chars)`,
+      (c) =>
+        `${c.kind} from ${c.source} (sha256:${fingerprint(c.secret)}, ${c.secret.length} chars)`,
     );
     for (const credential of credentials) {
       const unexpanded = unexpandedExpression(credential.raw);
@@ -47,10 +51,18 @@ export default defineCheck({
                 : `Run the command in a shell that expands ${what}, inside double quotes, not single quotes.`,
             commands:
               unexpanded.variable !== undefined
-                ? [`export ${unexpanded.variable}=...   # the secret`, `echo "\${${unexpanded.variable}:+set}"   # prints 'set' when it is`]
+                ? [
+                    `export ${unexpanded.variable}=...   # the secret`,
+                    `echo "\${${unexpanded.variable}:+set}"   # prints 'set' when it is`,
+                  ]
                 : [],
           },
-          data: { source: credential.source, expression: unexpanded.expression, ...(unexpanded.variable === undefined ? {} : { variable: unexpanded.variable }), ...(unexpanded.file === undefined ? {} : { file: unexpanded.file }) },
+          data: {
+            source: credential.source,
+            expression: unexpanded.expression,
+            ...(unexpanded.variable === undefined ? {} : { variable: unexpanded.variable }),
+            ...(unexpanded.file === undefined ? {} : { file: unexpanded.file }),
+          },
           details: list,
         };
       }
@@ -62,7 +74,7 @@ export default defineCheck({
           summary: `The ${credential.kind} from ${credential.source} ${problem}; Bitbucket compares secrets byte for byte.`,
           remediation: {
             hint: 'Remove the whitespace, newline or quotes around the secret (a file read with $(cat ...) keeps a trailing \\r on Windows line endings).',
-            commands: ["export BITBUCKET_API_TOKEN=\"$(tr -d '\\r\\n' < token.txt)\""],
+            commands: ['export BITBUCKET_API_TOKEN="$(tr -d \'\\r\\n\' < token.txt)"'],
           },
           data: { source: credential.source, problem },
           details: list,

@@ -21,7 +21,11 @@ export const lintAuthorization = (value: string): Lint | undefined => {
   if (trimmed === '') return { code: 'HEADER_MALFORMED', problem: 'the header has no value' };
   const match = /^(\S+)(\s+)(.*)$/su.exec(trimmed);
   if (match === null) {
-    return { code: 'HEADER_SCHEME_UNKNOWN', problem: 'the header has no scheme, only a token', corrected: `Bearer ${trimmed}` };
+    return {
+      code: 'HEADER_SCHEME_UNKNOWN',
+      problem: 'the header has no scheme, only a token',
+      corrected: `Bearer ${trimmed}`,
+    };
   }
   const scheme = match[1] ?? '';
   const gap = match[2] ?? '';
@@ -29,24 +33,43 @@ export const lintAuthorization = (value: string): Lint | undefined => {
   const lower = scheme.toLowerCase();
   const proper = lower === 'bearer' ? 'Bearer' : lower === 'basic' ? 'Basic' : undefined;
   if (proper !== undefined && scheme !== proper) {
-    return { code: 'HEADER_SCHEME_CASE', problem: `the scheme is spelled "${scheme}"; Bitbucket only knows "${proper}"`, corrected: `${proper} ${rest.trim()}` };
+    return {
+      code: 'HEADER_SCHEME_CASE',
+      problem: `the scheme is spelled "${scheme}"; Bitbucket only knows "${proper}"`,
+      corrected: `${proper} ${rest.trim()}`,
+    };
   }
   if (proper === undefined) {
-    const why = lower === 'jwt' ? '"JWT" is only for Connect apps exchanging a JWT at the token endpoint' : `Bitbucket does not know the scheme "${scheme}"`;
+    const why =
+      lower === 'jwt'
+        ? '"JWT" is only for Connect apps exchanging a JWT at the token endpoint'
+        : `Bitbucket does not know the scheme "${scheme}"`;
     return { code: 'HEADER_SCHEME_UNKNOWN', problem: why, corrected: `Bearer ${rest.trim()}` };
   }
-  if (gap !== ' ') return { code: 'HEADER_MALFORMED', problem: 'there is more than one space (or a tab) after the scheme', corrected: `${proper} ${rest.trim()}` };
-  if (/\s/u.test(rest.trim())) return { code: 'HEADER_MALFORMED', problem: 'the credentials contain whitespace' };
+  if (gap !== ' ')
+    return {
+      code: 'HEADER_MALFORMED',
+      problem: 'there is more than one space (or a tab) after the scheme',
+      corrected: `${proper} ${rest.trim()}`,
+    };
+  if (/\s/u.test(rest.trim()))
+    return { code: 'HEADER_MALFORMED', problem: 'the credentials contain whitespace' };
   if (proper === 'Basic' && parseAuthorization(trimmed).basic === undefined) {
-    return { code: 'HEADER_MALFORMED', problem: 'Basic must be followed by base64 of user:secret, and this is not' };
+    return {
+      code: 'HEADER_MALFORMED',
+      problem: 'Basic must be followed by base64 of user:secret, and this is not',
+    };
   }
   return undefined;
 };
 
 const FIX: Record<string, string> = {
-  HEADER_SCHEME_CASE: 'Spell the scheme "Bearer" (or "Basic") with a capital letter: OAuth\'s token_type says "bearer", but that is not the header scheme.',
-  HEADER_SCHEME_UNKNOWN: 'Send the token as "Authorization: Bearer <token>" (an API token goes as Basic with your email instead).',
-  HEADER_MALFORMED: 'Write the header as "Authorization: Bearer <token>" or "Authorization: Basic base64(user:secret)" with exactly one space.',
+  HEADER_SCHEME_CASE:
+    'Spell the scheme "Bearer" (or "Basic") with a capital letter: OAuth\'s token_type says "bearer", but that is not the header scheme.',
+  HEADER_SCHEME_UNKNOWN:
+    'Send the token as "Authorization: Bearer <token>" (an API token goes as Basic with your email instead).',
+  HEADER_MALFORMED:
+    'Write the header as "Authorization: Bearer <token>" or "Authorization: Basic base64(user:secret)" with exactly one space.',
 };
 
 export default defineCheck({
@@ -56,42 +79,84 @@ export default defineCheck({
     description:
       'Bitbucket ignores an Authorization header whose scheme is not spelled Bearer or Basic, so the call runs anonymous; replaying it with the corrected spelling proves it.',
     codes: ['HEADER_SCHEME_CASE', 'HEADER_SCHEME_UNKNOWN', 'HEADER_MALFORMED'],
-    needs: ['after:connectivity'],
+    needs: [],
   },
   async run(ctx) {
     const { input } = ctx;
-    const headers: GivenHeader[] = (input.failingRequest?.headers ?? input.headers).filter((h) => h.name.toLowerCase() === 'authorization');
+    const headers: GivenHeader[] = (input.failingRequest?.headers ?? input.headers).filter(
+      (h) => h.name.toLowerCase() === 'authorization',
+    );
     if (headers.length === 0) {
-      return { verdict: 'skip', summary: 'Skipped: no Authorization header was given (--header or a curl command); the doctor builds its own headers correctly.' };
+      return {
+        verdict: 'skip',
+        summary:
+          'Skipped: no Authorization header was given (--header or a curl command); the doctor builds its own headers correctly.',
+      };
     }
     const header = headers[0]!;
     const lint = lintAuthorization(header.value);
     const scheme = parseAuthorization(header.value).scheme;
     if (lint === undefined) {
-      return { verdict: 'pass', summary: `Authorization: ${scheme} … is well-formed (from ${header.source}).`, data: { scheme } };
+      return {
+        verdict: 'pass',
+        summary: `Authorization: ${scheme} … is well-formed (from ${header.source}).`,
+        data: { scheme },
+      };
     }
     // The experiment (below): the same request with the user's header and with the corrected one,
     // to the target when it is a GET on the API, else /2.0/user (any authenticated user gets 200).
     const target =
-      input.failingRequest !== undefined && input.failingRequest.method === 'GET' && input.failingRequest.url.startsWith(input.apiUrl)
+      input.failingRequest?.method === 'GET' && input.failingRequest.url.startsWith(input.apiUrl)
         ? input.failingRequest.url
         : `${input.apiUrl}/2.0/user`;
-    const placeholder = lint.corrected?.startsWith('Basic') === true ? '$(printf %s "$BITBUCKET_EMAIL:$BITBUCKET_API_TOKEN" | base64)' : '$BITBUCKET_ACCESS_TOKEN';
+    const placeholder =
+      lint.corrected?.startsWith('Basic') === true
+        ? '$(printf %s "$BITBUCKET_EMAIL:$BITBUCKET_API_TOKEN" | base64)'
+        : '$BITBUCKET_ACCESS_TOKEN';
     const remediation = {
       hint: FIX[lint.code] ?? FIX['HEADER_MALFORMED']!,
-      ...(lint.corrected === undefined ? {} : { commands: [`curl -H "Authorization: ${lint.corrected.replace(/^(\S+) .*$/su, '$1')} ${placeholder}" ${target}`] }),
+      ...(lint.corrected === undefined
+        ? {}
+        : {
+            commands: [
+              `curl -H "Authorization: ${lint.corrected.replace(/^(\S+) .*$/su, '$1')} ${placeholder}" ${target}`,
+            ],
+          }),
       url: DOCS.oauth2,
     };
-    const connected = ctx.results.get('connectivity')?.status === 'pass' || ctx.results.get('connectivity')?.status === 'warn';
-    if (!connected || lint.corrected === undefined) {
-      return { verdict: 'fail', code: lint.code, summary: `Your Authorization header is wrong: ${lint.problem}.`, remediation, data: { scheme, proven: false } };
+    // Offline (explain) or nothing to correct: the lint stands on the documented facts alone.
+    if (input.offline !== undefined || lint.corrected === undefined) {
+      return {
+        verdict: 'fail',
+        code: lint.code,
+        summary: `Your Authorization header is wrong: ${lint.problem}.`,
+        remediation,
+        data: { scheme, proven: false },
+      };
     }
 
     const credential = primaryCredential(input);
-    const secretKey = credential === undefined ? 'header' : correctAuth(credential, input).secretKey;
+    const secretKey =
+      credential === undefined ? 'header' : correctAuth(credential, input).secretKey;
     const [asSent, fixed] = await Promise.all([
-      ctx.http.request(target, { label: 'header-casing: your header, as sent', headers: { authorization: header.value.trim() }, secretKey }, ctx.signal),
-      ctx.http.request(target, { label: 'header-casing: the corrected header', headers: { authorization: lint.corrected }, secretKey }, ctx.signal),
+      ctx.http.request(
+        target,
+        {
+          label: 'header-casing: your header, as sent',
+          headers: { authorization: header.value.trim() },
+          secretKey,
+        },
+        ctx.signal,
+      ),
+      ctx.http.request(
+        target,
+        {
+          label: 'header-casing: the corrected header',
+          headers: { authorization: lint.corrected },
+          secretKey,
+        },
+        ctx.signal,
+      ),
     ]);
     const before = asSent.status;
     const after = fixed.status;

@@ -2,6 +2,7 @@ import {
   type AuthAttempt,
   asSentAuth,
   correctAuth,
+  effectiveKind,
   emailOf,
   fetchedToken,
   fromAuthorizationHeader,
@@ -10,7 +11,7 @@ import {
   WORKING_AUTH,
 } from '../src/facts/auth.js';
 import { networkProblem } from '../src/facts/network.js';
-import { kindByShape, parseAuthorization } from '../src/intake/credentials.js';
+import { parseAuthorization } from '../src/intake/credentials.js';
 import { DOCS } from '../src/knowledge/docs.js';
 import { matchSignatures } from '../src/knowledge/signatures.js';
 import { appPasswordStatus } from '../src/knowledge/timeline.js';
@@ -21,7 +22,8 @@ const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64
 /** Who a 200 from /2.0/user says we are. */
 const who = (result: HttpResult): string => {
   const body = result.json() as Record<string, unknown> | undefined;
-  const name = body?.['username'] ?? body?.['nickname'] ?? body?.['display_name'] ?? body?.['account_id'];
+  const name =
+    body?.['username'] ?? body?.['nickname'] ?? body?.['display_name'] ?? body?.['account_id'];
   return typeof name === 'string' ? name : 'an account';
 };
 
@@ -32,7 +34,11 @@ const facts = (result: HttpResult): Record<string, unknown> => {
     credentialType: result.header('x-credential-type'),
     scopes: result.header('x-oauth-scopes'),
     ...(result.status === 200 && body !== undefined
-      ? { username: body['username'], displayName: body['display_name'], accountId: body['account_id'] }
+      ? {
+          username: body['username'],
+          displayName: body['display_name'],
+          accountId: body['account_id'],
+        }
       : {}),
   };
 };
@@ -41,10 +47,13 @@ const said = (result: HttpResult): string => {
   const first = result.body.trim().split('\n')[0] ?? '';
   const json = result.json() as { error?: { message?: unknown } } | undefined;
   const message = typeof json?.error?.message === 'string' ? json.error.message : first;
-  return message === '' ? `${result.status ?? '?'}` : `${result.status ?? '?'} "${message.slice(0, 140)}"`;
+  return message === ''
+    ? `${result.status ?? '?'}`
+    : `${result.status ?? '?'} "${message.slice(0, 140)}"`;
 };
 
-const isAccessTokenType = (type: string | undefined): boolean => /(?:repo|repository|project|workspace)_access_token/u.test(type ?? '');
+const isAccessTokenType = (type: string | undefined): boolean =>
+  /(?:repo|repository|project|workspace)_access_token/u.test(type ?? '');
 
 export default defineCheck({
   meta: {
@@ -63,44 +72,90 @@ export default defineCheck({
       'TOKEN_INVALID',
       'AUTH_FAILED',
     ],
-    needs: ['credentials', 'network', 'pass:connectivity', 'after:token-fetch'],
+    needs: ['credentials', 'network'],
   },
   async run(ctx) {
     const { input } = ctx;
     const user = `${input.apiUrl}/2.0/user`;
     const send = (auth: AuthAttempt, label: string): Promise<HttpResult> =>
-      ctx.http.request(user, { label: `identity: ${label}`, headers: { authorization: auth.header }, secretKey: auth.secretKey }, ctx.signal);
-    const ok = (auth: AuthAttempt, result: HttpResult, summary: string, extra: Record<string, unknown> = {}): Outcome => {
+      ctx.http.request(
+        user,
+        {
+          label: `identity: ${label}`,
+          headers: { authorization: auth.header },
+          secretKey: auth.secretKey,
+        },
+        ctx.signal,
+      );
+    const ok = (
+      auth: AuthAttempt,
+      result: HttpResult,
+      summary: string,
+      extra: Record<string, unknown> = {},
+    ): Outcome => {
       ctx.shared.set(WORKING_AUTH, auth);
       return { verdict: 'pass', summary, data: { ...facts(result), via: auth.describe, ...extra } };
     };
 
     let credential = primaryCredential(input);
-    const token = fetchedToken(ctx);
     if (credential === undefined || isUnexpanded(credential)) {
+      // Only an OAuth consumer: test the token token-fetch obtains.
+      await ctx.result('token-fetch');
+      const token = fetchedToken(ctx);
       if (token === undefined) {
-        return { verdict: 'skip', summary: credential === undefined ? 'Skipped: no user credential and no OAuth token to test.' : 'Skipped: the secret is an unexpanded shell expression (see credentials).' };
+        return {
+          verdict: 'skip',
+          summary:
+            credential === undefined
+              ? 'Skipped: no user credential and no OAuth token to test.'
+              : 'Skipped: the secret is an unexpanded shell expression (see credentials).',
+        };
       }
-      credential = { kind: 'access-token', source: `token-fetch (${token.grant})`, secret: token.token, raw: token.token, classifiedBy: 'token-fetch' };
+      credential = {
+        kind: 'access-token',
+        source: `token-fetch (${token.grant})`,
+        secret: token.token,
+        raw: token.token,
+        classifiedBy: 'token-fetch',
+      };
     }
 
-    // The shape wins over the flag it came with: an ATATT… secret given as --access-token is an
-    // API token, whatever the flag says (bitbucket-auth.md §4.2, token prefix [L]).
-    const shape = kindByShape(credential.secret)?.kind;
-    const kind = shape === 'api-token' || shape === 'access-token' || shape === 'app-password' ? shape : credential.kind;
+    const kind = effectiveKind(credential);
     const asSent = asSentAuth(credential, input);
     const correct = correctAuth(credential, input);
-    const sentScheme = fromAuthorizationHeader(credential) ? parseAuthorization(asSent.header).scheme.toLowerCase() : correct.header.split(' ')[0]!.toLowerCase();
-    // The header-casing check owns the scheme's spelling: identity tests the credential itself,
-    // sent with the scheme spelled right.
-    const first: AuthAttempt = sentScheme === 'basic' || sentScheme === 'bearer'
-      ? { ...asSent, header: asSent.header.replace(/^\S+/u, sentScheme === 'basic' ? 'Basic' : 'Bearer'), describe: sentScheme === 'basic' ? `Basic${credential.username === undefined ? '' : ` with ${credential.username}`}` : 'Bearer' }
-      : correct;
+    // A header the user gave is sent as they wrote it, except that the scheme is spelled right:
+    // header-casing owns the spelling, identity tests the credential itself. A flag-given secret
+    // is sent the way its flag implies (Basic with the given user, or Bearer).
+    const sentScheme = parseAuthorization(asSent.header).scheme.toLowerCase();
+    const first: AuthAttempt = !fromAuthorizationHeader(credential)
+      ? asSent
+      : sentScheme === 'basic' || sentScheme === 'bearer'
+        ? {
+            ...asSent,
+            header: asSent.header.replace(/^\S+/u, sentScheme === 'basic' ? 'Basic' : 'Bearer'),
+            describe:
+              sentScheme === 'basic'
+                ? `Basic${credential.username === undefined ? '' : ` with ${credential.username}`}`
+                : 'Bearer',
+          }
+        : correct;
     const result = await send(first, `GET /2.0/user (${first.describe})`);
     const net = networkProblem(result.exchange);
-    if (net !== undefined) return { verdict: 'fail', code: net.code, summary: `/2.0/user: ${net.summary}`, remediation: net.remediation };
-    if (result.status === 429) return { verdict: 'skip', summary: 'Skipped: /2.0/user answered 429 (see rate-limit); a rate limit says nothing about the credentials.' };
-    if (result.exchange.error !== undefined) return { verdict: 'skip', summary: `Skipped: ${result.exchange.error.message}` };
+    if (net !== undefined)
+      return {
+        verdict: 'fail',
+        code: net.code,
+        summary: `/2.0/user: ${net.summary}`,
+        remediation: net.remediation,
+      };
+    if (result.status === 429)
+      return {
+        verdict: 'skip',
+        summary:
+          'Skipped: /2.0/user answered 429 (see rate-limit); a rate limit says nothing about the credentials.',
+      };
+    if (result.exchange.error !== undefined)
+      return { verdict: 'skip', summary: `Skipped: ${result.exchange.error.message}` };
     const type = result.header('x-credential-type');
 
     if (result.status === 200) {
@@ -114,22 +169,43 @@ export default defineCheck({
           verdict: 'warn',
           code: 'APP_PASSWORD_REMOVED',
           summary: `Authenticated as ${who(result)} with an app password, which stops working on 2026-07-28.`,
-          remediation: { hint: 'Replace the app password with an API token with scopes, used with your Atlassian account email.', url: DOCS.apiTokens },
+          remediation: {
+            hint: 'Replace the app password with an API token with scopes, used with your Atlassian account email.',
+            url: DOCS.apiTokens,
+          },
           data: facts(result),
         };
       }
-      return ok(first, result, `Authenticated as ${who(result)} (${first.describe}${type === undefined ? '' : `, x-credential-type ${type}`}).`);
+      return ok(
+        first,
+        result,
+        `Authenticated as ${who(result)} (${first.describe}${type === undefined ? '' : `, x-credential-type ${type}`}).`,
+      );
     }
 
     // A repository/project/workspace access token is not a user: 403 here is expected (§3.3, §4.1).
     if (result.status === 403 && (isAccessTokenType(type) || kind === 'access-token')) {
-      return ok(first, result, `Valid ${type ?? 'access token'}: it is not a user, so /2.0/user answers 403 as expected.`, { notAUser: true });
+      return ok(
+        first,
+        result,
+        `Valid ${type ?? 'access token'}: it is not a user, so /2.0/user answers 403 as expected.`,
+        { notAUser: true },
+      );
     }
     if (result.status === 403) {
-      return ok(first, result, `Authenticated (${first.describe}), but /2.0/user answered 403: the credential lacks the account / read:user:bitbucket scope (see scopes).`, { missingIdentityScope: true });
+      return ok(
+        first,
+        result,
+        `Authenticated (${first.describe}), but /2.0/user answered 403: the credential lacks the account / read:user:bitbucket scope (see scopes).`,
+        { missingIdentityScope: true },
+      );
     }
 
-    const signatures = matchSignatures({ status: result.status ?? 0, headers: result.exchange.response?.headers ?? {}, body: result.body });
+    const signatures = matchSignatures({
+      status: result.status ?? 0,
+      headers: result.exchange.response?.headers ?? {},
+      body: result.body,
+    });
     const codes = signatures.map((s) => s.code);
     const answer = said(result);
 
@@ -139,40 +215,134 @@ export default defineCheck({
       if (first.header.startsWith('Bearer')) {
         // API tokens go as Basic with the email (§2.3, §5.3); prove it with one more request.
         if (email !== undefined) {
-          const basic: AuthAttempt = { ...correct, header: `Basic ${b64(`${email}:${credential.secret}`)}`, describe: `Basic with ${email}` };
+          const basic: AuthAttempt = {
+            ...correct,
+            header: `Basic ${b64(`${email}:${credential.secret}`)}`,
+            describe: `Basic with ${email}`,
+          };
           const retry = await send(basic, `the same token as Basic with ${email}`);
           if (retry.status === 200 || retry.status === 403) {
             ctx.shared.set(WORKING_AUTH, basic);
-            return { verdict: 'fail', code: 'API_TOKEN_AS_BEARER', summary: `The API token was sent as Bearer and refused (${answer}); as Basic with ${email} it works (${retry.status}).`, remediation: { hint: 'Send the API token as HTTP Basic with your Atlassian account email: curl -u "$BITBUCKET_EMAIL:$BITBUCKET_API_TOKEN".', commands: [`curl -u "$BITBUCKET_EMAIL:$BITBUCKET_API_TOKEN" ${user}`], url: DOCS.apiTokens }, data: { ...facts(retry), fixVerified: true } };
+            return {
+              verdict: 'fail',
+              code: 'API_TOKEN_AS_BEARER',
+              summary: `The API token was sent as Bearer and refused (${answer}); as Basic with ${email} it works (${retry.status}).`,
+              remediation: {
+                hint: 'Send the API token as HTTP Basic with your Atlassian account email: curl -u "$BITBUCKET_EMAIL:$BITBUCKET_API_TOKEN".',
+                commands: [`curl -u "$BITBUCKET_EMAIL:$BITBUCKET_API_TOKEN" ${user}`],
+                url: DOCS.apiTokens,
+              },
+              data: { ...facts(retry), fixVerified: true },
+            };
           }
         }
-        return { verdict: 'fail', code: 'API_TOKEN_AS_BEARER', summary: `An API token (ATATT…) was sent as Bearer and refused (${answer}).`, remediation: { hint: 'Send the API token as HTTP Basic with your Atlassian account email (set --email or BITBUCKET_EMAIL), not as Bearer.', commands: [`curl -u "$BITBUCKET_EMAIL:$BITBUCKET_API_TOKEN" ${user}`], url: DOCS.apiTokens }, data: { fixVerified: false } };
+        return {
+          verdict: 'fail',
+          code: 'API_TOKEN_AS_BEARER',
+          summary: `An API token (ATATT…) was sent as Bearer and refused (${answer}).`,
+          remediation: {
+            hint: 'Send the API token as HTTP Basic with your Atlassian account email (set --email or BITBUCKET_EMAIL), not as Bearer.',
+            commands: [`curl -u "$BITBUCKET_EMAIL:$BITBUCKET_API_TOKEN" ${user}`],
+            url: DOCS.apiTokens,
+          },
+          data: { fixVerified: false },
+        };
       }
       if (!usedEmail) {
         if (email !== undefined) {
           const retry = await send(correct, `the same token with the email ${email}`);
           if (retry.status === 200 || retry.status === 403) {
             ctx.shared.set(WORKING_AUTH, correct);
-            return { verdict: 'fail', code: 'API_TOKEN_NEEDS_EMAIL', summary: `The API token was sent with the username ${credential.username ?? '?'} and refused (${result.status ?? '?'}); with the account email ${email} it works (${retry.status}).`, remediation: { hint: `Use your Atlassian account email (${email}) as the username with an API token; the Bitbucket username only works for git.`, commands: [`curl -u "$BITBUCKET_EMAIL:$BITBUCKET_API_TOKEN" ${user}`], url: DOCS.getting401KB }, data: { ...facts(retry), fixVerified: true } };
+            return {
+              verdict: 'fail',
+              code: 'API_TOKEN_NEEDS_EMAIL',
+              summary: `The API token was sent with the username ${credential.username ?? '?'} and refused (${result.status ?? '?'}); with the account email ${email} it works (${retry.status}).`,
+              remediation: {
+                hint: `Use your Atlassian account email (${email}) as the username with an API token; the Bitbucket username only works for git.`,
+                commands: [`curl -u "$BITBUCKET_EMAIL:$BITBUCKET_API_TOKEN" ${user}`],
+                url: DOCS.getting401KB,
+              },
+              data: { ...facts(retry), fixVerified: true },
+            };
           }
-          if (matchSignatures({ status: retry.status ?? 0, headers: retry.exchange.response?.headers ?? {}, body: retry.body }).some((s) => s.id === 'cloud-token-invalid')) {
-            return { verdict: 'fail', code: 'API_TOKEN_UNSCOPED', summary: `Refused with the username and with the email ${email}: ${said(retry)}; a classic API token without Bitbucket scopes (or an expired one) answers this way.`, remediation: { hint: 'Create an API token with scopes (id.atlassian.com → Security → Create API token with scopes → Bitbucket) and use it with your email.', url: DOCS.createApiToken }, data: { fixVerified: false } };
+          if (
+            matchSignatures({
+              status: retry.status ?? 0,
+              headers: retry.exchange.response?.headers ?? {},
+              body: retry.body,
+            }).some((s) => s.id === 'cloud-token-invalid')
+          ) {
+            return {
+              verdict: 'fail',
+              code: 'API_TOKEN_UNSCOPED',
+              summary: `Refused with the username and with the email ${email}: ${said(retry)}; a classic API token without Bitbucket scopes (or an expired one) answers this way.`,
+              remediation: {
+                hint: 'Create an API token with scopes (id.atlassian.com → Security → Create API token with scopes → Bitbucket) and use it with your email.',
+                url: DOCS.createApiToken,
+              },
+              data: { fixVerified: false },
+            };
           }
         }
-        return { verdict: 'fail', code: 'API_TOKEN_NEEDS_EMAIL', summary: `The API token was sent with the username ${credential.username ?? '(none)'} and refused (${answer}); API tokens want the Atlassian account email for REST.`, remediation: { hint: 'Pass your Atlassian account email (the one you log in with at id.atlassian.com) with --email or BITBUCKET_EMAIL; the username only works for git.', commands: ['export BITBUCKET_EMAIL=you@example.com'], url: DOCS.getting401KB }, data: { fixVerified: false } };
+        return {
+          verdict: 'fail',
+          code: 'API_TOKEN_NEEDS_EMAIL',
+          summary: `The API token was sent with the username ${credential.username ?? '(none)'} and refused (${answer}); API tokens want the Atlassian account email for REST.`,
+          remediation: {
+            hint: 'Pass your Atlassian account email (the one you log in with at id.atlassian.com) with --email or BITBUCKET_EMAIL; the username only works for git.',
+            commands: ['export BITBUCKET_EMAIL=you@example.com'],
+            url: DOCS.getting401KB,
+          },
+          data: { fixVerified: false },
+        };
       }
       if (codes.includes('TOKEN_INVALID')) {
-        return { verdict: 'fail', code: 'API_TOKEN_UNSCOPED', summary: `The API token was refused with the email ${email ?? ''}: ${answer}. A classic token without Bitbucket scopes, or an expired or revoked one, answers this way.`, remediation: { hint: 'Create an API token with scopes (id.atlassian.com → Security → Create API token with scopes → Bitbucket) and use it with your email.', url: DOCS.createApiToken } };
+        return {
+          verdict: 'fail',
+          code: 'API_TOKEN_UNSCOPED',
+          summary: `The API token was refused with the email ${email ?? ''}: ${answer}. A classic token without Bitbucket scopes, or an expired or revoked one, answers this way.`,
+          remediation: {
+            hint: 'Create an API token with scopes (id.atlassian.com → Security → Create API token with scopes → Bitbucket) and use it with your email.',
+            url: DOCS.createApiToken,
+          },
+        };
       }
-      return { verdict: 'fail', code: 'TOKEN_INVALID', summary: `The API token was refused with the email ${email ?? ''}: ${answer}. The email may not be the token owner's, or the token was revoked.`, remediation: { hint: 'Check that the email is the account that created the token, or create a new API token with scopes.', url: DOCS.apiTokens } };
+      return {
+        verdict: 'fail',
+        code: 'TOKEN_INVALID',
+        summary: `The API token was refused with the email ${email ?? ''}: ${answer}. The email may not be the token owner's, or the token was revoked.`,
+        remediation: {
+          hint: 'Check that the email is the account that created the token, or create a new API token with scopes.',
+          url: DOCS.apiTokens,
+        },
+      };
     }
 
     if (kind === 'app-password' || codes.includes('APP_PASSWORD_REMOVED')) {
       const status = appPasswordStatus(ctx.now());
-      return { verdict: 'fail', code: 'APP_PASSWORD_REMOVED', summary: `An app password was refused (${answer}): app passwords ${status === 'removed' ? 'were removed on 2026-07-28' : 'are being removed (brownouts since 2026-06-09, removal 2026-07-28)'}.`, remediation: { hint: 'Create an API token with scopes and use it with your Atlassian account email (REST) or your username (git).', commands: ['export BITBUCKET_EMAIL=you@example.com BITBUCKET_API_TOKEN=...   # the new token'], url: DOCS.apiTokens } };
+      return {
+        verdict: 'fail',
+        code: 'APP_PASSWORD_REMOVED',
+        summary: `An app password was refused (${answer}): app passwords ${status === 'removed' ? 'were removed on 2026-07-28' : 'are being removed (brownouts since 2026-06-09, removal 2026-07-28)'}.`,
+        remediation: {
+          hint: 'Create an API token with scopes and use it with your Atlassian account email (REST) or your username (git).',
+          commands: [
+            'export BITBUCKET_EMAIL=you@example.com BITBUCKET_API_TOKEN=...   # the new token',
+          ],
+          url: DOCS.apiTokens,
+        },
+      };
     }
     if (kind === 'account-password' || codes.includes('ACCOUNT_PASSWORD_REJECTED')) {
-      return { verdict: 'fail', code: 'ACCOUNT_PASSWORD_REJECTED', summary: `The account password was refused (${answer}): Bitbucket Cloud rejects account passwords for the API since 2022-03-01.`, remediation: { hint: 'Create an API token with scopes and use it with your Atlassian account email instead of your password.', url: DOCS.accountPasswordDeprecation } };
+      return {
+        verdict: 'fail',
+        code: 'ACCOUNT_PASSWORD_REJECTED',
+        summary: `The account password was refused (${answer}): Bitbucket Cloud rejects account passwords for the API since 2022-03-01.`,
+        remediation: {
+          hint: 'Create an API token with scopes and use it with your Atlassian account email instead of your password.',
+          url: DOCS.accountPasswordDeprecation,
+        },
+      };
     }
 
     // Access tokens (OAuth, repository/project/workspace).
@@ -181,13 +351,50 @@ export default defineCheck({
       const retry = await send(bearer, 'the same token as Bearer');
       if (retry.status === 200 || retry.status === 403) {
         ctx.shared.set(WORKING_AUTH, bearer);
-        return { verdict: 'fail', code: 'ACCESS_TOKEN_AS_BASIC', summary: `The token was sent with Basic and refused (${result.status ?? '?'}); as Bearer it works (${retry.status}${retry.header('x-credential-type') === undefined ? '' : `, ${retry.header('x-credential-type') ?? ''}`}).`, remediation: { hint: 'Send access tokens as "Authorization: Bearer <token>"; only git uses them with Basic (x-token-auth).', commands: [`curl -H "Authorization: Bearer $BITBUCKET_ACCESS_TOKEN" ${user}`], url: DOCS.accessTokens }, data: { ...facts(retry), fixVerified: true } };
+        return {
+          verdict: 'fail',
+          code: 'ACCESS_TOKEN_AS_BASIC',
+          summary: `The token was sent with Basic and refused (${result.status ?? '?'}); as Bearer it works (${retry.status}${retry.header('x-credential-type') === undefined ? '' : `, ${retry.header('x-credential-type') ?? ''}`}).`,
+          remediation: {
+            hint: 'Send access tokens as "Authorization: Bearer <token>"; only git uses them with Basic (x-token-auth).',
+            commands: [`curl -H "Authorization: Bearer $BITBUCKET_ACCESS_TOKEN" ${user}`],
+            url: DOCS.accessTokens,
+          },
+          data: { ...facts(retry), fixVerified: true },
+        };
       }
-      return { verdict: 'fail', code: 'AUTH_FAILED', summary: `Basic credentials were refused (${answer}) and the secret does not work as Bearer either.`, remediation: { hint: 'Check the username and secret pair: API tokens go with your email, access tokens as Bearer.', url: DOCS.getting401KB } };
+      return {
+        verdict: 'fail',
+        code: 'AUTH_FAILED',
+        summary: `Basic credentials were refused (${answer}) and the secret does not work as Bearer either.`,
+        remediation: {
+          hint: 'Check the username and secret pair: API tokens go with your email, access tokens as Bearer.',
+          url: DOCS.getting401KB,
+        },
+      };
     }
     if (codes.includes('TOKEN_EXPIRED')) {
-      return { verdict: 'fail', code: 'TOKEN_EXPIRED', summary: `The access token has expired (${answer}); Bitbucket OAuth access tokens live 2 hours.`, remediation: { hint: 'Get a new access token with your refresh token (or client_credentials) and refresh it before expires_in runs out.', commands: ['curl -u "$BITBUCKET_CLIENT_ID:$BITBUCKET_CLIENT_SECRET" -d grant_type=refresh_token -d refresh_token="$BITBUCKET_REFRESH_TOKEN" https://bitbucket.org/site/oauth2/access_token'], url: DOCS.oauth2 } };
+      return {
+        verdict: 'fail',
+        code: 'TOKEN_EXPIRED',
+        summary: `The access token has expired (${answer}); Bitbucket OAuth access tokens live 2 hours.`,
+        remediation: {
+          hint: 'Get a new access token with your refresh token (or client_credentials) and refresh it before expires_in runs out.',
+          commands: [
+            'curl -u "$BITBUCKET_CLIENT_ID:$BITBUCKET_CLIENT_SECRET" -d grant_type=refresh_token -d refresh_token="$BITBUCKET_REFRESH_TOKEN" https://bitbucket.org/site/oauth2/access_token',
+          ],
+          url: DOCS.oauth2,
+        },
+      };
     }
-    return { verdict: 'fail', code: 'TOKEN_INVALID', summary: `Bitbucket does not recognise the token (${answer}).`, remediation: { hint: 'Check that the token was copied whole and not revoked, or create a new one (access tokens cannot be viewed again after creation).', url: DOCS.accessTokens } };
+    return {
+      verdict: 'fail',
+      code: 'TOKEN_INVALID',
+      summary: `Bitbucket does not recognise the token (${answer}).`,
+      remediation: {
+        hint: 'Check that the token was copied whole and not revoked, or create a new one (access tokens cannot be viewed again after creation).',
+        url: DOCS.accessTokens,
+      },
+    };
   },
 });

@@ -1,4 +1,5 @@
-import { correctAuth, primaryCredential, userAuthHeaders, workingAuth } from '../src/facts/auth.js';
+import { userAuthHeaders } from '../src/facts/auth.js';
+import { bestAuth } from '../src/facts/target.js';
 import { anonymousListing, workspaceListingUrl } from '../src/facts/requests.js';
 import { DOCS } from '../src/knowledge/docs.js';
 import { defineCheck, type HttpResult } from '../src/types.js';
@@ -15,7 +16,15 @@ const listingOf = (result: HttpResult): Listing | undefined => {
   const values = body.values as Record<string, unknown>[];
   return {
     size: typeof body.size === 'number' ? body.size : undefined,
-    slugs: values.map((v) => String(v['slug'] ?? v['full_name'] ?? '')).sort(),
+    slugs: values
+      .map((v) =>
+        typeof v['slug'] === 'string'
+          ? v['slug']
+          : typeof v['full_name'] === 'string'
+            ? v['full_name']
+            : '',
+      )
+      .sort(),
     privateCount: values.filter((v) => v['is_private'] === true).length,
   };
 };
@@ -32,40 +41,70 @@ export default defineCheck({
     description:
       'A workspace listing answers anonymous callers with the public repositories, so a 200 there proves nothing; only a difference from the anonymous answer shows the credentials were read.',
     codes: ['CREDENTIALS_IGNORED'],
-    needs: ['workspace', 'credentials', 'network', 'pass:connectivity', 'after:identity'],
+    needs: ['workspace', 'credentials', 'network'],
   },
   async run(ctx) {
     const { input } = ctx;
     const ws = input.workspace!;
     // The user's own headers when they gave any (that is the call under suspicion), else the
-    // credential as identity proved it works.
+    // credential sent the right way (as identity sends it).
     const own = userAuthHeaders(input);
     const usesOwn = Object.keys(own).length > 0;
-    const credential = primaryCredential(input);
-    const auth = workingAuth(ctx) ?? (credential === undefined ? undefined : correctAuth(credential, input));
+    const auth = await bestAuth(ctx);
     const headers = usesOwn ? own : auth === undefined ? undefined : { authorization: auth.header };
-    if (headers === undefined) return { verdict: 'skip', summary: 'Skipped: no credential to compare with the anonymous view.' };
+    if (headers === undefined)
+      return {
+        verdict: 'skip',
+        summary: 'Skipped: no credential to compare with the anonymous view.',
+      };
 
     const [anon, authed] = await Promise.all([
       anonymousListing(ctx)!,
-      ctx.http.request(workspaceListingUrl(input.apiUrl, ws), { label: `public-private-contrast: listing with ${usesOwn ? 'your headers' : (auth?.describe ?? 'credentials')}`, headers, ...(auth === undefined ? {} : { secretKey: auth.secretKey }) }, ctx.signal),
+      ctx.http.request(
+        workspaceListingUrl(input.apiUrl, ws),
+        {
+          label: `public-private-contrast: listing with ${usesOwn ? 'your headers' : (auth?.describe ?? 'credentials')}`,
+          headers,
+          ...(auth === undefined ? {} : { secretKey: auth.secretKey }),
+        },
+        ctx.signal,
+      ),
     ]);
-    if (authed.status === 429 || anon.status === 429) return { verdict: 'skip', summary: 'Skipped: rate limited (see rate-limit).' };
+    if (authed.status === 429 || anon.status === 429)
+      return { verdict: 'skip', summary: 'Skipped: rate limited (see rate-limit).' };
     if (authed.status !== undefined && authed.status >= 400) {
-      return { verdict: 'pass', summary: `Bitbucket read the credentials: the listing answered ${authed.status} with them and ${anon.status ?? '?'} without (see identity for why they are refused).`, data: { anonymousStatus: anon.status, authenticatedStatus: authed.status } };
+      return {
+        verdict: 'pass',
+        summary: `Bitbucket read the credentials: the listing answered ${authed.status} with them and ${anon.status ?? '?'} without (see identity for why they are refused).`,
+        data: { anonymousStatus: anon.status, authenticatedStatus: authed.status },
+      };
     }
     const a = listingOf(anon);
     const b = listingOf(authed);
     if (a === undefined || b === undefined) {
-      return { verdict: 'skip', summary: `Skipped: the listings could not be compared (anonymous ${anon.status ?? 'no answer'}, authenticated ${authed.status ?? 'no answer'}).` };
+      return {
+        verdict: 'skip',
+        summary: `Skipped: the listings could not be compared (anonymous ${anon.status ?? 'no answer'}, authenticated ${authed.status ?? 'no answer'}).`,
+      };
     }
-    const data = { anonymous: { size: a.size, private: a.privateCount }, authenticated: { size: b.size, private: b.privateCount } };
+    const data = {
+      anonymous: { size: a.size, private: a.privateCount },
+      authenticated: { size: b.size, private: b.privateCount },
+    };
     if (!same(a, b)) {
-      return { verdict: 'pass', summary: `The authenticated listing of ${ws} shows ${b.size ?? b.slugs.length} repositories (${b.privateCount} private); anonymous shows ${a.size ?? a.slugs.length}.`, data };
+      return {
+        verdict: 'pass',
+        summary: `The authenticated listing of ${ws} shows ${b.size ?? b.slugs.length} repositories (${b.privateCount} private); anonymous shows ${a.size ?? a.slugs.length}.`,
+        data,
+      };
     }
-    const identityPassed = ctx.results.get('identity')?.status === 'pass';
+    const identityPassed = (await ctx.result('identity'))?.status === 'pass';
     if (!usesOwn && identityPassed) {
-      return { verdict: 'pass', summary: `Identical listings, but identity proved the credentials work: ${ws} has no private repositories you can see.`, data };
+      return {
+        verdict: 'pass',
+        summary: `Identical listings, but identity proved the credentials work: ${ws} has no private repositories you can see.`,
+        data,
+      };
     }
     return {
       verdict: 'fail',
@@ -73,7 +112,9 @@ export default defineCheck({
       summary: `With ${usesOwn ? 'your headers' : 'the credentials'} the listing of ${ws} is identical to the anonymous one (${plural(a.size ?? a.slugs.length, 'repository', 'repositories')}, ${a.privateCount} private): Bitbucket never read them as credentials, and a 200 here proves nothing.`,
       remediation: {
         hint: 'Send the credentials in the Authorization header as "Bearer <token>" (access tokens) or Basic with your email (API tokens); other header names and spellings are ignored.',
-        commands: [`curl -H "Authorization: Bearer $BITBUCKET_ACCESS_TOKEN" '${workspaceListingUrl(input.apiUrl, ws)}&role=member'`],
+        commands: [
+          `curl -H "Authorization: Bearer $BITBUCKET_ACCESS_TOKEN" '${workspaceListingUrl(input.apiUrl, ws)}&role=member'`,
+        ],
         url: DOCS.authMethods,
       },
       data,

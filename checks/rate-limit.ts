@@ -8,7 +8,16 @@ export default defineCheck({
     description:
       'A 429 means a limit was hit (1,000 requests an hour by default, 60 anonymous), which no change of credentials fixes.',
     codes: ['RATE_LIMITED'],
-    needs: ['after:connectivity', 'after:token-fetch', 'after:header-casing', 'after:identity', 'after:public-private-contrast', 'after:scopes', 'after:api-version', 'after:target-call'],
+    needs: [
+      'after:connectivity',
+      'after:token-fetch',
+      'after:header-casing',
+      'after:identity',
+      'after:public-private-contrast',
+      'after:scopes',
+      'after:api-version',
+      'after:target-call',
+    ],
   },
   run({ results }) {
     const exchanges = new Set<Exchange>();
@@ -19,8 +28,12 @@ export default defineCheck({
     }
     const headers = limited[0]!.response!.headers;
     // X-RateLimit-* only come with access tokens on scaled endpoints (§7); Retry-After is unconfirmed.
-    const limits = Object.fromEntries(Object.entries(headers).filter(([name]) => /^(x-ratelimit-.*|retry-after)$/u.test(name)));
-    const shown = Object.entries(limits).map(([k, v]) => `${k}: ${v}`).join(', ');
+    const limits = Object.fromEntries(
+      Object.entries(headers).filter(([name]) => /^(x-ratelimit-.*|retry-after)$/u.test(name)),
+    );
+    const shown = Object.entries(limits)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(', ');
     return {
       verdict: 'fail',
       code: 'RATE_LIMITED',

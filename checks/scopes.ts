@@ -14,23 +14,48 @@ export default defineCheck({
     description:
       'A 403 with a valid credential is a missing scope: what the credential has (x-oauth-scopes, 403 detail.granted) against what the target needs (x-accepted-oauth-scopes, 403 detail.required).',
     codes: ['SCOPE_MISSING'],
-    needs: ['credentials', 'network', 'pass:connectivity', 'after:token-fetch', 'after:identity'],
+    needs: ['credentials', 'network'],
   },
   async run(ctx) {
     const { input } = ctx;
-    const auth = bestAuth(ctx);
-    if (auth === undefined) return { verdict: 'skip', summary: 'Skipped: no credential to inspect.' };
-    const identity = ctx.results.get('identity');
-    // Probe: the corrected target when there is one, else the workspace listing or /2.0/user.
-    const corrected = sendCorrected(ctx);
-    const probeUrl = corrected?.url ?? (input.workspace === undefined ? `${input.apiUrl}/2.0/user` : workspaceListingUrl(input.apiUrl, input.workspace));
-    const probe: HttpResult = await (corrected?.promise ??
-      ctx.http.request(probeUrl, { label: `scopes: probe with ${auth.describe}`, headers: { authorization: auth.header }, secretKey: auth.secretKey }, ctx.signal));
-    if (probe.status === undefined || probe.status === 429) return { verdict: 'skip', summary: 'Skipped: the probe got no usable answer (see connectivity and rate-limit).' };
-    if (probe.status === 401) return { verdict: 'skip', summary: `Skipped: the credential is refused (401), so its scopes cannot be read (see identity).` };
+    const auth = await bestAuth(ctx);
+    if (auth === undefined)
+      return { verdict: 'skip', summary: 'Skipped: no credential to inspect.' };
+    // Probe: the corrected target when there is one, else the workspace listing or /2.0/user
+    // (the same requests target-call and public-private-contrast send: memoised, sent once).
+    const corrected = await sendCorrected(ctx);
+    const probeUrl =
+      corrected?.url ??
+      (input.workspace === undefined
+        ? `${input.apiUrl}/2.0/user`
+        : workspaceListingUrl(input.apiUrl, input.workspace));
+    const probe: HttpResult =
+      corrected?.result ??
+      (await ctx.http.request(
+        probeUrl,
+        {
+          label: `scopes: probe with ${auth.describe}`,
+          headers: { authorization: auth.header },
+          secretKey: auth.secretKey,
+        },
+        ctx.signal,
+      ));
+    const identity = await ctx.result('identity');
+    if (probe.status === undefined || probe.status === 429)
+      return {
+        verdict: 'skip',
+        summary: 'Skipped: the probe got no usable answer (see connectivity and rate-limit).',
+      };
+    if (probe.status === 401)
+      return {
+        verdict: 'skip',
+        summary: `Skipped: the credential is refused (401), so its scopes cannot be read (see identity).`,
+      };
 
     const parsed = parseErrorBody(probe.body, probe.header('content-type'));
-    const fromIdentity = identity?.evidence.map((e) => e.response?.headers['x-oauth-scopes']).find((v) => v !== undefined);
+    const fromIdentity = identity?.evidence
+      .map((e) => e.response?.headers['x-oauth-scopes'])
+      .find((v) => v !== undefined);
     const granted = [
       ...new Set([
         ...parseScopeList(probe.header('x-oauth-scopes') ?? fromIdentity),
@@ -41,7 +66,13 @@ export default defineCheck({
     const accepted = parseScopeList(probe.header('x-accepted-oauth-scopes'));
     const path = new URL(probeUrl).pathname + new URL(probeUrl).search;
     const table = requiredScopes('GET', path);
-    const data = { granted, accepted, endpoint: table?.endpoint, requiredByTable: table === undefined ? undefined : { legacy: table.legacy, granular: table.granular } };
+    const data = {
+      granted,
+      accepted,
+      endpoint: table?.endpoint,
+      requiredByTable:
+        table === undefined ? undefined : { legacy: table.legacy, granular: table.granular },
+    };
 
     if (probe.status === 403 && parsed.required !== undefined) {
       const missing = missingScopes(granted, parsed.required);
@@ -53,21 +84,42 @@ export default defineCheck({
           hint: `Give the credential the scope ${parsed.required.join(' or ')} (a new API token or access token, or edit the OAuth consumer's permissions); granular write scopes do not include read.`,
           url: DOCS.scopes,
         },
-        data: { ...data, required: parsed.required, missing: missing.length > 0 ? missing : parsed.required },
+        data: {
+          ...data,
+          required: parsed.required,
+          missing: missing.length > 0 ? missing : parsed.required,
+        },
       };
     }
-    const wanted = accepted.length > 0 ? accepted : table === undefined ? [] : [...table.legacy, ...table.granular];
-    if (probe.status === 403 && granted.length > 0 && wanted.length > 0 && !satisfies(granted, wanted)) {
+    const wanted =
+      accepted.length > 0
+        ? accepted
+        : table === undefined
+          ? []
+          : [...table.legacy, ...table.granular];
+    if (
+      probe.status === 403 &&
+      granted.length > 0 &&
+      wanted.length > 0 &&
+      !satisfies(granted, wanted)
+    ) {
       return {
         verdict: 'fail',
         code: 'SCOPE_MISSING',
         summary: `${path} answered 403; it accepts ${wanted.join(' or ')} and the credential has ${granted.join(', ')}.`,
-        remediation: { hint: `Give the credential one of these scopes: ${wanted.join(', ')}.`, url: DOCS.scopes },
+        remediation: {
+          hint: `Give the credential one of these scopes: ${wanted.join(', ')}.`,
+          url: DOCS.scopes,
+        },
         data: { ...data, missing: wanted },
       };
     }
     if (probe.status === 403 && identity?.data['notAUser'] !== true) {
-      return { verdict: 'skip', summary: `${path} answered 403 without naming a scope: permission on the repository, not a scope (see target-call).`, data };
+      return {
+        verdict: 'skip',
+        summary: `${path} answered 403 without naming a scope: permission on the repository, not a scope (see target-call).`,
+        data,
+      };
     }
     return {
       verdict: 'pass',

@@ -1,8 +1,9 @@
-import { replayAsSent, sendCorrected } from '../src/facts/target.js';
+import { correctedTargetUrl, replayAsSent, sendCorrected } from '../src/facts/target.js';
+import { classifyUrl } from '../src/knowledge/api-versions.js';
 import { networkProblem } from '../src/facts/network.js';
 import { DOCS } from '../src/knowledge/docs.js';
 import { matchSignatures } from '../src/knowledge/signatures.js';
-import { defineCheck, type HttpResult } from '../src/types.js';
+import { defineCheck } from '../src/types.js';
 
 const curlFor = (method: string, url: string, describe: string): string => {
   const auth = describe.startsWith('Basic')
@@ -18,43 +19,100 @@ export default defineCheck({
     description:
       'Replays your call as you sent it, then with every fix the other checks found, and says whether the fix works.',
     codes: ['REPO_NOT_FOUND_OR_NO_ACCESS'],
-    needs: ['target-url', 'network', 'pass:connectivity', 'after:token-fetch', 'after:header-casing', 'after:identity', 'after:scopes', 'after:api-version'],
+    needs: ['target-url', 'network'],
   },
   async run(ctx) {
     const request = ctx.input.failingRequest!;
     if (request.method !== 'GET' && request.method !== 'HEAD') {
-      return { verdict: 'skip', summary: `Skipped: your call is a ${request.method}; bb-doctor only replays read-only requests.` };
+      return {
+        verdict: 'skip',
+        summary: `Skipped: your call is a ${request.method}; bb-doctor only replays read-only requests.`,
+      };
     }
-    const original: HttpResult = await replayAsSent(ctx)!;
+    // A path with no automatic replacement (a Data Center path, say) is api-version's finding:
+    // sending it again with other credentials proves nothing.
+    const unfixablePath =
+      correctedTargetUrl(ctx) === request.url && classifyUrl(request.url).problems.length > 0;
+    // Both calls at once; the other checks' verdicts are only needed to read the answers.
+    const [original, corrected] = await Promise.all([
+      replayAsSent(ctx)!,
+      unfixablePath ? Promise.resolve(undefined) : sendCorrected(ctx),
+    ]);
     const net = networkProblem(original.exchange);
-    if (net !== undefined) return { verdict: 'fail', code: net.code, summary: `Replaying your call: ${net.summary}`, remediation: net.remediation };
-    const corrected = sendCorrected(ctx);
-    if (original.status !== undefined && original.status < 300 && (corrected === undefined || corrected.url === request.url)) {
-      return { verdict: 'pass', summary: `Your call works as sent (${original.status}).`, data: { statusAsSent: original.status, fixVerified: true } };
+    if (net !== undefined)
+      return {
+        verdict: 'fail',
+        code: net.code,
+        summary: `Replaying your call: ${net.summary}`,
+        remediation: net.remediation,
+      };
+    if (unfixablePath) {
+      return {
+        verdict: 'skip',
+        summary: `Your call answered ${original.status ?? 'nothing'}; the path itself is the problem and has no automatic replacement (see api-version).`,
+        data: { statusAsSent: original.status },
+      };
+    }
+    if (
+      original.status !== undefined &&
+      original.status < 300 &&
+      (corrected === undefined || corrected.url === request.url)
+    ) {
+      return {
+        verdict: 'pass',
+        summary: `Your call works as sent (${original.status}).`,
+        data: { statusAsSent: original.status, fixVerified: true },
+      };
     }
     if (corrected === undefined) {
-      return { verdict: 'skip', summary: `Your call answered ${original.status ?? 'nothing'}; there is no credential to build a corrected call with.`, data: { statusAsSent: original.status } };
+      return {
+        verdict: 'skip',
+        summary: `Your call answered ${original.status ?? 'nothing'}; there is no credential to build a corrected call with.`,
+        data: { statusAsSent: original.status },
+      };
     }
-    if (ctx.results.get('api-version')?.status === 'fail' && corrected.url === request.url) {
-      return { verdict: 'skip', summary: `Your call answered ${original.status ?? 'nothing'}; the path itself is the problem and has no automatic replacement (see api-version).`, data: { statusAsSent: original.status } };
-    }
-    const fixed = await corrected.promise;
+    const fixed = corrected.result;
+    const identity = await ctx.result('identity');
     const command = curlFor(request.method, corrected.url, corrected.auth.describe);
-    const data = { statusAsSent: original.status, statusCorrected: fixed.status, correctedUrl: corrected.url, correctedCommand: command };
+    const data = {
+      statusAsSent: original.status,
+      statusCorrected: fixed.status,
+      correctedUrl: corrected.url,
+      correctedCommand: command,
+    };
     if (fixed.status !== undefined && fixed.status < 300) {
-      return { verdict: 'pass', summary: `Fix verified: your call answered ${original.status ?? '?'}, the corrected call (${corrected.auth.describe}) answered ${fixed.status}.`, data: { ...data, fixVerified: true } };
+      return {
+        verdict: 'pass',
+        summary: `Fix verified: your call answered ${original.status ?? '?'}, the corrected call (${corrected.auth.describe}) answered ${fixed.status}.`,
+        data: { ...data, fixVerified: true },
+      };
     }
-    const signatures = matchSignatures({ status: fixed.status ?? 0, headers: fixed.exchange.response?.headers ?? {}, body: fixed.body });
-    const identityPassed = ['pass', 'warn'].includes(ctx.results.get('identity')?.status ?? '') || ctx.results.get('identity')?.status === 'fail' && ctx.results.get('identity')?.data['fixVerified'] === true;
-    if (fixed.status === 404 && identityPassed && !signatures.some((s) => s.code === 'API_V1_REMOVED' || s.code === 'ENDPOINT_REMOVED')) {
-      const repo = ctx.input.repo === undefined ? 'the resource' : `${ctx.input.workspace ?? '?'}/${ctx.input.repo}`;
+    const signatures = matchSignatures({
+      status: fixed.status ?? 0,
+      headers: fixed.exchange.response?.headers ?? {},
+      body: fixed.body,
+    });
+    const identityPassed =
+      ['pass', 'warn'].includes(identity?.status ?? '') ||
+      (identity?.status === 'fail' && identity.data['fixVerified'] === true);
+    if (
+      fixed.status === 404 &&
+      identityPassed &&
+      !signatures.some((s) => s.code === 'API_V1_REMOVED' || s.code === 'ENDPOINT_REMOVED')
+    ) {
+      const repo =
+        ctx.input.repo === undefined
+          ? 'the resource'
+          : `${ctx.input.workspace ?? '?'}/${ctx.input.repo}`;
       return {
         verdict: 'fail',
         code: 'REPO_NOT_FOUND_OR_NO_ACCESS',
         summary: `Even with working credentials ${repo} answers 404: it does not exist (check the slug and workspace, case matters) or this account may not see it.`,
         remediation: {
           hint: `Check the workspace and repository slug in the URL, then ask a workspace admin to give your account (or the access token) read access to ${repo}.`,
-          commands: [`curl -u "$BITBUCKET_EMAIL:$BITBUCKET_API_TOKEN" '${ctx.input.apiUrl}/2.0/repositories/${ctx.input.workspace ?? '{workspace}'}?role=member&pagelen=100'`],
+          commands: [
+            `curl -u "$BITBUCKET_EMAIL:$BITBUCKET_API_TOKEN" '${ctx.input.apiUrl}/2.0/repositories/${ctx.input.workspace ?? '{workspace}'}?role=member&pagelen=100'`,
+          ],
           url: DOCS.restIntro,
         },
         data: { ...data, fixVerified: false },

@@ -5,13 +5,21 @@ import { parseScopeList } from '../src/knowledge/scopes.js';
 import { matchSignatures, parseErrorBody } from '../src/knowledge/signatures.js';
 import { defineCheck, type FindingCode, type Remediation } from '../src/types.js';
 
-const TOKEN_CODES = ['CONSUMER_INVALID', 'CONSUMER_NOT_PRIVATE', 'CONSUMER_NO_CALLBACK', 'REFRESH_TOKEN_INVALID', 'PASSWORD_GRANT_REMOVED'] as const;
+const TOKEN_CODES = [
+  'CONSUMER_INVALID',
+  'CONSUMER_NOT_PRIVATE',
+  'CONSUMER_NO_CALLBACK',
+  'REFRESH_TOKEN_INVALID',
+  'PASSWORD_GRANT_REMOVED',
+] as const;
 
 /** What to do about each token-endpoint error (bitbucket-auth.md §1.6). */
 const FIXES: Record<(typeof TOKEN_CODES)[number], Remediation> = {
   CONSUMER_INVALID: {
     hint: 'Copy the consumer Key and Secret again from Workspace settings → OAuth consumers, and send them as HTTP Basic (curl -u "$BITBUCKET_CLIENT_ID:$BITBUCKET_CLIENT_SECRET"), not in the body or as Bearer.',
-    commands: ['curl -u "$BITBUCKET_CLIENT_ID:$BITBUCKET_CLIENT_SECRET" -d grant_type=client_credentials https://bitbucket.org/site/oauth2/access_token'],
+    commands: [
+      'curl -u "$BITBUCKET_CLIENT_ID:$BITBUCKET_CLIENT_SECRET" -d grant_type=client_credentials https://bitbucket.org/site/oauth2/access_token',
+    ],
     url: DOCS.oauth2,
   },
   CONSUMER_NOT_PRIVATE: {
@@ -28,7 +36,9 @@ const FIXES: Record<(typeof TOKEN_CODES)[number], Remediation> = {
   },
   PASSWORD_GRANT_REMOVED: {
     hint: 'Stop using grant_type=password (removed with account passwords on 2022-03-01): use client_credentials with a private consumer, the authorization-code flow, or an API token with your email.',
-    commands: ['curl -u "$BITBUCKET_CLIENT_ID:$BITBUCKET_CLIENT_SECRET" -d grant_type=client_credentials https://bitbucket.org/site/oauth2/access_token'],
+    commands: [
+      'curl -u "$BITBUCKET_CLIENT_ID:$BITBUCKET_CLIENT_SECRET" -d grant_type=client_credentials https://bitbucket.org/site/oauth2/access_token',
+    ],
     url: DOCS.oauth2,
   },
 };
@@ -43,7 +53,7 @@ export default defineCheck({
     description:
       'With an OAuth consumer, the token endpoint says exactly what is wrong with the consumer; the token it gives is what the later checks use.',
     codes: [...TOKEN_CODES],
-    needs: ['consumer', 'network', 'pass:connectivity'],
+    needs: ['consumer', 'network'],
   },
   async run(ctx) {
     const { input } = ctx;
@@ -58,15 +68,25 @@ export default defineCheck({
       {
         method: 'POST',
         label: `token-fetch: ${grant} grant`,
-        headers: { authorization: `Basic ${Buffer.from(`${id.secret}:${secret.secret}`).toString('base64')}` },
-        form: refresh === undefined ? { grant_type: grant } : { grant_type: grant, refresh_token: refresh.secret },
+        headers: {
+          authorization: `Basic ${Buffer.from(`${id.secret}:${secret.secret}`).toString('base64')}`,
+        },
+        form:
+          refresh === undefined
+            ? { grant_type: grant }
+            : { grant_type: grant, refresh_token: refresh.secret },
         secretKey: 'consumer',
       },
       ctx.signal,
     );
     const problem = networkProblem(result.exchange);
     if (problem !== undefined) {
-      return { verdict: 'fail', code: problem.code, summary: `Token endpoint: ${problem.summary}`, remediation: problem.remediation };
+      return {
+        verdict: 'fail',
+        code: problem.code,
+        summary: `Token endpoint: ${problem.summary}`,
+        remediation: problem.remediation,
+      };
     }
     const body = result.json() as Record<string, unknown> | undefined;
     const token = typeof body?.['access_token'] === 'string' ? body['access_token'] : undefined;
@@ -77,10 +97,18 @@ export default defineCheck({
       if (typeof body?.['refresh_token'] === 'string') ctx.registerSecret(body['refresh_token']);
       // Since 2026-05-04 the response says "scope", before it said "scopes" (§1.4): accept both.
       const scopeKey = typeof body?.['scope'] === 'string' ? 'scope' : 'scopes';
-      const scopes = parseScopeList(typeof body?.[scopeKey] === 'string' ? (body[scopeKey] as string) : undefined);
+      const scopes = parseScopeList(
+        typeof body?.[scopeKey] === 'string' ? body[scopeKey] : undefined,
+      );
       const expiresIn = typeof body?.['expires_in'] === 'number' ? body['expires_in'] : undefined;
       const tokenType = typeof body?.['token_type'] === 'string' ? body['token_type'] : undefined;
-      obtained = { token, scopes, grant, ...(expiresIn === undefined ? {} : { expiresIn }), ...(tokenType === undefined ? {} : { tokenType }) };
+      obtained = {
+        token,
+        scopes,
+        grant,
+        ...(expiresIn === undefined ? {} : { expiresIn }),
+        ...(tokenType === undefined ? {} : { tokenType }),
+      };
       ctx.shared.set(FETCHED_TOKEN, obtained);
     }
 
@@ -91,7 +119,9 @@ export default defineCheck({
         verdict: 'fail',
         code: 'PASSWORD_GRANT_REMOVED',
         summary: `A username and account password were given with an OAuth consumer: grant_type=password was removed in 2022. ${
-          obtained !== undefined ? 'The same consumer does get a token with client_credentials.' : 'The consumer did not get a token with client_credentials either.'
+          obtained !== undefined
+            ? 'The same consumer does get a token with client_credentials.'
+            : 'The consumer did not get a token with client_credentials either.'
         }`,
         remediation: FIXES.PASSWORD_GRANT_REMOVED,
         data: { grant: 'password', alternativeWorks: obtained !== undefined },
@@ -99,7 +129,10 @@ export default defineCheck({
     }
 
     if (obtained !== undefined) {
-      const life = obtained.expiresIn === undefined ? 'an unknown lifetime' : `${Math.round(obtained.expiresIn / 60)} min (expires_in ${obtained.expiresIn})`;
+      const life =
+        obtained.expiresIn === undefined
+          ? 'an unknown lifetime'
+          : `${Math.round(obtained.expiresIn / 60)} min (expires_in ${obtained.expiresIn})`;
       const lower = obtained.tokenType === 'bearer';
       return {
         verdict: 'pass',
@@ -109,20 +142,46 @@ export default defineCheck({
               'token_type is "bearer" in lower case, as OAuth allows (RFC 6749 §5.1); Bitbucket still wants the header scheme spelled "Bearer": never copy token_type into the header.',
             ]
           : [],
-        data: { grant, scopes: obtained.scopes, expiresIn: obtained.expiresIn, tokenType: obtained.tokenType, refreshToken: grant === 'client_credentials' ? 'none (client_credentials issues none since 2026-05-04)' : 'rotated' },
+        data: {
+          grant,
+          scopes: obtained.scopes,
+          expiresIn: obtained.expiresIn,
+          tokenType: obtained.tokenType,
+          refreshToken:
+            grant === 'client_credentials'
+              ? 'none (client_credentials issues none since 2026-05-04)'
+              : 'rotated',
+        },
       };
     }
 
     const parsed = parseErrorBody(result.body, result.header('content-type'));
-    const signature = matchSignatures({ status: result.status ?? 0, headers: result.exchange.response?.headers ?? {}, body: result.body }).find((s) => isTokenCode(s.code));
-    const code: (typeof TOKEN_CODES)[number] = signature !== undefined && isTokenCode(signature.code) ? signature.code : grant === 'refresh_token' ? 'REFRESH_TOKEN_INVALID' : 'CONSUMER_INVALID';
-    const said = parsed.message === undefined ? `answered ${result.status ?? '?'}` : `answered ${result.status ?? '?'} "${parsed.message}"`;
+    const signature = matchSignatures({
+      status: result.status ?? 0,
+      headers: result.exchange.response?.headers ?? {},
+      body: result.body,
+    }).find((s) => isTokenCode(s.code));
+    const code: (typeof TOKEN_CODES)[number] =
+      signature !== undefined && isTokenCode(signature.code)
+        ? signature.code
+        : grant === 'refresh_token'
+          ? 'REFRESH_TOKEN_INVALID'
+          : 'CONSUMER_INVALID';
+    const said =
+      parsed.message === undefined
+        ? `answered ${result.status ?? '?'}`
+        : `answered ${result.status ?? '?'} "${parsed.message}"`;
     return {
       verdict: 'fail',
       code,
       summary: `The token endpoint ${said}.`,
       remediation: FIXES[code],
-      data: { grant, status: result.status, error: parsed.oauthError, ...(signature === undefined ? {} : { signature: signature.id }) },
+      data: {
+        grant,
+        status: result.status,
+        error: parsed.oauthError,
+        ...(signature === undefined ? {} : { signature: signature.id }),
+      },
     };
   },
 });

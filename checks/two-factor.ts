@@ -14,7 +14,11 @@ export default defineCheck({
     const password = input.credentials.find((c) => c.kind === 'account-password');
     const consumer = input.credentials.some((c) => c.kind === 'client-id');
     if (password === undefined) {
-      return { verdict: 'pass', summary: 'No account password in play (API tokens, access tokens and OAuth are not affected by two-step verification).' };
+      return {
+        verdict: 'pass',
+        summary:
+          'No account password in play (API tokens, access tokens and OAuth are not affected by two-step verification).',
+      };
     }
     // Evidence from identity, when it sent the password once: Bitbucket's own words (§3.4 item 3).
     const proof = results
@@ -27,7 +31,9 @@ export default defineCheck({
       summary: `The Atlassian account password (${password.source}) is in play${grant}: it never worked with two-step verification, and Bitbucket rejects it for everyone since 2022-03-01${proof === true ? ' (its answer above says so)' : ''}.`,
       remediation: {
         hint: 'Create an API token with scopes at id.atlassian.com and use it with your account email (or an OAuth consumer with client_credentials); stop sending the account password.',
-        commands: ['export BITBUCKET_EMAIL=you@example.com BITBUCKET_API_TOKEN=...   # the new token'],
+        commands: [
+          'export BITBUCKET_EMAIL=you@example.com BITBUCKET_API_TOKEN=...   # the new token',
+        ],
         url: DOCS.createApiToken,
       },
       data: { passwordGrant: consumer, provenByAnswer: proof === true },

@@ -47,29 +47,140 @@ const OUT_GROUP = 'Output and limits:';
 
 const withRunOptions = <T>(y: Argv<T>): Argv<T> =>
   y
-    .option('api-url', { type: 'string', group: RUN_OPTIONS_GROUP, describe: 'REST API base (default https://api.bitbucket.org)', requiresArg: true })
-    .option('auth-url', { type: 'string', group: RUN_OPTIONS_GROUP, describe: 'OAuth base: POST {auth-url}/site/oauth2/access_token (default https://bitbucket.org)', requiresArg: true })
-    .option('workspace', { alias: 'w', type: 'string', group: RUN_OPTIONS_GROUP, describe: 'Workspace you are trying to reach', requiresArg: true })
-    .option('repo', { alias: 'r', type: 'string', group: RUN_OPTIONS_GROUP, describe: 'Repository slug you are trying to reach', requiresArg: true })
-    .option('url', { type: 'string', group: RUN_OPTIONS_GROUP, describe: 'The API call that failed (workspace and repo are read from it)', requiresArg: true })
-    .option('curl', { type: 'string', group: RUN_OPTIONS_GROUP, describe: "The failing curl command, pasted whole as one string (nothing in it is executed)", requiresArg: true })
-    .option('username', { type: 'string', group: CRED_GROUP, describe: 'Bitbucket username [BITBUCKET_USERNAME]', requiresArg: true })
-    .option('email', { type: 'string', group: CRED_GROUP, describe: 'Atlassian account email [BITBUCKET_EMAIL]', requiresArg: true })
-    .option('api-token', { type: 'string', group: CRED_GROUP, describe: 'Atlassian API token [BITBUCKET_API_TOKEN]', requiresArg: true })
-    .option('app-password', { type: 'string', group: CRED_GROUP, describe: 'Legacy app password [BITBUCKET_APP_PASSWORD]', requiresArg: true })
-    .option('password', { type: 'string', group: CRED_GROUP, describe: 'Account password, only to diagnose it [BITBUCKET_PASSWORD]', requiresArg: true })
-    .option('access-token', { type: 'string', group: CRED_GROUP, describe: 'OAuth or repository/project/workspace access token [BITBUCKET_ACCESS_TOKEN]', requiresArg: true })
-    .option('client-id', { type: 'string', group: CRED_GROUP, describe: 'OAuth consumer key [BITBUCKET_CLIENT_ID]', requiresArg: true })
-    .option('client-secret', { type: 'string', group: CRED_GROUP, describe: 'OAuth consumer secret [BITBUCKET_CLIENT_SECRET]', requiresArg: true })
-    .option('refresh-token', { type: 'string', group: CRED_GROUP, describe: 'OAuth refresh token [BITBUCKET_REFRESH_TOKEN]', requiresArg: true })
-    .option('header', { alias: 'H', type: 'string', array: true, group: CRED_GROUP, describe: "A header exactly as the failing call sent it, e.g. 'Authorization: bearer abc' (repeatable)", requiresArg: true });
+    .option('api-url', {
+      type: 'string',
+      group: RUN_OPTIONS_GROUP,
+      describe: 'REST API base (default https://api.bitbucket.org)',
+      requiresArg: true,
+    })
+    .option('auth-url', {
+      type: 'string',
+      group: RUN_OPTIONS_GROUP,
+      describe:
+        'OAuth base: POST {auth-url}/site/oauth2/access_token (default https://bitbucket.org)',
+      requiresArg: true,
+    })
+    .option('workspace', {
+      alias: 'w',
+      type: 'string',
+      group: RUN_OPTIONS_GROUP,
+      describe: 'Workspace you are trying to reach',
+      requiresArg: true,
+    })
+    .option('repo', {
+      alias: 'r',
+      type: 'string',
+      group: RUN_OPTIONS_GROUP,
+      describe: 'Repository slug you are trying to reach',
+      requiresArg: true,
+    })
+    .option('url', {
+      type: 'string',
+      group: RUN_OPTIONS_GROUP,
+      describe: 'The API call that failed (workspace and repo are read from it)',
+      requiresArg: true,
+    })
+    .option('curl', {
+      type: 'string',
+      group: RUN_OPTIONS_GROUP,
+      describe: 'The failing curl command, pasted whole as one string (nothing in it is executed)',
+      requiresArg: true,
+    })
+    .option('username', {
+      type: 'string',
+      group: CRED_GROUP,
+      describe: 'Bitbucket username [BITBUCKET_USERNAME]',
+      requiresArg: true,
+    })
+    .option('email', {
+      type: 'string',
+      group: CRED_GROUP,
+      describe: 'Atlassian account email [BITBUCKET_EMAIL]',
+      requiresArg: true,
+    })
+    .option('api-token', {
+      type: 'string',
+      group: CRED_GROUP,
+      describe: 'Atlassian API token [BITBUCKET_API_TOKEN]',
+      requiresArg: true,
+    })
+    .option('app-password', {
+      type: 'string',
+      group: CRED_GROUP,
+      describe: 'Legacy app password [BITBUCKET_APP_PASSWORD]',
+      requiresArg: true,
+    })
+    .option('password', {
+      type: 'string',
+      group: CRED_GROUP,
+      describe: 'Account password, only to diagnose it [BITBUCKET_PASSWORD]',
+      requiresArg: true,
+    })
+    .option('access-token', {
+      type: 'string',
+      group: CRED_GROUP,
+      describe: 'OAuth or repository/project/workspace access token [BITBUCKET_ACCESS_TOKEN]',
+      requiresArg: true,
+    })
+    .option('client-id', {
+      type: 'string',
+      group: CRED_GROUP,
+      describe: 'OAuth consumer key [BITBUCKET_CLIENT_ID]',
+      requiresArg: true,
+    })
+    .option('client-secret', {
+      type: 'string',
+      group: CRED_GROUP,
+      describe: 'OAuth consumer secret [BITBUCKET_CLIENT_SECRET]',
+      requiresArg: true,
+    })
+    .option('refresh-token', {
+      type: 'string',
+      group: CRED_GROUP,
+      describe: 'OAuth refresh token [BITBUCKET_REFRESH_TOKEN]',
+      requiresArg: true,
+    })
+    .option('header', {
+      alias: 'H',
+      type: 'string',
+      array: true,
+      group: CRED_GROUP,
+      describe:
+        "A header exactly as the failing call sent it, e.g. 'Authorization: bearer abc' (repeatable)",
+      requiresArg: true,
+    });
 
 const withOutputOptions = <T>(y: Argv<T>): Argv<T> =>
   y
-    .option('format', { alias: 'f', type: 'string', choices: FORMATS as string[], group: OUT_GROUP, describe: 'Report format (default text)', requiresArg: true })
-    .option('output', { alias: 'o', type: 'string', group: OUT_GROUP, describe: 'Also write the report to FILE (.md, .json, .txt pick the format)', requiresArg: true })
-    .option('verbose', { alias: 'v', type: 'boolean', default: false, group: OUT_GROUP, describe: 'Include every HTTP exchange (redacted)' })
-    .option('timeout', { type: 'number', default: 30, group: OUT_GROUP, describe: 'Deadline for the whole run, in seconds', requiresArg: true });
+    .option('format', {
+      alias: 'f',
+      type: 'string',
+      choices: FORMATS as string[],
+      group: OUT_GROUP,
+      describe: 'Report format (default text)',
+      requiresArg: true,
+    })
+    .option('output', {
+      alias: 'o',
+      type: 'string',
+      group: OUT_GROUP,
+      describe: 'Also write the report to FILE (.md, .json, .txt pick the format)',
+      requiresArg: true,
+    })
+    .option('verbose', {
+      alias: 'v',
+      type: 'boolean',
+      default: false,
+      group: OUT_GROUP,
+      describe: 'Include every HTTP exchange (redacted)',
+    })
+    .option('timeout', {
+      type: 'number',
+      default: 30,
+      group: OUT_GROUP,
+      describe: 'Deadline for the whole run, in seconds',
+      requiresArg: true,
+    });
 
 /** The yargs parser, from an argv array (no process.argv), for tests too. */
 export const buildParser = (argv: readonly string[]): Argv =>
@@ -78,23 +189,61 @@ export const buildParser = (argv: readonly string[]): Argv =>
       yargs([...argv])
         .scriptName('bb-doctor')
         .usage(
-          'bb-doctor: a doctor for Bitbucket authentication. Names the one root cause of a 401 and proves the fix.\n\nUsage:\n  bb-doctor [options]\n  bb-doctor [options] -- curl ARG...\n  bb-doctor [options] --curl \'curl ...\'\n  bb-doctor explain FILE\n  bb-doctor demo [SCENARIO]\n  bb-doctor simulate [--port N] [--scenario S]\n  bb-doctor checks',
+          "bb-doctor: a doctor for Bitbucket authentication. Names the one root cause of a 401 and proves the fix.\n\nUsage:\n  bb-doctor [options]\n  bb-doctor [options] -- curl ARG...\n  bb-doctor [options] --curl 'curl ...'\n  bb-doctor explain FILE\n  bb-doctor demo [SCENARIO]\n  bb-doctor simulate [--port N] [--scenario S]\n  bb-doctor checks",
         )
         .parserConfiguration({ 'populate--': true, 'strip-aliased': true })
-        .command('explain <file>', 'Diagnose a saved exchange offline (curl -i / curl -v output, raw HTTP, HAR; - = stdin)', (y) =>
-          y.positional('file', { type: 'string', describe: 'The saved exchange; - reads stdin' }),
+        .command(
+          'explain <file>',
+          'Diagnose a saved exchange offline (curl -i / curl -v output, raw HTTP, HAR; - = stdin)',
+          (y) =>
+            y.positional('file', { type: 'string', describe: 'The saved exchange; - reads stdin' }),
         )
-        .command('demo [scenario]', "Run the doctor against the embedded Bitbucket simulator", (y) =>
-          y
-            .positional('scenario', { type: 'string', describe: 'Scenario to run (default lowercase-bearer; see --list)' })
-            .option('list', { type: 'boolean', describe: 'List the scenarios' }),
+        .command(
+          'demo [scenario]',
+          'Run the doctor against the embedded Bitbucket simulator',
+          (y) =>
+            y
+              .positional('scenario', {
+                type: 'string',
+                describe: 'Scenario to run (default lowercase-bearer; see --list)',
+              })
+              .option('list', { type: 'boolean', describe: 'List the scenarios' })
+              .option('latency-ms', {
+                type: 'number',
+                describe: 'Latency the simulator adds to every answer',
+                requiresArg: true,
+              })
+              .option('fault', {
+                type: 'string',
+                describe: 'Fault the simulator injects (see simulate --help)',
+                requiresArg: true,
+              }),
         )
         .command('simulate', 'Run the Bitbucket simulator in the foreground', (y) =>
           y
-            .option('port', { type: 'number', default: 0, describe: 'Port on 127.0.0.1 (0 = a free one)', requiresArg: true })
-            .option('scenario', { type: 'string', describe: 'Scenario whose world to serve', requiresArg: true })
-            .option('latency-ms', { type: 'number', default: 0, describe: 'Latency added to every answer', requiresArg: true })
-            .option('fault', { type: 'string', describe: 'Fault to inject (rate-limit, hang, reset, html500, badjson, redirect-offhost, slow-body)', requiresArg: true }),
+            .option('port', {
+              type: 'number',
+              default: 0,
+              describe: 'Port on 127.0.0.1 (0 = a free one)',
+              requiresArg: true,
+            })
+            .option('scenario', {
+              type: 'string',
+              describe: 'Scenario whose world to serve',
+              requiresArg: true,
+            })
+            .option('latency-ms', {
+              type: 'number',
+              default: 0,
+              describe: 'Latency added to every answer',
+              requiresArg: true,
+            })
+            .option('fault', {
+              type: 'string',
+              describe:
+                'Fault to inject (rate-limit, hang, reset, html500, badjson, redirect-offhost, slow-body)',
+              requiresArg: true,
+            }),
         )
         .command('checks', 'List every check: id, title, what it needs, what it proves'),
     ),
@@ -104,7 +253,9 @@ export const buildParser = (argv: readonly string[]): Argv =>
     .alias('help', 'h')
     .version(VERSION)
     .wrap(Math.min(100, process.stdout.columns ?? 80))
-    .epilogue('Exit codes: 0 no problem, 1 a problem was found, 2 usage error, 3 no verdict (network, crash).\nDocs: see README.md. Secrets are never printed: they appear as [redacted sha256:XXXXXXXX].');
+    .epilogue(
+      'Exit codes: 0 no problem, 1 a problem was found, 2 usage error, 3 no verdict (network, crash).\nDocs: see README.md. Secrets are never printed: they appear as [redacted sha256:XXXXXXXX].',
+    );
 
 /** Registers every secret in argv and the environment before anything else can print them. */
 const preRegisterSecrets = (argv: readonly string[], env: IO['env'], redactor: Redactor): void => {
@@ -126,15 +277,31 @@ const preRegisterSecrets = (argv: readonly string[], env: IO['env'], redactor: R
 
 const checkTimeout = (value: number): number => {
   if (!Number.isFinite(value) || value <= 0 || value > 3600) {
-    throw new UsageError(`--timeout expects a number of seconds between 0 and 3600, got '${String(value)}'.`);
+    throw new UsageError(
+      `--timeout expects a number of seconds between 0 and 3600, got '${String(value)}'.`,
+    );
   }
   return value;
 };
 
 const checkNonEmpty = (args: ParsedArgs): void => {
   const keys: (keyof RunArgs | 'output' | 'curl')[] = [
-    'apiUrl', 'authUrl', 'workspace', 'repo', 'url', 'username', 'email', 'apiToken', 'appPassword',
-    'password', 'accessToken', 'clientId', 'clientSecret', 'refreshToken', 'output', 'curl',
+    'apiUrl',
+    'authUrl',
+    'workspace',
+    'repo',
+    'url',
+    'username',
+    'email',
+    'apiToken',
+    'appPassword',
+    'password',
+    'accessToken',
+    'clientId',
+    'clientSecret',
+    'refreshToken',
+    'output',
+    'curl',
   ];
   for (const key of keys) {
     const value = args[key];
@@ -144,7 +311,8 @@ const checkNonEmpty = (args: ParsedArgs): void => {
     }
   }
   for (const header of args.header ?? []) {
-    if (typeof header !== 'string' || header.trim() === '') throw new UsageError('--header expects a value, got an empty string.');
+    if (typeof header !== 'string' || header.trim() === '')
+      throw new UsageError('--header expects a value, got an empty string.');
   }
 };
 
@@ -176,7 +344,9 @@ const writer = (io: IO, redactor: Redactor) => ({
 });
 
 const useColor = (io: IO): boolean =>
-  io.stdout.isTTY === true && (io.env['NO_COLOR'] === undefined || io.env['NO_COLOR'] === '') && io.env['TERM'] !== 'dumb';
+  io.stdout.isTTY === true &&
+  (io.env['NO_COLOR'] === undefined || io.env['NO_COLOR'] === '') &&
+  io.env['TERM'] !== 'dumb';
 
 export interface RunExtras {
   readonly simulator?: { readonly scenario: string };
@@ -213,7 +383,11 @@ export const runCommand = async (
   const spin = io.stderr.isTTY === true && output.format === 'text' && io.env['CI'] === undefined;
   const running = new Set<string>();
   const ora = spin ? (await import('ora')).default : undefined;
-  const spinner = ora?.({ text: 'Starting checks', stream: process.stderr, discardStdin: false }).start();
+  const spinner = ora?.({
+    text: 'Starting checks',
+    stream: process.stderr,
+    discardStdin: false,
+  }).start();
   const { report, exitCode } = await runDoctor({
     input,
     checks: extras.checks ?? CHECKS,
@@ -224,24 +398,31 @@ export const runCommand = async (
     mode: extras.mode ?? (extras.simulator === undefined ? 'live' : 'demo'),
     onStart: (check) => {
       running.add(check.meta.id);
-      if (spinner !== undefined) spinner.text = redactor.redact(`Checking: ${[...running].join(', ')}`);
+      if (spinner !== undefined)
+        spinner.text = redactor.redact(`Checking: ${[...running].join(', ')}`);
     },
     onFinish: (check) => {
       running.delete(check.id);
-      if (spinner !== undefined) spinner.text = redactor.redact(`Checking: ${[...running].join(', ') || '…'}`);
+      if (spinner !== undefined)
+        spinner.text = redactor.redact(`Checking: ${[...running].join(', ') || '…'}`);
     },
   });
   spinner?.stop();
 
   const color = useColor(io);
-  const width = Math.max(60, Math.min(100, (process.stdout.columns as number | undefined) ?? 80));
+  const width = Math.max(60, Math.min(100, process.stdout.columns ?? 80));
   out(render(report, output.format, { color, verbose: output.verbose, width }));
   if (output.file !== undefined) {
-    const text = redactor.redact(render(report, output.file.format, { color: false, verbose: output.verbose, width: 80 }));
+    const text = redactor.redact(
+      render(report, output.file.format, { color: false, verbose: output.verbose, width: 80 }),
+    );
     try {
       await writeFile(output.file.path, text, 'utf8');
     } catch (error) {
-      const reason = error instanceof Error ? ((error as { code?: string }).code ?? error.message) : String(error);
+      const reason =
+        error instanceof Error
+          ? ((error as { code?: string }).code ?? error.message)
+          : String(error);
       err(`bb-doctor: cannot write --output ${output.file.path}: ${reason}\n`);
       return 2;
     }
@@ -279,19 +460,27 @@ export const main = async (argv: readonly string[], io: IO = defaultIO()): Promi
   try {
     let helpOutput = '';
     const parsed = await new Promise<Record<string, unknown>>((resolve, reject) => {
-      buildParser(argv)
+      void buildParser(argv)
         .exitProcess(false)
         .fail((message, error) => {
           reject(new UsageError(message ?? error?.message ?? 'invalid arguments'));
         })
-        .parse([...argv], {}, (error: Error | null | undefined, result: Record<string, unknown> | Promise<Record<string, unknown>>, text: string) => {
-          if (error !== null && error !== undefined) {
-            reject(error instanceof UsageError ? error : new UsageError(error.message));
-            return;
-          }
-          helpOutput = text;
-          Promise.resolve(result).then(resolve, reject);
-        });
+        .parse(
+          [...argv],
+          {},
+          (
+            error: Error | null | undefined,
+            result: Record<string, unknown> | Promise<Record<string, unknown>>,
+            text: string,
+          ) => {
+            if (error !== null && error !== undefined) {
+              reject(error instanceof UsageError ? error : new UsageError(error.message));
+              return;
+            }
+            helpOutput = text;
+            Promise.resolve(result).then(resolve, reject);
+          },
+        );
     });
     if (helpOutput !== '') {
       out(`${helpOutput}\n`);
@@ -313,7 +502,9 @@ export const main = async (argv: readonly string[], io: IO = defaultIO()): Promi
       case 'explain':
         return await explainCommand(args, io, redactor);
       default:
-        throw new UsageError(`Unknown command '${command}'. Run bb-doctor --help for the commands.`);
+        throw new UsageError(
+          `Unknown command '${command}'. Run bb-doctor --help for the commands.`,
+        );
     }
   } catch (error) {
     if (error instanceof UsageError || isUsageError(error)) {
@@ -322,7 +513,9 @@ export const main = async (argv: readonly string[], io: IO = defaultIO()): Promi
       return 2;
     }
     const e = error instanceof Error ? error : new Error(String(error));
-    err(`bb-doctor: internal error: ${e.message}. This is a bug in bb-doctor; run again with --verbose and report it.\n`);
+    err(
+      `bb-doctor: internal error: ${e.message}. This is a bug in bb-doctor; run again with --verbose and report it.\n`,
+    );
     if (verbose && e.stack !== undefined) err(`${e.stack}\n`);
     return 3;
   }
@@ -330,22 +523,61 @@ export const main = async (argv: readonly string[], io: IO = defaultIO()): Promi
 
 /** Errors of the input that are the user's to fix (exit 2), from the intake and explain parsers. */
 const isUsageError = (error: unknown): boolean =>
-  error instanceof Error && /^(?:UsageError|CurlParseError|CaptureError|NetrcError|GitCredentialError)$/u.test(error.name);
+  error instanceof Error &&
+  /^(?:UsageError|CurlParseError|CaptureError|NetrcError|GitCredentialError)$/u.test(error.name);
 
 // TEMPORARY while the simulator, curl and explain modules land in this session.
-const curlExtras = (_a: ParsedArgs, _io: IO, _r: Redactor): Promise<RunExtras> => Promise.resolve({});
-const explainCommand = (_a: ParsedArgs, _io: IO, _r: Redactor): Promise<number> => Promise.reject(new UsageError('explain: not yet'));
+const curlExtras = (_a: ParsedArgs, _io: IO, _r: Redactor): Promise<RunExtras> =>
+  Promise.resolve({});
+const explainCommand = (_a: ParsedArgs, _io: IO, _r: Redactor): Promise<number> =>
+  Promise.reject(new UsageError('explain: not yet'));
 
 /** Parses argv that bb-doctor builds itself (the demo's scenario arguments). */
 const parseInternal = async (argv: readonly string[]): Promise<ParsedArgs> =>
-  camel(await buildParser(argv).exitProcess(false).fail((message, error) => {
-    throw new UsageError(message ?? error?.message ?? 'invalid scenario arguments');
-  }).parseAsync([...argv]));
+  camel(
+    await buildParser(argv)
+      .exitProcess(false)
+      .fail((message, error) => {
+        throw new UsageError(message ?? error?.message ?? 'invalid scenario arguments');
+      })
+      .parseAsync([...argv]),
+  );
 
 /** The user's environment minus Bitbucket secrets and proxies: the demo must never mix them in. */
-const demoEnv = (env: IO['env'], scenarioEnv: Readonly<Record<string, string>> | undefined): Record<string, string | undefined> => {
-  const clean = Object.fromEntries(Object.entries(env).filter(([name]) => !/^(BITBUCKET_|https?_proxy$|HTTPS?_PROXY$)/u.test(name)));
+const demoEnv = (
+  env: IO['env'],
+  scenarioEnv: Readonly<Record<string, string>> | undefined,
+): Record<string, string | undefined> => {
+  const clean = Object.fromEntries(
+    Object.entries(env).filter(
+      ([name]) => !/^(BITBUCKET_|https?_proxy$|HTTPS?_PROXY$)/u.test(name),
+    ),
+  );
   return { ...clean, ...(scenarioEnv ?? {}) };
+};
+
+type Sim = typeof import('./simulator/index.js');
+
+/** --latency-ms and --fault of demo and simulate, checked. */
+const simulatorOptions = (
+  args: ParsedArgs,
+  sim: Sim,
+): { latencyMs?: number; fault?: import('./simulator/index.js').FaultMode } => {
+  const latency = args.latencyMs;
+  if (latency !== undefined && (!Number.isFinite(latency) || latency < 0 || latency > 60_000)) {
+    throw new UsageError(
+      `--latency-ms expects milliseconds from 0 to 60000, got '${String(latency)}'.`,
+    );
+  }
+  if (args.fault !== undefined && !sim.isFaultMode(args.fault)) {
+    throw new UsageError(
+      `--fault expects one of ${sim.FAULT_MODES.join(', ')}, got '${args.fault}'.`,
+    );
+  }
+  return {
+    ...(latency === undefined || latency === 0 ? {} : { latencyMs: latency }),
+    ...(args.fault !== undefined && sim.isFaultMode(args.fault) ? { fault: args.fault } : {}),
+  };
 };
 
 const demoCommand = async (args: ParsedArgs, io: IO, redactor: Redactor): Promise<number> => {
@@ -354,19 +586,34 @@ const demoCommand = async (args: ParsedArgs, io: IO, redactor: Redactor): Promis
   if (args.list === true) {
     const width = Math.max(...sim.scenarios.map((s) => s.name.length));
     const lines = sim.scenarios.map(
-      (s) => `${s.name.padEnd(width)}  ${(s.expected.code ?? 'healthy').padEnd(27)} ${s.title}${s.name === sim.defaultScenarioName ? ' (default)' : ''}`,
+      (s) =>
+        `${s.name.padEnd(width)}  ${(s.expected.code ?? 'healthy').padEnd(27)} ${s.title}${s.name === sim.defaultScenarioName ? ' (default)' : ''}`,
     );
     out(`${lines.join('\n')}\n`);
     return 0;
   }
   const name = args.scenario ?? sim.defaultScenarioName;
   const scenario = sim.getScenario(name);
-  if (scenario === undefined) throw new UsageError(`Unknown scenario '${name}'. Run bb-doctor demo --list to see them.`);
-  const running = await sim.startSimulator({ scenario });
+  if (scenario === undefined)
+    throw new UsageError(`Unknown scenario '${name}'. Run bb-doctor demo --list to see them.`);
+  const { latencyMs, fault } = simulatorOptions(args, sim);
+  const running = await sim.startSimulator({
+    scenario,
+    ...(latencyMs === undefined ? {} : { latencyMs }),
+    ...(fault === undefined ? {} : { fault }),
+  });
   try {
     const words = scenario.args.map((word) => word.replaceAll('{base}', running.url));
-    const parsed = await parseInternal(['--api-url', running.url, '--auth-url', running.url, ...words]);
-    const explicitTimeout = process.argv.some((a) => a === '--timeout' || a.startsWith('--timeout='));
+    const parsed = await parseInternal([
+      '--api-url',
+      running.url,
+      '--auth-url',
+      running.url,
+      ...words,
+    ]);
+    const explicitTimeout = process.argv.some(
+      (a) => a === '--timeout' || a.startsWith('--timeout='),
+    );
     const merged: ParsedArgs = {
       ...parsed,
       verbose: args.verbose,
@@ -375,7 +622,10 @@ const demoCommand = async (args: ParsedArgs, io: IO, redactor: Redactor): Promis
       ...(args.output === undefined ? {} : { output: args.output }),
     };
     const demoIo: IO = { ...io, env: demoEnv(io.env, scenario.env) };
-    return await runCommand(merged, demoIo, redactor, { ...(await curlExtras(merged, demoIo, redactor)), simulator: { scenario: scenario.name } });
+    return await runCommand(merged, demoIo, redactor, {
+      ...(await curlExtras(merged, demoIo, redactor)),
+      simulator: { scenario: scenario.name },
+    });
   } finally {
     await running.close();
   }
@@ -386,29 +636,30 @@ const simulateCommand = async (args: ParsedArgs, io: IO, redactor: Redactor): Pr
   const { out } = writer(io, redactor);
   const name = args.scenario ?? sim.defaultScenarioName;
   const scenario = sim.getScenario(name);
-  if (scenario === undefined) throw new UsageError(`Unknown scenario '${name}'. Run bb-doctor demo --list to see them.`);
+  if (scenario === undefined)
+    throw new UsageError(`Unknown scenario '${name}'. Run bb-doctor demo --list to see them.`);
   const port = args.port ?? 0;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port expects a number from 0 to 65535, got '${String(port)}'.`);
-  const latency = args.latencyMs ?? 0;
-  if (!Number.isFinite(latency) || latency < 0 || latency > 60_000) throw new UsageError(`--latency-ms expects milliseconds from 0 to 60000, got '${String(latency)}'.`);
-  if (args.fault !== undefined && !sim.isFaultMode(args.fault)) {
-    throw new UsageError(`--fault expects one of ${sim.FAULT_MODES.join(', ')}, got '${args.fault}'.`);
-  }
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port expects a number from 0 to 65535, got '${String(port)}'.`);
+  const { latencyMs, fault } = simulatorOptions(args, sim);
   let running: Awaited<ReturnType<typeof sim.startSimulator>>;
   try {
     running = await sim.startSimulator({
       scenario,
       port,
-      latencyMs: latency,
-      ...(args.fault !== undefined && sim.isFaultMode(args.fault) ? { fault: args.fault } : {}),
+      ...(latencyMs === undefined ? {} : { latencyMs }),
+      ...(fault === undefined ? {} : { fault }),
       onRequest: (entry) => out(`${sim.formatLogLine(entry)}\n`),
     });
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if (code === 'EADDRINUSE' || code === 'EACCES') throw new UsageError(`cannot listen on 127.0.0.1:${port} (${code}).`);
+    if (code === 'EADDRINUSE' || code === 'EACCES')
+      throw new UsageError(`cannot listen on 127.0.0.1:${port} (${code}).`);
     throw error;
   }
-  out(`${sim.describeScenario(scenario, running.url).join('\n')}\n\nLogging each request; Ctrl-C stops the simulator.\n`);
+  out(
+    `${sim.describeScenario(scenario, running.url).join('\n')}\n\nLogging each request; Ctrl-C stops the simulator.\n`,
+  );
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop);

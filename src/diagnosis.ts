@@ -10,6 +10,8 @@ export interface Diagnosis {
   readonly fix?: string;
   readonly commands?: readonly string[];
   readonly url?: string;
+  /** How the fix was proven by experiment (target-call's replay of the corrected call), if it was. */
+  readonly verified?: string;
   /** Other failing findings, in causal order (symptoms of the root cause, or further problems). */
   readonly alsoFound?: readonly FindingCode[];
 }
@@ -26,15 +28,29 @@ export const diagnose = (checks: readonly CheckReport[]): Diagnosis => {
     .sort((a, b) => causalRank(a.check.code!) - causalRank(b.check.code!) || a.index - b.index);
   const first = failing[0]?.check;
   if (first?.code !== undefined) {
-    const others = [...new Set(failing.slice(1).map(({ check }) => check.code!))].filter((c) => c !== first.code);
+    const others = [...new Set(failing.slice(1).map(({ check }) => check.code!))].filter(
+      (c) => c !== first.code,
+    );
+    // The proof of the fix: target-call's replay of the corrected call, else the finding's own
+    // experiment (a check that proved its fix sets data.fixVerified).
+    const replay = checks.find((check) => check.id === 'target-call');
+    const verified =
+      replay?.data['fixVerified'] === true && replay.data['statusCorrected'] !== undefined
+        ? `your call answered ${String(replay.data['statusAsSent'])}; the corrected call answered ${String(replay.data['statusCorrected'])} (target-call).`
+        : first.data['fixVerified'] === true
+          ? `proven by replay in ${first.id}.`
+          : undefined;
     return {
       status: 'fail',
       code: first.code,
       checkId: first.id,
       summary: first.summary,
       ...(first.remediation === undefined ? {} : { fix: first.remediation.hint }),
-      ...(first.remediation?.commands === undefined ? {} : { commands: first.remediation.commands }),
+      ...(first.remediation?.commands === undefined
+        ? {}
+        : { commands: first.remediation.commands }),
       ...(first.remediation?.url === undefined ? {} : { url: first.remediation.url }),
+      ...(verified === undefined ? {} : { verified }),
       ...(others.length > 0 ? { alsoFound: others } : {}),
     };
   }

@@ -43,7 +43,9 @@ export const assertValidRegistry = (checks: readonly Check[]): void => {
     for (const need of check.meta.needs ?? []) {
       const dep = /^(?:after|pass):(.+)$/u.exec(need)?.[1];
       if (dep !== undefined && !seen.has(dep)) {
-        throw new Error(`Check ${check.meta.id} needs ${dep}, which is unknown or not earlier in the registry.`);
+        throw new Error(
+          `Check ${check.meta.id} needs ${dep}, which is unknown or not earlier in the registry.`,
+        );
       }
     }
     seen.add(check.meta.id);
@@ -61,7 +63,9 @@ const unmetNeed = (
     input.credentials.some((c) => c.kind === 'client-secret');
   switch (need) {
     case 'credentials':
-      return input.credentials.some((c) => c.kind !== 'client-id' && c.kind !== 'client-secret' && c.kind !== 'refresh-token') ||
+      return input.credentials.some(
+        (c) => c.kind !== 'client-id' && c.kind !== 'client-secret' && c.kind !== 'refresh-token',
+      ) ||
         hasConsumer ||
         input.credentials.some((c) => c.kind === 'refresh-token')
         ? undefined
@@ -69,9 +73,13 @@ const unmetNeed = (
     case 'consumer':
       return hasConsumer ? undefined : 'no OAuth consumer (client id and secret) was given';
     case 'target-url':
-      return input.failingRequest !== undefined ? undefined : 'no target URL (--url or a curl command) was given';
+      return input.failingRequest !== undefined
+        ? undefined
+        : 'no target URL (--url or a curl command) was given';
     case 'workspace':
-      return input.workspace !== undefined ? undefined : 'no workspace was given (--workspace or --url)';
+      return input.workspace !== undefined
+        ? undefined
+        : 'no workspace was given (--workspace or --url)';
     case 'network':
       return input.offline === undefined ? undefined : 'offline: explaining a saved exchange';
     default: {
@@ -97,7 +105,9 @@ const assertOutcome = (check: Check, outcome: Outcome): void => {
       throw new Error(`${check.meta.id} returned an unknown finding code ${outcome.code}`);
     }
     if (!HINT_SHAPE.test(outcome.remediation.hint.trim())) {
-      throw new Error(`${check.meta.id} returned a hint that is not a sentence: ${outcome.remediation.hint}`);
+      throw new Error(
+        `${check.meta.id} returned a hint that is not a sentence: ${outcome.remediation.hint}`,
+      );
     }
   }
   if (outcome.summary.trim() === '') throw new Error(`${check.meta.id} returned an empty summary`);
@@ -109,7 +119,10 @@ const assertOutcome = (check: Check, outcome: Outcome): void => {
  * times out becomes `error` and the others still run. The run ends by its deadline whatever the
  * network does.
  */
-export const runChecks = async (checks: readonly Check[], options: RunOptions): Promise<CheckReport[]> => {
+export const runChecks = async (
+  checks: readonly Check[],
+  options: RunOptions,
+): Promise<CheckReport[]> => {
   assertValidRegistry(checks);
   const now = options.now ?? (() => new Date());
   const results = new Map<string, CheckReport>();
@@ -122,13 +135,20 @@ export const runChecks = async (checks: readonly Check[], options: RunOptions): 
   const deadline = new Promise<never>((_, reject) => {
     deadlineTimer = setTimeout(() => {
       runController.abort();
-      reject(new CheckTimeoutError(`The run reached its deadline of ${Math.round(deadlineMs / 1000)} s.`, 'deadline'));
+      reject(
+        new CheckTimeoutError(
+          `The run reached its deadline of ${Math.round(deadlineMs / 1000)} s.`,
+          'deadline',
+        ),
+      );
     }, deadlineMs);
   });
   deadline.catch(() => undefined);
 
   const runOne = async (check: Check): Promise<CheckReport> => {
     const { meta } = check;
+    const index = checks.indexOf(check);
+    const earlier = new Set(checks.slice(0, index).map((c) => c.meta.id));
     // Wait for the checks this one depends on (they are earlier in the registry).
     for (const need of meta.needs ?? []) {
       const dep = /^(?:after|pass):(.+)$/u.exec(need)?.[1];
@@ -136,7 +156,10 @@ export const runChecks = async (checks: readonly Check[], options: RunOptions): 
     }
     const evidence: Exchange[] = [];
     const started = now().getTime();
-    const report = (outcome: Outcome | { verdict: 'error'; summary: string }, error?: unknown): CheckReport => {
+    const report = (
+      outcome: Outcome | { verdict: 'error'; summary: string },
+      error?: unknown,
+    ): CheckReport => {
       const base = {
         id: meta.id,
         title: meta.title,
@@ -179,7 +202,9 @@ export const runChecks = async (checks: readonly Check[], options: RunOptions): 
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         controller.abort();
-        reject(new CheckTimeoutError(`Timed out after ${Math.round(timeoutMs / 1000)} s.`, 'check'));
+        reject(
+          new CheckTimeoutError(`Timed out after ${Math.round(timeoutMs / 1000)} s.`, 'check'),
+        );
       }, timeoutMs);
     });
     try {
@@ -199,16 +224,29 @@ export const runChecks = async (checks: readonly Check[], options: RunOptions): 
           return value;
         },
         registerSecret: (secret, usernames) => options.registerSecret?.(secret, usernames),
+        result: (id) => {
+          // Only earlier checks: waiting on a later one could deadlock.
+          if (!earlier.has(id))
+            throw new Error(`${meta.id} waits for ${id}, which is not an earlier check`);
+          return finished.get(id) ?? Promise.resolve(undefined);
+        },
       };
       options.onStart?.(check);
-      const outcome = await Promise.race([Promise.resolve().then(() => check.run(context)), timeout, deadline]);
+      const outcome = await Promise.race([
+        Promise.resolve().then(() => check.run(context)),
+        timeout,
+        deadline,
+      ]);
       assertOutcome(check, outcome);
       return report(outcome);
     } catch (error) {
       if (error instanceof CheckTimeoutError) {
         return report({ verdict: 'error', summary: error.message }, error);
       }
-      return report({ verdict: 'error', summary: 'The check itself crashed; this is a bug in bb-doctor.' }, error);
+      return report(
+        { verdict: 'error', summary: 'The check itself crashed; this is a bug in bb-doctor.' },
+        error,
+      );
     } finally {
       clearTimeout(timer);
       runController.signal.removeEventListener('abort', onRunAbort);

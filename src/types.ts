@@ -204,7 +204,11 @@ export interface DoctorInput {
   /** The target is the embedded simulator (demo), not bitbucket.org. */
   readonly simulator?: { readonly scenario: string };
   /** `explain` runs: saved exchanges instead of the network. */
-  readonly offline?: { readonly file: string; readonly format: string; readonly exchanges: readonly Exchange[] };
+  readonly offline?: {
+    readonly file: string;
+    readonly format: string;
+    readonly exchanges: readonly Exchange[];
+  };
   /** Warnings from reading the input (e.g. a secret given as a flag). */
   readonly warnings: readonly string[];
   /** The corrected curl command (secrets as placeholders), when a curl command was given. */
@@ -265,6 +269,11 @@ export interface CheckContext {
   readonly signal: AbortSignal;
   /** Reports of the checks that finished before this one, by id. */
   readonly results: ReadonlyMap<string, CheckReport>;
+  /**
+   * Waits for an earlier check's report. A check sends its requests first and waits only when it
+   * needs the answer, so independent requests are in flight together.
+   */
+  result(id: string): Promise<CheckReport | undefined>;
   /** Shares a computed value between checks in one run (first caller computes it). */
   memo<T>(key: string, compute: () => Promise<T>): Promise<T>;
   /**

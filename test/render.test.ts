@@ -14,7 +14,8 @@ describe('renderers', () => {
     expect(text).not.toContain('\u001B[');
     // Every line fits, unless it is one unbreakable word (a long URL).
     for (const line of text.split('\n')) {
-      if (/\S\s+\S/u.test(line.replace(/^[\s│$]+|[\s│]+$/gu, ''))) expect([...line].length, line).toBeLessThanOrEqual(80);
+      if (/\S\s+\S/u.test(line.replace(/^[\s│$]+|[\s│]+$/gu, '')))
+        expect(line.length, line).toBeLessThanOrEqual(80);
     }
   });
 
@@ -51,16 +52,37 @@ describe('renderers', () => {
       tool: { name: 'bb-doctor', version: '0.1.0' },
       generatedAt: '2026-11-28T12:00:00.812Z',
       durationMs: 812,
-      target: { product: 'cloud', apiUrl: 'https://api.bitbucket.org', authUrl: 'https://bitbucket.org', workspace: 'acme', repo: 'secret-repo' },
+      target: {
+        product: 'cloud',
+        apiUrl: 'https://api.bitbucket.org',
+        authUrl: 'https://bitbucket.org',
+        workspace: 'acme',
+        repo: 'secret-repo',
+      },
       diagnosis: { status: 'fail', code: 'HEADER_SCHEME_CASE', checkId: 'header-casing' },
       counts: { pass: 1, warn: 1, fail: 1, skip: 1, error: 1 },
       requests: 4,
     });
     const credentials = json['credentials'] as Record<string, unknown>[];
-    expect(credentials[0]).toEqual({ kind: 'access-token', source: 'header:Authorization (flag:--header)', fingerprint: expect.stringMatching(/^sha256:[0-9a-f]{8}$/u) as unknown, length: SAMPLE_TOKEN.length });
+    expect(credentials[0]).toEqual({
+      kind: 'access-token',
+      source: 'header:Authorization (flag:--header)',
+      fingerprint: expect.stringMatching(/^sha256:[0-9a-f]{8}$/u) as unknown,
+      length: SAMPLE_TOKEN.length,
+    });
     const checks = json['checks'] as Record<string, unknown>[];
     for (const check of checks) {
-      expect(Object.keys(check)).toEqual(expect.arrayContaining(['id', 'title', 'status', 'summary', 'durationMs', 'evidence', 'data']));
+      expect(Object.keys(check)).toEqual(
+        expect.arrayContaining([
+          'id',
+          'title',
+          'status',
+          'summary',
+          'durationMs',
+          'evidence',
+          'data',
+        ]),
+      );
     }
     expect(renderJson(report)).not.toContain(SAMPLE_TOKEN);
   });

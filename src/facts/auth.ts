@@ -1,6 +1,6 @@
 import { fingerprint } from '../report/redactor.js';
-import { parseAuthorization, unexpandedExpression } from '../intake/credentials.js';
-import type { CheckContext, Credential, DoctorInput } from '../types.js';
+import { kindByShape, parseAuthorization, unexpandedExpression } from '../intake/credentials.js';
+import type { CheckContext, Credential, CredentialKind, DoctorInput } from '../types.js';
 
 /** One way of sending a credential: the header value and a description without the secret. */
 export interface AuthAttempt {
@@ -19,7 +19,8 @@ const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64
 export const isUserCredential = (c: Credential): boolean =>
   c.kind !== 'client-id' && c.kind !== 'client-secret' && c.kind !== 'refresh-token';
 
-export const fromAuthorizationHeader = (c: Credential): boolean => c.source.startsWith('header:Authorization');
+export const fromAuthorizationHeader = (c: Credential): boolean =>
+  c.source.startsWith('header:Authorization');
 
 /**
  * The credential under test: the one the user's failing call sends (a header they gave) first,
@@ -47,22 +48,45 @@ const attempt = (credential: Credential, header: string, describe: string): Auth
   credential,
 });
 
+/**
+ * What a credential really is: its shape wins over the flag it came with, so an ATATT… secret
+ * given as --access-token is an API token (bitbucket-auth.md §4.2, token prefix [L]).
+ */
+export const effectiveKind = (credential: Credential): CredentialKind => {
+  const shape = kindByShape(credential.secret)?.kind;
+  return shape === 'api-token' || shape === 'access-token' || shape === 'app-password'
+    ? shape
+    : credential.kind;
+};
+
 /** The credential sent the way Bitbucket Cloud wants it for REST (bitbucket-auth.md §2.3). */
 export const correctAuth = (credential: Credential, input: DoctorInput): AuthAttempt => {
   const secret = credential.secret;
-  switch (credential.kind) {
+  switch (effectiveKind(credential)) {
     case 'api-token': {
       const user = emailOf(input, credential) ?? credential.username ?? input.username ?? '';
-      return attempt(credential, `Basic ${b64(`${user}:${secret}`)}`, `Basic with ${user || '(no user)'}`);
+      return attempt(
+        credential,
+        `Basic ${b64(`${user}:${secret}`)}`,
+        `Basic with ${user || '(no user)'}`,
+      );
     }
     case 'app-password':
     case 'account-password': {
       const user = credential.username ?? input.username ?? input.email ?? '';
-      return attempt(credential, `Basic ${b64(`${user}:${secret}`)}`, `Basic with ${user || '(no user)'}`);
+      return attempt(
+        credential,
+        `Basic ${b64(`${user}:${secret}`)}`,
+        `Basic with ${user || '(no user)'}`,
+      );
     }
     case 'unknown':
       if (credential.username !== undefined) {
-        return attempt(credential, `Basic ${b64(`${credential.username}:${secret}`)}`, `Basic with ${credential.username}`);
+        return attempt(
+          credential,
+          `Basic ${b64(`${credential.username}:${secret}`)}`,
+          `Basic with ${credential.username}`,
+        );
       }
       return attempt(credential, `Bearer ${secret}`, 'Bearer');
     default:
@@ -79,14 +103,27 @@ export const asSentAuth = (credential: Credential, input: DoctorInput): AuthAtte
       return attempt(credential, header.value.trim(), `your header (${scheme || 'no scheme'})`);
     }
   }
-  if ((credential.kind === 'api-token' || credential.kind === 'app-password' || credential.kind === 'account-password') && credential.username !== undefined) {
-    return attempt(credential, `Basic ${b64(`${credential.username}:${credential.secret}`)}`, `Basic with ${credential.username}`);
+  if (
+    (credential.kind === 'api-token' ||
+      credential.kind === 'app-password' ||
+      credential.kind === 'account-password') &&
+    credential.username !== undefined
+  ) {
+    return attempt(
+      credential,
+      `Basic ${b64(`${credential.username}:${credential.secret}`)}`,
+      `Basic with ${credential.username}`,
+    );
   }
+  // The flag says how the user sends it: --access-token means Bearer, whatever the shape says.
+  if (credential.kind === 'access-token')
+    return attempt(credential, `Bearer ${credential.secret}`, 'Bearer');
   return correctAuth(credential, input);
 };
 
 /** A secret that is an unexpanded `$VAR`: sending it would only burn a 401. */
-export const isUnexpanded = (credential: Credential): boolean => unexpandedExpression(credential.raw) !== undefined;
+export const isUnexpanded = (credential: Credential): boolean =>
+  unexpandedExpression(credential.raw) !== undefined;
 
 /** The headers of the user's failing call that carry credentials, as they sent them. */
 export const userAuthHeaders = (input: DoctorInput): Record<string, string> => {
@@ -97,7 +134,8 @@ export const userAuthHeaders = (input: DoctorInput): Record<string, string> => {
     }
   }
   const basic = input.failingRequest?.basic;
-  if (basic !== undefined) out['Authorization'] = `Basic ${b64(`${basic.username}:${basic.secret}`)}`;
+  if (basic !== undefined)
+    out['Authorization'] = `Basic ${b64(`${basic.username}:${basic.secret}`)}`;
   return out;
 };
 

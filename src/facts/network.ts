@@ -6,11 +6,13 @@ export interface NetworkProblem {
   readonly remediation: Remediation;
 }
 
-const TLS_CODES = /^(?:DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(?:_LOCALLY)?|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|ERR_TLS_CERT_ALTNAME_INVALID|CERT_UNTRUSTED|CERT_SIGNATURE_FAILURE|ERR_SSL_.*|EPROTO)$/u;
+const TLS_CODES =
+  /^(?:DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(?:_LOCALLY)?|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|ERR_TLS_CERT_ALTNAME_INVALID|CERT_UNTRUSTED|CERT_SIGNATURE_FAILURE|ERR_SSL_.*|EPROTO)$/u;
 
 const TLS_HINT: Record<string, string> = {
   DEPTH_ZERO_SELF_SIGNED_CERT: 'the server sent a self-signed certificate',
-  SELF_SIGNED_CERT_IN_CHAIN: 'a self-signed certificate is in the chain (typical of a TLS-inspecting proxy)',
+  SELF_SIGNED_CERT_IN_CHAIN:
+    'a self-signed certificate is in the chain (typical of a TLS-inspecting proxy)',
   UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'the certificate was signed by an unknown authority',
   UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'the certificate was signed by an unknown authority',
   CERT_HAS_EXPIRED: 'the certificate has expired',
@@ -53,13 +55,21 @@ export const networkProblem = (exchange: Exchange): NetworkProblem | undefined =
   const error = exchange.error;
   if (error === undefined) return undefined;
   const code = error.code;
-  if (code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' || code === 'TimeoutError' || code === 'ERR_ABORTED' || code === 'AbortError') {
+  if (
+    code === 'ETIMEDOUT' ||
+    code === 'ESOCKETTIMEDOUT' ||
+    code === 'TimeoutError' ||
+    code === 'ERR_ABORTED' ||
+    code === 'AbortError'
+  ) {
     return {
       code: 'TIMEOUT',
       summary: `No answer from ${host} in time (${exchange.durationMs} ms).`,
       remediation: {
         hint: 'Check your network and proxy settings (HTTPS_PROXY, NO_PROXY), then run again, with a longer --timeout if the link is slow.',
-        commands: [`curl -sS -o /dev/null -w '%{http_code} %{time_total}s\\n' ${exchange.request.url}`],
+        commands: [
+          `curl -sS -o /dev/null -w '%{http_code} %{time_total}s\\n' ${exchange.request.url}`,
+        ],
       },
     };
   }
@@ -73,7 +83,8 @@ export const networkProblem = (exchange: Exchange): NetworkProblem | undefined =
       },
     };
   }
-  if (code === 'ORIGIN_GUARD' || code === 'REQUEST_BUDGET' || code === 'AUTH_BUDGET') return undefined;
+  if (code === 'ORIGIN_GUARD' || code === 'REQUEST_BUDGET' || code === 'AUTH_BUDGET')
+    return undefined;
   const dns = code === 'ENOTFOUND' || code === 'EAI_AGAIN';
   return {
     code: 'NETWORK_UNREACHABLE',

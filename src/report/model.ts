@@ -52,7 +52,9 @@ export interface Report {
   readonly exchanges?: readonly Exchange[];
 }
 
-export const summariseCredential = (credential: DoctorInput['credentials'][number]): CredentialSummary => ({
+export const summariseCredential = (
+  credential: DoctorInput['credentials'][number],
+): CredentialSummary => ({
   kind: credential.kind,
   source: credential.source,
   ...(credential.username === undefined ? {} : { username: credential.username }),
@@ -70,14 +72,18 @@ export const countVerdicts = (checks: readonly CheckReport[]): Record<Verdict, n
 /** Cloud when the API host is Bitbucket Cloud's (or the simulator of it); Data Center by path. */
 export const productOf = (input: DoctorInput): 'cloud' | 'data-center' | 'unknown' => {
   if (input.simulator !== undefined) return 'cloud';
-  let host = '';
+  let host: string;
   try {
     host = new URL(input.apiUrl).hostname;
   } catch {
     return 'unknown';
   }
   if (/(^|\.)bitbucket\.org$/u.test(host)) return 'cloud';
-  if (input.url !== undefined && /\/rest\/api\/(?:1\.0|latest)\//u.test(input.url) && !/bitbucket\.org/u.test(input.url)) {
+  if (
+    input.url !== undefined &&
+    /\/rest\/api\/(?:1\.0|latest)\//u.test(input.url) &&
+    !input.url.includes('bitbucket.org')
+  ) {
     return 'data-center';
   }
   return 'unknown';
@@ -112,7 +118,9 @@ export const buildReport = (options: BuildReportOptions): Report => {
       ...(input.repo === undefined ? {} : { repo: input.repo }),
       ...(input.url === undefined ? {} : { url: input.url }),
       ...(input.simulator === undefined ? {} : { simulator: input.simulator }),
-      ...(input.offline === undefined ? {} : { capture: { file: input.offline.file, format: input.offline.format } }),
+      ...(input.offline === undefined
+        ? {}
+        : { capture: { file: input.offline.file, format: input.offline.format } }),
     },
     credentials: input.credentials.map(summariseCredential),
     diagnosis: options.diagnosis,

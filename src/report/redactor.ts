@@ -18,7 +18,11 @@ const surfaceForms = (value: string): string[] => {
     encodeURI(value),
     new URLSearchParams({ s: value }).toString().slice(2),
     value.replace(/[&<>"']/gu, (c) => `&#${c.charCodeAt(0)};`),
-    value.replace(/&/gu, '&amp;').replace(/</gu, '&lt;').replace(/>/gu, '&gt;').replace(/"/gu, '&quot;'),
+    value
+      .replace(/&/gu, '&amp;')
+      .replace(/</gu, '&lt;')
+      .replace(/>/gu, '&gt;')
+      .replace(/"/gu, '&quot;'),
     value.replace(/[|\\`*_<>[\]]/gu, (c) => `\\${c}`),
   ];
   return forms;
@@ -42,7 +46,10 @@ export class Redactor {
     if (secret === undefined || secret.length === 0) return;
     for (const user of usernames) if (user !== undefined) this.usernames.add(user);
     const mark = redactionMark(secret);
-    const unquoted = secret.trim().replace(/^(["'])(.*)\1$/su, '$2').trim();
+    const unquoted = secret
+      .trim()
+      .replace(/^(["'])(.*)\1$/su, '$2')
+      .trim();
     const variants = new Set([secret, secret.trim(), unquoted]);
     for (const variant of variants) {
       if (variant.length > 0 && !this.secrets.has(variant)) this.secrets.set(variant, mark);

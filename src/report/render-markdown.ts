@@ -15,13 +15,18 @@ const fence = (text: string, lang = ''): string => {
 
 const exchangeBlock = (exchange: Exchange): string => {
   const lines = [`${exchange.request.method} ${exchange.request.url}`];
-  for (const [name, value] of Object.entries(exchange.request.headers)) lines.push(`${name}: ${value}`);
+  for (const [name, value] of Object.entries(exchange.request.headers))
+    lines.push(`${name}: ${value}`);
   if (exchange.request.body !== undefined) lines.push('', exchange.request.body);
   lines.push('');
   if (exchange.response !== undefined) {
     lines.push(`HTTP ${exchange.response.status}`);
-    for (const [name, value] of Object.entries(exchange.response.headers)) lines.push(`${name}: ${value}`);
-    lines.push('', exchange.response.body + (exchange.response.bodyTruncated === true ? '\n[… truncated]' : ''));
+    for (const [name, value] of Object.entries(exchange.response.headers))
+      lines.push(`${name}: ${value}`);
+    lines.push(
+      '',
+      exchange.response.body + (exchange.response.bodyTruncated === true ? '\n[… truncated]' : ''),
+    );
   } else if (exchange.error !== undefined) {
     lines.push(`(no response) ${exchange.error.code}: ${exchange.error.message}`);
   }
@@ -46,17 +51,29 @@ export const renderMarkdown = (report: Report, options: { readonly verbose: bool
   const out: string[] = [];
   const d = report.diagnosis;
   if (d.status === 'fail') {
-    out.push(`## bb-doctor: ✗ \`${d.code ?? ''}\``, '', `**Diagnosis:** ${d.summary ?? ''}`, '', `**Fix:** ${d.fix ?? ''}`);
-    if (d.commands !== undefined && d.commands.length > 0) out.push('', fence(d.commands.join('\n'), 'sh'));
+    out.push(
+      `## bb-doctor: ✗ \`${d.code ?? ''}\``,
+      '',
+      `**Diagnosis:** ${d.summary ?? ''}`,
+      '',
+      `**Fix:** ${d.fix ?? ''}`,
+    );
+    if (d.commands !== undefined && d.commands.length > 0)
+      out.push('', fence(d.commands.join('\n'), 'sh'));
     if (d.url !== undefined) out.push('', `Learn more: ${d.url}`);
-    if (d.alsoFound !== undefined) out.push('', `Also found: ${d.alsoFound.map((c) => `\`${c}\``).join(', ')}`);
+    if (d.verified !== undefined) out.push('', `**✓ Fix verified:** ${d.verified}`);
+    if (d.alsoFound !== undefined)
+      out.push('', `Also found: ${d.alsoFound.map((c) => `\`${c}\``).join(', ')}`);
   } else if (d.status === 'error') {
     out.push('## bb-doctor: ☠ no verdict', '', d.summary ?? '', '', `**Fix:** ${d.fix ?? ''}`);
   } else {
     out.push('## bb-doctor: ✓ no problem found', '', 'The credentials work for the target.');
   }
   if (report.target.simulator !== undefined) {
-    out.push('', `> **Simulator:** this report comes from bb-doctor's embedded Bitbucket Cloud simulator (scenario \`${report.target.simulator.scenario}\`), not from bitbucket.org.`);
+    out.push(
+      '',
+      `> **Simulator:** this report comes from bb-doctor's embedded Bitbucket Cloud simulator (scenario \`${report.target.simulator.scenario}\`), not from bitbucket.org.`,
+    );
   }
   out.push(
     '',
@@ -78,29 +95,43 @@ export const renderMarkdown = (report: Report, options: { readonly verbose: bool
     ['Workspace', t.workspace],
     ['Repository', t.repo],
     ['Target URL', t.url],
-    ['Saved exchange', t.capture === undefined ? undefined : `${t.capture.file} (${t.capture.format})`],
+    [
+      'Saved exchange',
+      t.capture === undefined ? undefined : `${t.capture.file} (${t.capture.format})`,
+    ],
     ['Requests sent', String(report.requests)],
     ['Duration', `${report.durationMs} ms`],
   ];
   for (const [key, value] of rows) if (value !== undefined) out.push(`| ${key} | ${cell(value)} |`);
 
   if (report.credentials.length > 0) {
-    out.push('', '### Credentials', '', '| Kind | Source | Username | Fingerprint | Length |', '|---|---|---|---|---|');
+    out.push(
+      '',
+      '### Credentials',
+      '',
+      '| Kind | Source | Username | Fingerprint | Length |',
+      '|---|---|---|---|---|',
+    );
     for (const c of report.credentials) {
-      out.push(`| ${c.kind} | ${cell(c.source)} | ${cell(c.username ?? '')} | \`${c.fingerprint}\` | ${c.length} |`);
+      out.push(
+        `| ${c.kind} | ${cell(c.source)} | ${cell(c.username ?? '')} | \`${c.fingerprint}\` | ${c.length} |`,
+      );
     }
   }
 
   out.push('', '### Checks', '', '| | Check | Status | Code | Summary |', '|---|---|---|---|---|');
   for (const check of report.checks) {
-    out.push(`| ${SYMBOL[check.status]} | \`${check.id}\` | ${check.status} | ${check.code === undefined ? '' : `\`${check.code}\``} | ${cell(check.summary)} |`);
+    out.push(
+      `| ${SYMBOL[check.status]} | \`${check.id}\` | ${check.status} | ${check.code === undefined ? '' : `\`${check.code}\``} | ${cell(check.summary)} |`,
+    );
   }
   const findings = report.checks.filter((c) => c.remediation !== undefined);
   if (findings.length > 0) {
     out.push('', '### Findings');
     for (const check of findings) {
       out.push('', `- **\`${check.code ?? ''}\`** (${check.id}): ${check.remediation?.hint ?? ''}`);
-      for (const command of check.remediation?.commands ?? []) out.push(`  - \`${command.replace(/`/gu, "'")}\``);
+      for (const command of check.remediation?.commands ?? [])
+        out.push(`  - \`${command.replace(/`/gu, "'")}\``);
       if (check.remediation?.url !== undefined) out.push(`  - ${check.remediation.url}`);
     }
   }
@@ -109,12 +140,17 @@ export const renderMarkdown = (report: Report, options: { readonly verbose: bool
   }
 
   const evidence = report.checks.flatMap((check) =>
-    options.verbose || check.status === 'fail' || check.status === 'warn' || check.status === 'error'
+    options.verbose ||
+    check.status === 'fail' ||
+    check.status === 'warn' ||
+    check.status === 'error'
       ? check.evidence.map((exchange) => ({ check: check.id, exchange }))
       : [],
   );
   const seen = new Set<Exchange>();
-  const unique = evidence.filter(({ exchange }) => (seen.has(exchange) ? false : (seen.add(exchange), true)));
+  const unique = evidence.filter(({ exchange }) =>
+    seen.has(exchange) ? false : (seen.add(exchange), true),
+  );
   if (unique.length > 0) {
     out.push('', '### Evidence', '');
     for (const { exchange } of unique) out.push(exchangeBlock(exchange), '');

@@ -37,7 +37,8 @@ export const wrap = (text: string, width: number, indent = ''): string[] => {
 };
 
 /** Shell words of a command, keeping quoted parts together (for line breaks only). */
-const shellWords = (command: string): string[] => command.match(/(?:[^\s"']+|"[^"]*"|'[^']*')+/gu) ?? [command];
+const shellWords = (command: string): string[] =>
+  command.match(/(?:[^\s"']+|"[^"]*"|'[^']*')+/gu) ?? [command];
 
 /**
  * A command that stays copy-pasteable when it is too long: broken between words with ` \`
@@ -86,7 +87,12 @@ const exchangeLines = (exchange: Exchange, indent: string, width: number): strin
   }
   if (exchange.response !== undefined) {
     for (const [name, value] of Object.entries(exchange.response.headers)) {
-      if (!/^(www-authenticate|content-type|location|x-oauth-scopes|x-accepted-oauth-scopes|x-credential-type|x-ratelimit-.*|retry-after)$/u.test(name)) continue;
+      if (
+        !/^(www-authenticate|content-type|location|x-oauth-scopes|x-accepted-oauth-scopes|x-credential-type|x-ratelimit-.*|retry-after)$/u.test(
+          name,
+        )
+      )
+        continue;
       lines.push(...wrap(`< ${name}: ${value}`, width, `${indent}  `));
     }
     const body = exchange.response.body.trim();
@@ -107,7 +113,12 @@ const exchangeLines = (exchange: Exchange, indent: string, width: number): strin
   return lines;
 };
 
-const checkLines = (check: CheckReport, paint: Paint, options: TextOptions, width: number): string[] => {
+const checkLines = (
+  check: CheckReport,
+  paint: Paint,
+  options: TextOptions,
+  width: number,
+): string[] => {
   const symbol = paint(COLOUR[check.status], SYMBOL[check.status]);
   const head = `${check.id}: ${check.summary}`;
   const [first = '', ...rest] = wrap(head, width - 4);
@@ -115,20 +126,29 @@ const checkLines = (check: CheckReport, paint: Paint, options: TextOptions, widt
   if (check.remediation !== undefined) {
     const code = check.code === undefined ? '' : `[${check.code}] `;
     lines.push(...wrap(`→ ${code}${check.remediation.hint}`, width, '      '));
-    for (const command of check.remediation.commands ?? []) lines.push(...commandLines(command, width, '        '));
-    if (check.remediation.url !== undefined) lines.push(`      Learn more: ${check.remediation.url}`);
+    for (const command of check.remediation.commands ?? [])
+      lines.push(...commandLines(command, width, '        '));
+    if (check.remediation.url !== undefined)
+      lines.push(`      Learn more: ${check.remediation.url}`);
   }
   if (options.verbose) {
-    for (const detail of check.details ?? []) lines.push(...wrap(detail, width, '      · '.padEnd(8)));
+    for (const detail of check.details ?? [])
+      lines.push(...wrap(detail, width, '      · '.padEnd(8)));
     for (const exchange of check.evidence) lines.push(...exchangeLines(exchange, '      ', width));
-    if (check.error?.stack !== undefined) lines.push(...check.error.stack.split('\n').map((l) => `      ${l}`));
+    if (check.error?.stack !== undefined)
+      lines.push(...check.error.stack.split('\n').map((l) => `      ${l}`));
   } else if (check.status === 'error' && check.error !== undefined) {
     lines.push(`      ${check.error.message}`);
   }
   return lines;
 };
 
-const diagnosisBox = (report: Report, paint: Paint, options: TextOptions, width: number): string => {
+const diagnosisBox = (
+  report: Report,
+  paint: Paint,
+  options: TextOptions,
+  width: number,
+): string => {
   const { diagnosis } = report;
   const inner = Math.min(width, 80) - 4;
   let title: string;
@@ -150,10 +170,17 @@ const diagnosisBox = (report: Report, paint: Paint, options: TextOptions, width:
   } else {
     title = `Diagnosis: ${diagnosis.code ?? ''}`;
     colour = 'red';
-    body = [...wrap(diagnosis.summary ?? '', inner), '', ...wrap(`Fix: ${diagnosis.fix ?? ''}`, inner)];
+    body = [
+      ...wrap(diagnosis.summary ?? '', inner),
+      '',
+      ...wrap(`Fix: ${diagnosis.fix ?? ''}`, inner),
+    ];
     for (const command of diagnosis.commands ?? []) body.push(...commandLines(command, inner, ''));
     if (diagnosis.url !== undefined) body.push(`Learn more: ${diagnosis.url}`);
-    if (diagnosis.alsoFound !== undefined) body.push('', ...wrap(`Also found: ${diagnosis.alsoFound.join(', ')}`, inner));
+    if (diagnosis.verified !== undefined)
+      body.push('', ...wrap(`✓ Fix verified: ${diagnosis.verified}`, inner));
+    if (diagnosis.alsoFound !== undefined)
+      body.push('', ...wrap(`Also found: ${diagnosis.alsoFound.join(', ')}`, inner));
   }
   return boxen(body.join('\n'), {
     title: paint(1, title),
@@ -166,11 +193,18 @@ const diagnosisBox = (report: Report, paint: Paint, options: TextOptions, width:
 /** The report for a terminal: pure, colour is an input. */
 export const renderText = (report: Report, options: TextOptions): string => {
   const width = options.width ?? 80;
-  const paint: Paint = options.color ? (code, text) => `\u001B[${code}m${text}\u001B[0m` : (_code, text) => text;
+  const paint: Paint = options.color
+    ? (code, text) => `\u001B[${code}m${text}\u001B[0m`
+    : (_code, text) => text;
   const out: string[] = [];
   const { target } = report;
-  const where = [target.apiUrl, target.workspace, target.repo].filter((x) => x !== undefined).join(' · ');
-  out.push(paint(1, `bb-doctor ${report.tool.version}`) + ` · ${report.mode === 'explain' ? 'explaining a saved exchange' : where}`);
+  const where = [target.apiUrl, target.workspace, target.repo]
+    .filter((x) => x !== undefined)
+    .join(' · ');
+  out.push(
+    paint(1, `bb-doctor ${report.tool.version}`) +
+      ` · ${report.mode === 'explain' ? 'explaining a saved exchange' : where}`,
+  );
   if (target.simulator !== undefined) {
     out.push(
       ...wrap(
@@ -189,7 +223,13 @@ export const renderText = (report: Report, options: TextOptions): string => {
     out.push('', paint(1, 'Credentials'));
     for (const c of report.credentials) {
       const user = c.username === undefined ? '' : ` as ${c.username}`;
-      out.push(...wrap(`${c.kind}${user} from ${c.source} (${c.fingerprint}, ${c.length} chars)`, width, '  '));
+      out.push(
+        ...wrap(
+          `${c.kind}${user} from ${c.source} (${c.fingerprint}, ${c.length} chars)`,
+          width,
+          '  ',
+        ),
+      );
       for (const note of c.notes ?? []) out.push(...wrap(`! ${note}`, width, '    '));
     }
   }

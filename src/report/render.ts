@@ -14,7 +14,11 @@ export const formatForFile = (file: string): Format | undefined => {
   return undefined;
 };
 
-export const render = (report: Report, format: Format, options: { color: boolean; verbose: boolean; width?: number }): string => {
+export const render = (
+  report: Report,
+  format: Format,
+  options: { color: boolean; verbose: boolean; width?: number },
+): string => {
   switch (format) {
     case 'json':
       return renderJson(report);

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_401_PER_SECRET, MAX_REQUESTS } from '../../src/doctor.js';
 import { FINDING_CODES } from '../../src/types.js';
-import { scenarios, startSimulator, type RunningSimulator, type Scenario } from '../../src/simulator/index.js';
+import {
+  scenarios,
+  startSimulator,
+  type RunningSimulator,
+  type Scenario,
+} from '../../src/simulator/index.js';
 import { runCli } from '../helpers/cli.js';
 
 /** The secrets a scenario hands the doctor (env values and header credentials). */
@@ -27,17 +32,39 @@ describe.each(scenarios.map((s) => [s.name, s] as const))('scenario %s', (_name,
   afterAll(async () => {
     await sim.close();
   });
-  const argv = (): string[] => ['--api-url', sim.url, '--auth-url', sim.url, ...scenario.args.map((a) => a.replaceAll('{base}', sim.url))];
+  const argv = (): string[] => [
+    '--api-url',
+    sim.url,
+    '--auth-url',
+    sim.url,
+    ...scenario.args.map((a) => a.replaceAll('{base}', sim.url)),
+  ];
 
   it(`json: ${scenario.expected.code ?? 'healthy'}, exit ${scenario.expected.exit}, within the request budget`, async () => {
     const before = sim.stats();
     const result = await runCli([...argv(), '--format', 'json'], scenario.env ?? {});
     expect(result.stderr).toBe('');
     expect(result.code, result.stdout.slice(0, 2000)).toBe(scenario.expected.exit);
-    const report = JSON.parse(result.stdout) as { diagnosis: { status: string; code?: string }; requests: number; checks: { id: string; status: string }[] };
+    const report = JSON.parse(result.stdout) as {
+      diagnosis: { status: string; code?: string };
+      requests: number;
+      checks: { id: string; status: string }[];
+    };
     if (scenario.expected.code === null) expect(report.diagnosis.status).toBe('pass');
     else expect(report.diagnosis.code).toBe(scenario.expected.code);
-    expect(report.checks.map((c) => c.id)).toEqual(['connectivity', 'credentials', 'token-fetch', 'header-casing', 'identity', 'public-private-contrast', 'two-factor', 'scopes', 'api-version', 'target-call', 'rate-limit']);
+    expect(report.checks.map((c) => c.id)).toEqual([
+      'connectivity',
+      'credentials',
+      'token-fetch',
+      'header-casing',
+      'identity',
+      'public-private-contrast',
+      'two-factor',
+      'scopes',
+      'api-version',
+      'target-call',
+      'rate-limit',
+    ]);
     expect(report.checks.filter((c) => c.status === 'error')).toEqual([]);
     // Budget and safety (issue #4): ≤ 12 requests a run, ≤ 3 answers of 401 for any one secret.
     const after = sim.stats();
@@ -45,24 +72,39 @@ describe.each(scenarios.map((s) => [s.name, s] as const))('scenario %s', (_name,
     expect(report.requests).toBeLessThanOrEqual(MAX_REQUESTS);
     for (const [label, counts] of Object.entries(after.byCredential)) {
       const earlier = before.byCredential[label]?.unauthorized ?? 0;
-      if (label !== 'anonymous') expect(counts.unauthorized - earlier, label).toBeLessThanOrEqual(MAX_401_PER_SECRET);
+      if (label !== 'anonymous')
+        expect(counts.unauthorized - earlier, label).toBeLessThanOrEqual(MAX_401_PER_SECRET);
     }
   });
 
   it('text: the diagnosis first, no secret', async () => {
     const result = await runCli(argv(), scenario.env ?? {});
     expect(result.code).toBe(scenario.expected.exit);
-    for (const secret of secretsOf(scenario)) expect(result.stdout + result.stderr).not.toContain(secret);
-    expect(result.stdout).toMatch(scenario.expected.code === null ? /Diagnosis: no problem found/u : new RegExp(`Diagnosis: ${scenario.expected.code}`, 'u'));
+    for (const secret of secretsOf(scenario))
+      expect(result.stdout + result.stderr).not.toContain(secret);
+    expect(result.stdout).toMatch(
+      scenario.expected.code === null
+        ? /Diagnosis: no problem found/u
+        : new RegExp(`Diagnosis: ${scenario.expected.code}`, 'u'),
+    );
     expect(result.stdout.indexOf('Diagnosis')).toBeLessThan(result.stdout.indexOf('Checks'));
     expect(result.stdout).not.toContain('\u001B[');
   });
 
   it('markdown: the diagnosis heading first, no secret', async () => {
-    const result = await runCli([...argv(), '--format', 'markdown', '--verbose'], scenario.env ?? {});
+    const result = await runCli(
+      [...argv(), '--format', 'markdown', '--verbose'],
+      scenario.env ?? {},
+    );
     expect(result.code).toBe(scenario.expected.exit);
     for (const secret of secretsOf(scenario)) expect(result.stdout).not.toContain(secret);
-    expect(result.stdout.split('\n')[0]).toBe(scenario.expected.code === null ? '## bb-doctor: ✓ no problem found' : scenario.expected.code === 'TIMEOUT' ? '## bb-doctor: ✗ `TIMEOUT`' : `## bb-doctor: ✗ \`${scenario.expected.code}\``);
+    expect(result.stdout.split('\n')[0]).toBe(
+      scenario.expected.code === null
+        ? '## bb-doctor: ✓ no problem found'
+        : scenario.expected.code === 'TIMEOUT'
+          ? '## bb-doctor: ✗ `TIMEOUT`'
+          : `## bb-doctor: ✗ \`${scenario.expected.code}\``,
+    );
   });
 });
 
@@ -70,6 +112,7 @@ describe('scenario catalogue', () => {
   it('has at least 12 scenarios, the seed story first and every expected code in the contract', () => {
     expect(scenarios.length).toBeGreaterThanOrEqual(12);
     expect(scenarios[0]?.name).toBe('lowercase-bearer');
-    for (const s of scenarios) if (s.expected.code !== null) expect(FINDING_CODES).toContain(s.expected.code);
+    for (const s of scenarios)
+      if (s.expected.code !== null) expect(FINDING_CODES).toContain(s.expected.code);
   });
 });

@@ -1,0 +1,88 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { FINDINGS } from '../src/findings.js';
+import { CHECKS } from '../src/registry.js';
+import { FINDING_CODES } from '../src/types.js';
+
+const root = new URL('../', import.meta.url);
+const read = (path: string): string => readFileSync(new URL(path, root), 'utf8');
+const readme = read('README.md');
+const files = readdirSync(new URL('checks/', root)).filter((f) => f.endsWith('.ts'));
+
+/** The check ids of contract.md, in contract order (stable API). */
+const CONTRACT_ORDER = [
+  'connectivity',
+  'credentials',
+  'token-fetch',
+  'header-casing',
+  'identity',
+  'public-private-contrast',
+  'two-factor',
+  'scopes',
+  'api-version',
+  'target-call',
+  'rate-limit',
+];
+
+describe('meta: checks are registered, tested and documented', () => {
+  it('registers the contract check ids in contract order', () => {
+    expect(CHECKS.map((c) => c.meta.id).filter((id) => CONTRACT_ORDER.includes(id))).toEqual(
+      CONTRACT_ORDER,
+    );
+  });
+
+  for (const file of files) {
+    const id = file.replace(/\.ts$/u, '');
+    describe(id, () => {
+      const check = CHECKS.find((c) => c.meta.id === id);
+      it('is registered exactly once, with id = file name', () => {
+        expect(check, `checks/${file} is not in src/registry.ts`).toBeDefined();
+        expect(CHECKS.filter((c) => c.meta.id === id)).toHaveLength(1);
+      });
+      it('has a kebab-case id, a title without a period and a description that is a sentence', () => {
+        expect(id).toMatch(/^[a-z]+(?:-[a-z0-9]+)*$/u);
+        expect(check?.meta.title).toMatch(/^[A-Z].*[^.]$/u);
+        expect(check?.meta.description).toMatch(/^[A-Z].*\.$/su);
+      });
+      it('has a test file that uses testCheck', () => {
+        const test = `test/checks/${id}.test.ts`;
+        expect(existsSync(new URL(test, root)), test).toBe(true);
+        expect(read(test)).toContain('testCheck(');
+      });
+      it('is listed in the README', () => {
+        expect(readme).toContain(`\`${id}\``);
+      });
+      it('pins every finding code it can produce in its tests', () => {
+        const test = read(`test/checks/${id}.test.ts`);
+        for (const code of check?.meta.codes ?? []) {
+          if (
+            [
+              'NETWORK_UNREACHABLE',
+              'TLS_ERROR',
+              'TIMEOUT',
+              'PROXY_AUTH_REQUIRED',
+              'SERVER_ERROR',
+              'NOT_BITBUCKET',
+              'SECRET_IN_URL',
+              'INSECURE_HTTP',
+            ].includes(code) &&
+            id !== 'connectivity' &&
+            id !== 'api-version'
+          )
+            continue;
+          expect(test, `${code} in test/checks/${id}.test.ts`).toContain(`'${code}'`);
+        }
+      });
+    });
+  }
+
+  it('every finding code is in the causal order table, the README and produced by some check', () => {
+    expect(FINDINGS.map((f) => f.code).sort()).toEqual([...FINDING_CODES].sort());
+    const produced = new Set(CHECKS.flatMap((c) => c.meta.codes));
+    for (const code of FINDING_CODES) {
+      expect(readme, `README lists ${code}`).toContain(`\`${code}\``);
+      if (code !== 'AUTH_FAILED' && code !== 'REFRESH_TOKEN_INVALID')
+        expect(produced, `${code} is produced by a check`).toContain(code);
+    }
+  });
+});
