@@ -6,10 +6,9 @@ import type { Redactor } from './report/redactor.js';
 import { runChecks } from './runner.js';
 import type { Check, CheckReport, DoctorInput } from './types.js';
 
-declare const __BB_DOCTOR_VERSION__: string | undefined;
+import { VERSION } from './version.js';
 
-/** Filled in by the bundler (scripts/build.js); tests run from source. */
-export const VERSION: string = typeof __BB_DOCTOR_VERSION__ === 'string' ? __BB_DOCTOR_VERSION__ : '0.1.0';
+export { VERSION };
 
 /** Budget and safety (issue #4): at most 12 requests per run, at most 3 answers of 401 per secret. */
 export const MAX_REQUESTS = 12;
@@ -33,7 +32,9 @@ export const proxyFromEnv = (env: Readonly<Record<string, string | undefined>>):
   return null;
 };
 
-export const environmentFacts = (env: Readonly<Record<string, string | undefined>>): Environment => ({
+export const environmentFacts = (
+  env: Readonly<Record<string, string | undefined>>,
+): Environment => ({
   bbDoctor: VERSION,
   node: process.version,
   os: `${os.type()} ${os.release()} (${process.platform}/${process.arch})`,
@@ -57,7 +58,9 @@ export interface DoctorOptions {
 }
 
 /** Runs the checks and builds the report. Nothing here prints. */
-export const runDoctor = async (options: DoctorOptions): Promise<{ report: Report; exitCode: 0 | 1 | 3 }> => {
+export const runDoctor = async (
+  options: DoctorOptions,
+): Promise<{ report: Report; exitCode: 0 | 1 | 3 }> => {
   const now = options.now ?? (() => new Date());
   const startedAt = now();
   const deadlineMs = options.timeoutSeconds * 1000;
