@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import yargs, { type Argv } from 'yargs';
 import { runDoctor, VERSION } from './doctor.js';
 import { FINDINGS } from './findings.js';
@@ -31,6 +31,7 @@ interface ParsedArgs extends RunArgs {
   readonly output?: string;
   readonly verbose: boolean;
   readonly timeout: number;
+  readonly cacert?: string;
   readonly curl?: string;
   readonly list?: boolean;
   /** demo's positional, or simulate's --scenario. */
@@ -180,6 +181,13 @@ const withOutputOptions = <T>(y: Argv<T>): Argv<T> =>
       group: OUT_GROUP,
       describe: 'Deadline for the whole run, in seconds',
       requiresArg: true,
+    })
+    .option('cacert', {
+      type: 'string',
+      group: OUT_GROUP,
+      describe:
+        "Extra CA certificates (PEM) to trust, e.g. a TLS-inspecting proxy's (NODE_EXTRA_CA_CERTS works too)",
+      requiresArg: true,
     });
 
 /** The yargs parser, from an argv array (no process.argv), for tests too. */
@@ -261,6 +269,25 @@ export const buildParser = (argv: readonly string[]): Argv =>
 const preRegisterSecrets = (argv: readonly string[], env: IO['env'], redactor: Redactor): void => {
   const flags = new Set(SECRET_OPTIONS.map((o) => o.flag));
   for (const option of SECRET_OPTIONS) redactor.register(env[option.env]);
+  // A proxy URL may carry a password (HTTPS_PROXY=http://user:password@proxy:3128).
+  for (const name of [
+    'HTTPS_PROXY',
+    'https_proxy',
+    'HTTP_PROXY',
+    'http_proxy',
+    'ALL_PROXY',
+    'all_proxy',
+  ]) {
+    try {
+      const password = new URL(env[name] ?? '').password;
+      if (password !== '') {
+        redactor.register(password);
+        redactor.register(decodeURIComponent(password));
+      }
+    } catch {
+      // not a URL: nothing to register
+    }
+  }
   for (let i = 0; i < argv.length; i += 1) {
     const word = argv[i] ?? '';
     const eq = word.indexOf('=');
@@ -368,6 +395,7 @@ export const runCommand = async (
   const { out, err } = writer(io, redactor);
   const output = outputOf(args);
   const timeoutSeconds = checkTimeout(args.timeout);
+  const ca = args.cacert === undefined ? undefined : await readCa(args.cacert);
   const base = buildInput(args, io.env, redactor, {
     ...(extras.failingRequest === undefined ? {} : { failingRequest: extras.failingRequest }),
     ...(extras.headers === undefined ? {} : { headers: extras.headers }),
@@ -394,6 +422,7 @@ export const runCommand = async (
     redactor,
     env: io.env,
     timeoutSeconds,
+    ...(ca === undefined ? {} : { ca }),
     verbose: output.verbose,
     mode: extras.mode ?? (extras.simulator === undefined ? 'live' : 'demo'),
     onStart: (check) => {
@@ -428,6 +457,21 @@ export const runCommand = async (
     }
   }
   return exitCode;
+};
+
+/** --cacert FILE: PEM certificates, read once; a missing or non-PEM file is a usage error. */
+const readCa = async (file: string): Promise<string> => {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(
+      `--cacert ${file}: ${(error as { code?: string }).code ?? 'cannot be read'}.`,
+    );
+  }
+  if (!text.includes('-----BEGIN CERTIFICATE-----'))
+    throw new UsageError(`--cacert ${file} holds no PEM certificate.`);
+  return text;
 };
 
 const listChecks = (io: IO): number => {

@@ -16,6 +16,9 @@ export interface Diagnosis {
   readonly alsoFound?: readonly FindingCode[];
 }
 
+const statusText = (status: unknown): string =>
+  typeof status === 'number' ? String(status) : 'no answer';
+
 /**
  * The one most likely root cause: the failing finding that comes first in causal order (ties go
  * to registry order). Nothing failed but a check crashed → `error` (no verdict). Nothing failed →
@@ -36,7 +39,7 @@ export const diagnose = (checks: readonly CheckReport[]): Diagnosis => {
     const replay = checks.find((check) => check.id === 'target-call');
     const verified =
       replay?.data['fixVerified'] === true && replay.data['statusCorrected'] !== undefined
-        ? `your call answered ${String(replay.data['statusAsSent'])}; the corrected call answered ${String(replay.data['statusCorrected'])} (target-call).`
+        ? `your call answered ${statusText(replay.data['statusAsSent'])}; the corrected call answered ${statusText(replay.data['statusCorrected'])} (target-call).`
         : first.data['fixVerified'] === true
           ? `proven by replay in ${first.id}.`
           : undefined;

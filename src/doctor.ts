@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { diagnose, exitCodeFor } from './diagnosis.js';
 import { DoctorHttp } from './http/client.js';
+import { agentsFor, describeProxy, proxyFor } from './http/proxy.js';
 import { buildReport, type Environment, type Report } from './report/model.js';
 import type { Redactor } from './report/redactor.js';
 import { runChecks } from './runner.js';
@@ -14,31 +15,23 @@ export { VERSION };
 export const MAX_REQUESTS = 12;
 export const MAX_401_PER_SECRET = 3;
 
-const PROXY_VARS = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
-
-/** The proxy configured in the environment, with any password masked, or null. */
-export const proxyFromEnv = (env: Readonly<Record<string, string | undefined>>): string | null => {
-  for (const name of PROXY_VARS) {
-    const value = env[name];
-    if (value === undefined || value === '') continue;
-    try {
-      const url = new URL(value);
-      if (url.password !== '') url.password = '****';
-      return `${url.href} (from ${name})`;
-    } catch {
-      return `(unparsable value in ${name})`;
-    }
-  }
-  return null;
+/** The proxy the API URL goes through (HTTPS_PROXY, NO_PROXY...), its password masked, or null. */
+export const proxyFromEnv = (
+  apiUrl: string,
+  env: Readonly<Record<string, string | undefined>>,
+): string | null => {
+  const proxy = proxyFor(apiUrl, env);
+  return proxy === undefined ? null : describeProxy(proxy);
 };
 
 export const environmentFacts = (
+  apiUrl: string,
   env: Readonly<Record<string, string | undefined>>,
 ): Environment => ({
   bbDoctor: VERSION,
   node: process.version,
   os: `${os.type()} ${os.release()} (${process.platform}/${process.arch})`,
-  proxy: proxyFromEnv(env),
+  proxy: proxyFromEnv(apiUrl, env),
   ci: env['CI'] !== undefined && env['CI'] !== 'false',
 });
 
@@ -55,6 +48,8 @@ export interface DoctorOptions {
   readonly onFinish?: (report: CheckReport) => void;
   readonly now?: () => Date;
   readonly http?: DoctorHttp;
+  /** --cacert: extra CA certificates (PEM) for TLS-inspecting proxies. */
+  readonly ca?: string;
 }
 
 /** Runs the checks and builds the report. Nothing here prints. */
@@ -74,6 +69,14 @@ export const runDoctor = async (
         return '';
       }
     });
+  // One pair of proxy agents per proxy URL for the whole run.
+  const byProxy = new Map<string, ReturnType<typeof agentsFor>>();
+  const agents = (url: string): ReturnType<typeof agentsFor> => {
+    const proxy = proxyFor(url, options.env);
+    if (proxy === undefined) return undefined;
+    if (!byProxy.has(proxy)) byProxy.set(proxy, agentsFor(url, options.env, options.ca));
+    return byProxy.get(proxy);
+  };
   const http =
     options.http ??
     new DoctorHttp({
@@ -83,6 +86,8 @@ export const runDoctor = async (
       // Leave a little time to render before the deadline.
       deadline: Date.now() + Math.max(100, deadlineMs - 250),
       userAgent: `bb-doctor/${VERSION} (+https://github.com/bb-doctor/bb-doctor)`,
+      agentFor: (url) => agents(url),
+      ...(options.ca === undefined ? {} : { https: { certificateAuthority: options.ca } }),
     });
   const checks = await runChecks(options.checks, {
     input,
@@ -105,7 +110,7 @@ export const runDoctor = async (
     startedAt,
     finishedAt: now(),
     requests: http.sent,
-    environment: environmentFacts(options.env),
+    environment: environmentFacts(input.apiUrl, options.env),
     mode: options.mode,
     ...(options.verbose ? { exchanges: http.exchanges } : {}),
   });

@@ -55,6 +55,26 @@ export const networkProblem = (exchange: Exchange): NetworkProblem | undefined =
   const error = exchange.error;
   if (error === undefined) return undefined;
   const code = error.code;
+  // hpagent reports a refused CONNECT tunnel as "Bad response: <status>".
+  const tunnel = /Bad response: (\d{3})/u.exec(error.message)?.[1];
+  if (tunnel === '407') {
+    return {
+      code: 'PROXY_AUTH_REQUIRED',
+      summary: `The proxy answered 407 Proxy Authentication Required to the tunnel for ${host}.`,
+      remediation: {
+        hint: 'Put the proxy credentials in the proxy URL (HTTPS_PROXY=http://user:password@proxy:port) or ask your network team for an exception for api.bitbucket.org.',
+      },
+    };
+  }
+  if (tunnel !== undefined) {
+    return {
+      code: 'NETWORK_UNREACHABLE',
+      summary: `The proxy refused the tunnel to ${host} (${tunnel}).`,
+      remediation: {
+        hint: 'Check HTTPS_PROXY and NO_PROXY, and whether the proxy allows api.bitbucket.org.',
+      },
+    };
+  }
   if (
     code === 'ETIMEDOUT' ||
     code === 'ESOCKETTIMEDOUT' ||

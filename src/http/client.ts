@@ -6,7 +6,8 @@ export const EVIDENCE_BODY_BYTES = 4096;
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Response headers support staff ask for: Bitbucket's and Atlassian's trace ids. */
-const TRACE_HEADERS = /^(?:x-b3-traceid|x-b3-spanid|x-trace-id|x-request-id|x-arequestid|atl-traceid|atl-request-id|x-amzn-trace-id|traceparent|x-cloud-trace-context)$/u;
+const TRACE_HEADERS =
+  /^(?:x-b3-traceid|x-b3-spanid|x-trace-id|x-request-id|x-arequestid|atl-traceid|atl-request-id|x-amzn-trace-id|traceparent|x-cloud-trace-context)$/u;
 
 export interface ClientOptions {
   /** Origins credentials may be sent to (API, auth, the user's own target). */
@@ -21,7 +22,8 @@ export interface ClientOptions {
   readonly responseTimeoutMs?: number;
   readonly requestTimeoutMs?: number;
   readonly userAgent: string;
-  readonly agent?: Agents;
+  /** The proxy agents for a URL (from HTTPS_PROXY/NO_PROXY...), or undefined for a direct connection. */
+  readonly agentFor?: (url: string) => Agents | undefined;
   readonly now?: () => number;
   readonly https?: { readonly certificateAuthority?: string | Buffer };
 }
@@ -31,7 +33,9 @@ interface RawResult {
   body: string;
 }
 
-const lowerHeaders = (headers: Record<string, string | string[] | undefined>): Record<string, string> => {
+const lowerHeaders = (
+  headers: Record<string, string | string[] | undefined>,
+): Record<string, string> => {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
@@ -40,7 +44,9 @@ const lowerHeaders = (headers: Record<string, string | string[] | undefined>): R
   return out;
 };
 
-const traceIdsOf = (headers: Readonly<Record<string, string>>): Record<string, string> | undefined => {
+const traceIdsOf = (
+  headers: Readonly<Record<string, string>>,
+): Record<string, string> | undefined => {
   const ids = Object.entries(headers).filter(([name]) => TRACE_HEADERS.test(name));
   return ids.length > 0 ? Object.fromEntries(ids) : undefined;
 };
@@ -173,27 +179,66 @@ export class DoctorHttp {
   ): Promise<RawResult> {
     const hasAuth = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
     if (hasAuth && !this.options.allowedOrigins.includes(originOf(url))) {
-      return this.refuse(url, method, headers, options, 'ORIGIN_GUARD', `Not sending credentials to ${originOf(url)}: it is not the configured API or auth origin.`);
+      return this.refuse(
+        url,
+        method,
+        headers,
+        options,
+        'ORIGIN_GUARD',
+        `Not sending credentials to ${originOf(url)}: it is not the configured API or auth origin.`,
+      );
     }
     if (this.wire >= this.options.maxRequests) {
-      return this.refuse(url, method, headers, options, 'REQUEST_BUDGET', `Not sent: the run's budget of ${this.options.maxRequests} requests is spent.`);
+      return this.refuse(
+        url,
+        method,
+        headers,
+        options,
+        'REQUEST_BUDGET',
+        `Not sent: the run's budget of ${this.options.maxRequests} requests is spent.`,
+      );
     }
-    if (options.secretKey !== undefined && (this.unauthorized.get(options.secretKey) ?? 0) >= this.options.max401PerSecret) {
-      return this.refuse(url, method, headers, options, 'AUTH_BUDGET', `Not sent: this secret was already rejected ${this.options.max401PerSecret} times in this run (no account lockouts).`);
+    if (
+      options.secretKey !== undefined &&
+      (this.unauthorized.get(options.secretKey) ?? 0) >= this.options.max401PerSecret
+    ) {
+      return this.refuse(
+        url,
+        method,
+        headers,
+        options,
+        'AUTH_BUDGET',
+        `Not sent: this secret was already rejected ${this.options.max401PerSecret} times in this run (no account lockouts).`,
+      );
     }
     const now = this.options.now ?? Date.now;
     const remaining = this.options.deadline - now();
     if (remaining <= 0 || signal?.aborted === true) {
-      return this.refuse(url, method, headers, options, 'ETIMEDOUT', 'Not sent: the run reached its deadline.');
+      return this.refuse(
+        url,
+        method,
+        headers,
+        options,
+        'ETIMEDOUT',
+        'Not sent: the run reached its deadline.',
+      );
     }
     this.wire += 1;
     const started = now();
-    const requestHeaders: Record<string, string> = { 'user-agent': this.options.userAgent, accept: 'application/json', ...headers };
+    const requestHeaders: Record<string, string> = {
+      'user-agent': this.options.userAgent,
+      accept: 'application/json',
+      ...headers,
+    };
     const form = options.form;
     const body = form === undefined ? undefined : new URLSearchParams(form).toString();
     if (body !== undefined) requestHeaders['content-type'] = 'application/x-www-form-urlencoded';
-    const requestTimeout = Math.max(1, Math.min(this.options.requestTimeoutMs ?? 10_000, remaining));
+    const requestTimeout = Math.max(
+      1,
+      Math.min(this.options.requestTimeoutMs ?? 10_000, remaining),
+    );
     const record = lowerHeaders(requestHeaders);
+    const agent = this.options.agentFor?.(url);
     try {
       const { status, responseHeaders, text, truncated } = await new Promise<{
         status: number;
@@ -215,7 +260,7 @@ export class DoctorHttp {
             response: Math.min(this.options.responseTimeoutMs ?? 8000, requestTimeout),
             request: requestTimeout,
           },
-          ...(this.options.agent === undefined ? {} : { agent: this.options.agent }),
+          ...(agent === undefined ? {} : { agent }),
           ...(this.options.https?.certificateAuthority === undefined
             ? {}
             : { https: { certificateAuthority: this.options.https.certificateAuthority } }),
@@ -225,9 +270,15 @@ export class DoctorHttp {
         let size = 0;
         let truncatedBody = false;
         let meta: { status: number; headers: Record<string, string> } | undefined;
-        stream.on('response', (response: { statusCode: number; headers: Record<string, string | string[] | undefined> }) => {
-          meta = { status: response.statusCode, headers: lowerHeaders(response.headers) };
-        });
+        stream.on(
+          'response',
+          (response: {
+            statusCode: number;
+            headers: Record<string, string | string[] | undefined>;
+          }) => {
+            meta = { status: response.statusCode, headers: lowerHeaders(response.headers) };
+          },
+        );
         stream.on('data', (chunk: Buffer) => {
           if (size >= MAX_BODY_BYTES) return;
           chunks.push(chunk);
@@ -268,21 +319,41 @@ export class DoctorHttp {
           ...(truncated || text.length > EVIDENCE_BODY_BYTES ? { bodyTruncated: true } : {}),
         },
         durationMs: Math.round(now() - started),
-        ...(traceIdsOf(responseHeaders) === undefined ? {} : { traceIds: traceIdsOf(responseHeaders)! }),
+        ...(traceIdsOf(responseHeaders) === undefined
+          ? {}
+          : { traceIds: traceIdsOf(responseHeaders)! }),
       };
       this.log.push(exchange);
       if (status === 401 && options.secretKey !== undefined) {
-        this.unauthorized.set(options.secretKey, (this.unauthorized.get(options.secretKey) ?? 0) + 1);
+        this.unauthorized.set(
+          options.secretKey,
+          (this.unauthorized.get(options.secretKey) ?? 0) + 1,
+        );
       }
       const location = responseHeaders['location'];
-      if (status >= 300 && status < 400 && location !== undefined && redirects < 3 && method === 'GET') {
+      if (
+        status >= 300 &&
+        status < 400 &&
+        location !== undefined &&
+        redirects < 3 &&
+        method === 'GET'
+      ) {
         const next = new URL(location, url).href;
         // Credentials never follow a redirect to another origin (design.md, "Harmless to run").
         const nextHeaders =
           originOf(next) === originOf(url)
             ? headers
-            : Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'authorization'));
-        const follow = await this.send(next, method, nextHeaders, { ...options, label: `${options.label} (redirect)` }, signal, redirects + 1);
+            : Object.fromEntries(
+                Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'authorization'),
+              );
+        const follow = await this.send(
+          next,
+          method,
+          nextHeaders,
+          { ...options, label: `${options.label} (redirect)` },
+          signal,
+          redirects + 1,
+        );
         return follow;
       }
       return { exchange, body: text };
