@@ -1,4 +1,4 @@
-import { networkProblem } from '../src/facts/network.js';
+import { answerProblem } from '../src/facts/network.js';
 import { anonymousListing, anonymousUser } from '../src/facts/requests.js';
 import { defineCheck } from '../src/types.js';
 
@@ -27,7 +27,7 @@ export default defineCheck({
     // The anonymous listing doubles as the contrast's anonymous side; without a workspace the
     // anonymous /2.0/user (any answer will do, a 401 included) is the probe.
     const result = await (anonymousListing(ctx) ?? anonymousUser(ctx));
-    const problem = networkProblem(result.exchange);
+    const problem = answerProblem(result);
     if (problem !== undefined) {
       return {
         verdict: 'fail',

@@ -10,7 +10,7 @@ import {
   primaryCredential,
   WORKING_AUTH,
 } from '../src/facts/auth.js';
-import { networkProblem } from '../src/facts/network.js';
+import { answerProblem } from '../src/facts/network.js';
 import { parseAuthorization } from '../src/intake/credentials.js';
 import { DOCS } from '../src/knowledge/docs.js';
 import { matchSignatures } from '../src/knowledge/signatures.js';
@@ -140,7 +140,7 @@ export default defineCheck({
           }
         : correct;
     const result = await send(first, `GET /2.0/user (${first.describe})`);
-    const net = networkProblem(result.exchange);
+    const net = answerProblem(result);
     if (net !== undefined)
       return {
         verdict: 'fail',

@@ -1,6 +1,6 @@
 import { correctedTargetUrl, replayAsSent, sendCorrected } from '../src/facts/target.js';
 import { classifyUrl } from '../src/knowledge/api-versions.js';
-import { networkProblem } from '../src/facts/network.js';
+import { answerProblem } from '../src/facts/network.js';
 import { DOCS } from '../src/knowledge/docs.js';
 import { matchSignatures } from '../src/knowledge/signatures.js';
 import { defineCheck } from '../src/types.js';
@@ -38,7 +38,7 @@ export default defineCheck({
       replayAsSent(ctx)!,
       unfixablePath ? Promise.resolve(undefined) : sendCorrected(ctx),
     ]);
-    const net = networkProblem(original.exchange);
+    const net = answerProblem(original);
     if (net !== undefined)
       return {
         verdict: 'fail',

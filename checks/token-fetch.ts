@@ -1,5 +1,5 @@
 import { FETCHED_TOKEN, type FetchedToken } from '../src/facts/auth.js';
-import { networkProblem } from '../src/facts/network.js';
+import { answerProblem } from '../src/facts/network.js';
 import { DOCS } from '../src/knowledge/docs.js';
 import { parseScopeList } from '../src/knowledge/scopes.js';
 import { matchSignatures, parseErrorBody } from '../src/knowledge/signatures.js';
@@ -79,7 +79,7 @@ export default defineCheck({
       },
       ctx.signal,
     );
-    const problem = networkProblem(result.exchange);
+    const problem = answerProblem(result);
     if (problem !== undefined) {
       return {
         verdict: 'fail',

@@ -1,4 +1,4 @@
-import type { Exchange, FindingCode, Remediation } from '../types.js';
+import type { Exchange, FindingCode, HttpResult, Remediation } from '../types.js';
 
 export interface NetworkProblem {
   readonly code: FindingCode;
@@ -115,6 +115,36 @@ export const networkProblem = (exchange: Exchange): NetworkProblem | undefined =
       hint: dns
         ? 'Check the --api-url spelling, your DNS and VPN; behind a proxy, set HTTPS_PROXY.'
         : 'Check your network, VPN and proxy settings (HTTPS_PROXY, NO_PROXY) and the --api-url.',
+    },
+  };
+};
+
+/**
+ * networkProblem, plus an answer that came back but cannot be read: a JSON content type whose
+ * body does not parse (cut off mid-body, or garbage) is a server-side failure, never a verdict
+ * about the credentials. The whole body is used (the evidence keeps only 4 KB of it).
+ */
+export const answerProblem = (result: HttpResult): NetworkProblem | undefined => {
+  const problem = networkProblem(result.exchange);
+  if (problem !== undefined) return problem;
+  const status = result.status;
+  const type = result.header('content-type') ?? '';
+  if (status === undefined || status >= 300 || !/json/iu.test(type) || result.body.trim() === '')
+    return undefined;
+  if (result.json() !== undefined) return undefined;
+  const host = (() => {
+    try {
+      return new URL(result.exchange.request.url).host;
+    } catch {
+      return result.exchange.request.url;
+    }
+  })();
+  return {
+    code: 'SERVER_ERROR',
+    summary: `${host} answered ${status} with a ${result.exchange.response?.bodyTruncated === true ? 'cut-off' : 'malformed'} JSON body: a server or proxy problem, not your credentials.`,
+    remediation: {
+      hint: 'Retry in a few minutes and check https://bitbucket.status.atlassian.com/ ; if a proxy sits in between, it may be cutting answers short.',
+      url: 'https://bitbucket.status.atlassian.com/',
     },
   };
 };
