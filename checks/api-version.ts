@@ -1,5 +1,6 @@
 import { replayAsSent } from '../src/facts/target.js';
 import { classifyUrl } from '../src/knowledge/api-versions.js';
+import { detectDataCenter } from '../src/knowledge/data-center.js';
 import { DOCS } from '../src/knowledge/docs.js';
 import { defineCheck, type FindingCode } from '../src/types.js';
 
@@ -42,11 +43,25 @@ export default defineCheck({
       };
     }
     // The proof: Bitbucket's own answer to the call as sent (410 "Resource removed", CHANGE-2770...).
-    // Offline, or with no network, the classification stands on the documented facts alone.
-    const replay =
-      ctx.input.offline === undefined && ctx.results !== undefined ? replayAsSent(ctx) : undefined;
+    // Offline (explain) the answer comes from the capture; a POST is not replayed, and then the
+    // classification stands on the documented facts alone.
+    const replay = replayAsSent(ctx);
     const answer = replay === undefined ? undefined : await replay;
     const status = answer?.status;
+    // A /rest/api/1.0 path answered by Bitbucket Data Center itself (X-AREQUESTID, its errors[]
+    // bodies, bitbucket-auth.md §8) is that server's current API, not a Cloud mistake.
+    const response = answer?.exchange.response;
+    if (
+      problem.code === 'DATA_CENTER_PATH_ON_CLOUD' &&
+      response !== undefined &&
+      detectDataCenter(response).isDataCenter
+    ) {
+      return {
+        verdict: 'pass',
+        summary: `${new URL(url).pathname} is a Bitbucket Data Center REST path, and a Data Center server answered it.`,
+        data: { product: 'data-center', status },
+      };
+    }
     const replacement = problem.replacementUrl ?? classification.correctedUrl;
     return {
       verdict: 'fail',

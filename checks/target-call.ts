@@ -1,3 +1,4 @@
+import { correctedCurlCommand } from '../src/facts/curl-fix.js';
 import { correctedTargetUrl, replayAsSent, sendCorrected } from '../src/facts/target.js';
 import { classifyUrl } from '../src/knowledge/api-versions.js';
 import { answerProblem } from '../src/facts/network.js';
@@ -73,7 +74,9 @@ export default defineCheck({
     }
     const fixed = corrected.result;
     const identity = await ctx.result('identity');
-    const command = curlFor(request.method, corrected.url, corrected.auth.describe);
+    const command =
+      correctedCurlCommand(ctx.input, corrected.url, corrected.auth) ??
+      curlFor(request.method, corrected.url, corrected.auth.describe);
     const data = {
       statusAsSent: original.status,
       statusCorrected: fixed.status,

@@ -1,12 +1,31 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import yargs, { type Argv } from 'yargs';
-import { runDoctor, VERSION } from './doctor.js';
+import { runDoctor, VERSION, type RunHttp } from './doctor.js';
+import { failingRequestOf, mostImportantFailure, OfflineHttp } from './explain/offline.js';
+import { parseCapture, readCapture } from './explain/parse.js';
 import { FINDINGS } from './findings.js';
-import { buildInput, SECRET_OPTIONS, UsageError, type RunArgs } from './intake/input.js';
+import { parseAuthorization } from './intake/credentials.js';
+import { curlWords, intakeCurl, registerCurlSecrets } from './intake/curl-input.js';
+import { parseCurl, splitCommandLine } from './intake/curl.js';
+import {
+  buildInput,
+  DEFAULT_API_URL,
+  SECRET_OPTIONS,
+  UsageError,
+  type RunArgs,
+} from './intake/input.js';
+import { disagreements, storedCredentials } from './intake/stored.js';
 import { CHECKS } from './registry.js';
 import { Redactor } from './report/redactor.js';
 import { FORMATS, formatForFile, render, type Format } from './report/render.js';
-import type { Check, DoctorInput, FailingRequest, GivenHeader } from './types.js';
+import type {
+  Check,
+  Credential,
+  DoctorInput,
+  Exchange,
+  FailingRequest,
+  GivenHeader,
+} from './types.js';
 
 /** Where the CLI writes; injectable so tests run `main` in-process. */
 export interface IO {
@@ -33,6 +52,9 @@ interface ParsedArgs extends RunArgs {
   readonly timeout: number;
   readonly cacert?: string;
   readonly curl?: string;
+  readonly netrc?: boolean;
+  readonly netrcFile?: string;
+  readonly gitCredential?: boolean;
   readonly list?: boolean;
   /** demo's positional, or simulate's --scenario. */
   readonly scenario?: string;
@@ -149,6 +171,22 @@ const withRunOptions = <T>(y: Argv<T>): Argv<T> =>
       describe:
         "A header exactly as the failing call sent it, e.g. 'Authorization: bearer abc' (repeatable)",
       requiresArg: true,
+    })
+    .option('netrc', {
+      type: 'boolean',
+      group: CRED_GROUP,
+      describe: 'Also use the ~/.netrc (or $NETRC) machine entry for the API host, as curl -n does',
+    })
+    .option('netrc-file', {
+      type: 'string',
+      group: CRED_GROUP,
+      describe: 'Use the machine entry of this netrc file',
+      requiresArg: true,
+    })
+    .option('git-credential', {
+      type: 'boolean',
+      group: CRED_GROUP,
+      describe: "Also ask git's credential helper for https://bitbucket.org (never prompts)",
     });
 
 const withOutputOptions = <T>(y: Argv<T>): Argv<T> =>
@@ -267,6 +305,34 @@ export const buildParser = (argv: readonly string[]): Argv =>
 
 /** Registers every secret in argv and the environment before anything else can print them. */
 const preRegisterSecrets = (argv: readonly string[], env: IO['env'], redactor: Redactor): void => {
+  // A curl command (after -- or --curl) carries its secrets too: register them before parsing.
+  const dash = argv.indexOf('--');
+  const pasted = argv.findIndex((a) => a === '--curl' || a.startsWith('--curl='));
+  const curlText =
+    pasted === -1
+      ? undefined
+      : argv[pasted]!.startsWith('--curl=')
+        ? argv[pasted]!.slice(7)
+        : argv[pasted + 1];
+  for (const words of [
+    dash === -1 ? undefined : argv.slice(dash + 1),
+    curlText === undefined
+      ? undefined
+      : (() => {
+          try {
+            return splitCommandLine(curlText);
+          } catch {
+            return undefined;
+          }
+        })(),
+  ]) {
+    if (words === undefined || words[0] !== 'curl') continue;
+    try {
+      registerCurlSecrets(parseCurl(words), redactor);
+    } catch {
+      // unparsable: the intake reports it, with nothing echoed
+    }
+  }
   const flags = new Set(SECRET_OPTIONS.map((o) => o.flag));
   for (const option of SECRET_OPTIONS) redactor.register(env[option.env]);
   // A proxy URL may carry a password (HTTPS_PROXY=http://user:password@proxy:3128).
@@ -383,6 +449,9 @@ export interface RunExtras {
   readonly mode?: 'live' | 'demo' | 'explain';
   readonly offline?: DoctorInput['offline'];
   readonly warnings?: readonly string[];
+  readonly credentials?: readonly Credential[];
+  readonly curl?: DoctorInput['curl'];
+  readonly http?: RunHttp;
 }
 
 /** A doctor run: input → checks → report → stdout (and --output). Returns the exit code. */
@@ -399,10 +468,12 @@ export const runCommand = async (
   const base = buildInput(args, io.env, redactor, {
     ...(extras.failingRequest === undefined ? {} : { failingRequest: extras.failingRequest }),
     ...(extras.headers === undefined ? {} : { headers: extras.headers }),
+    ...(extras.credentials === undefined ? {} : { credentials: extras.credentials }),
   });
   const input: DoctorInput = {
     ...base,
-    warnings: [...(extras.warnings ?? []), ...base.warnings],
+    warnings: [...(extras.warnings ?? []), ...base.warnings, ...disagreements(base.credentials)],
+    ...(extras.curl === undefined ? {} : { curl: extras.curl }),
     ...(extras.simulator === undefined ? {} : { simulator: extras.simulator }),
     ...(extras.offline === undefined ? {} : { offline: extras.offline }),
   };
@@ -424,6 +495,7 @@ export const runCommand = async (
     timeoutSeconds,
     ...(ca === undefined ? {} : { ca }),
     verbose: output.verbose,
+    ...(extras.http === undefined ? {} : { http: extras.http }),
     mode: extras.mode ?? (extras.simulator === undefined ? 'live' : 'demo'),
     onStart: (check) => {
       running.add(check.meta.id);
@@ -570,11 +642,83 @@ const isUsageError = (error: unknown): boolean =>
   error instanceof Error &&
   /^(?:UsageError|CurlParseError|CaptureError|NetrcError|GitCredentialError)$/u.test(error.name);
 
-// TEMPORARY while the simulator, curl and explain modules land in this session.
-const curlExtras = (_a: ParsedArgs, _io: IO, _r: Redactor): Promise<RunExtras> =>
-  Promise.resolve({});
-const explainCommand = (_a: ParsedArgs, _io: IO, _r: Redactor): Promise<number> =>
-  Promise.reject(new UsageError('explain: not yet'));
+/**
+ * What a run gets besides flags: the curl command (after `--` or `--curl`) and the credentials
+ * stored in .netrc or git's helper (`--netrc`, `--netrc-file`, `--git-credential`).
+ */
+const curlExtras = async (args: ParsedArgs, io: IO, redactor: Redactor): Promise<RunExtras> => {
+  const words = curlWords(args['--'], args.curl);
+  const stored = await storedCredentials(
+    { netrc: args.netrc, netrcFile: args.netrcFile, gitCredential: args.gitCredential },
+    io.env,
+    args.apiUrl ?? DEFAULT_API_URL,
+    redactor,
+  );
+  if (words === undefined) return { credentials: stored.credentials, warnings: stored.warnings };
+  const original =
+    args.curl ??
+    words
+      .map((w) => (/^[\w@%+=:,./-]+$/u.test(w) ? w : `'${w.replace(/'/gu, `'\\''`)}'`))
+      .join(' ');
+  const intake = await intakeCurl(words, original, redactor, io.env, args.apiUrl);
+  return {
+    ...(intake.failingRequest === undefined ? {} : { failingRequest: intake.failingRequest }),
+    headers: intake.headers,
+    credentials: [...intake.credentials, ...stored.credentials],
+    warnings: [...intake.warnings, ...stored.warnings],
+    curl: { original, parsed: intake.parsed, lints: intake.lints },
+  };
+};
+
+/** Registers what a saved exchange carries: Authorization and cookie headers, secrets in URLs. */
+const registerCaptureSecrets = (exchanges: readonly Exchange[], redactor: Redactor): void => {
+  for (const exchange of exchanges) {
+    for (const [name, value] of Object.entries(exchange.request.headers)) {
+      if (
+        !/^(authorization|cookie|proxy-authorization|x-.*token.*|x-.*auth.*|private-token)$/iu.test(
+          name,
+        )
+      )
+        continue;
+      redactor.register(value);
+      const parsed = parseAuthorization(value);
+      redactor.register(parsed.rest);
+      if (parsed.basic !== undefined) {
+        redactor.addUsername(parsed.basic.username);
+        redactor.register(parsed.basic.secret, [parsed.basic.username]);
+      }
+      if (name === 'cookie')
+        for (const part of value.split(/;\s*/u))
+          redactor.register(part.slice(part.indexOf('=') + 1));
+    }
+    const setCookie = exchange.response?.headers['set-cookie'];
+    if (setCookie !== undefined)
+      for (const part of setCookie.split(/,\s*(?=[^;=]+=)/u))
+        redactor.register((part.split(';')[0] ?? '').replace(/^[^=]*=/u, ''));
+    try {
+      for (const [key, value] of new URL(exchange.request.url).searchParams)
+        if (/token|secret|password|key/iu.test(key)) redactor.register(value);
+    } catch {
+      // a capture without the URL
+    }
+  }
+};
+
+/** `explain FILE`: a saved exchange diagnosed offline, with the same report as a live run. */
+const explainCommand = async (args: ParsedArgs, io: IO, redactor: Redactor): Promise<number> => {
+  const file = args.file ?? '-';
+  const { text, name } = await readCapture(file, io.stdin ?? process.stdin);
+  const capture = parseCapture(text, name);
+  registerCaptureSecrets(capture.exchanges, redactor);
+  const failing = mostImportantFailure(capture.exchanges);
+  const failingRequest = failing === undefined ? undefined : failingRequestOf(failing, name);
+  return runCommand(args, io, redactor, {
+    mode: 'explain',
+    offline: { file: name, format: capture.format, exchanges: capture.exchanges },
+    http: new OfflineHttp(capture.exchanges),
+    ...(failingRequest === undefined ? {} : { failingRequest, headers: failingRequest.headers }),
+  });
+};
 
 /** Parses argv that bb-doctor builds itself (the demo's scenario arguments). */
 const parseInternal = async (argv: readonly string[]): Promise<ParsedArgs> =>

@@ -49,9 +49,13 @@ export const diagnose = (checks: readonly CheckReport[]): Diagnosis => {
       checkId: first.id,
       summary: first.summary,
       ...(first.remediation === undefined ? {} : { fix: first.remediation.hint }),
-      ...(first.remediation?.commands === undefined
-        ? {}
-        : { commands: first.remediation.commands }),
+      // The proven corrected call (the user's own command, fixed) beats the finding's generic one.
+      ...(replay?.data['fixVerified'] === true &&
+      typeof replay.data['correctedCommand'] === 'string'
+        ? { commands: [replay.data['correctedCommand']] }
+        : first.remediation?.commands === undefined
+          ? {}
+          : { commands: first.remediation.commands }),
       ...(first.remediation?.url === undefined ? {} : { url: first.remediation.url }),
       ...(verified === undefined ? {} : { verified }),
       ...(others.length > 0 ? { alsoFound: others } : {}),

@@ -5,7 +5,7 @@ import { agentsFor, describeProxy, proxyFor } from './http/proxy.js';
 import { buildReport, type Environment, type Report } from './report/model.js';
 import type { Redactor } from './report/redactor.js';
 import { runChecks } from './runner.js';
-import type { Check, CheckReport, DoctorInput } from './types.js';
+import type { Check, CheckReport, DoctorInput, Exchange, HttpClient } from './types.js';
 
 import { VERSION } from './version.js';
 
@@ -35,6 +35,13 @@ export const environmentFacts = (
   ci: env['CI'] !== undefined && env['CI'] !== 'false',
 });
 
+/** What the doctor needs of an HTTP client: one per check, and the run's totals. */
+export interface RunHttp {
+  forCheck(evidence: Exchange[]): HttpClient;
+  readonly sent: number;
+  readonly exchanges: readonly Exchange[];
+}
+
 export interface DoctorOptions {
   readonly input: DoctorInput;
   readonly checks: readonly Check[];
@@ -47,7 +54,8 @@ export interface DoctorOptions {
   readonly onStart?: (check: Check) => void;
   readonly onFinish?: (report: CheckReport) => void;
   readonly now?: () => Date;
-  readonly http?: DoctorHttp;
+  /** The run's HTTP client (the offline one of `explain`); by default a DoctorHttp. */
+  readonly http?: RunHttp;
   /** --cacert: extra CA certificates (PEM) for TLS-inspecting proxies. */
   readonly ca?: string;
 }

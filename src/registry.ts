@@ -1,6 +1,7 @@
 import apiVersion from '../checks/api-version.js';
 import connectivity from '../checks/connectivity.js';
 import credentials from '../checks/credentials.js';
+import curlCommand from '../checks/curl-command.js';
 import headerCasing from '../checks/header-casing.js';
 import identity from '../checks/identity.js';
 import publicPrivateContrast from '../checks/public-private-contrast.js';
@@ -15,6 +16,7 @@ import type { Check } from './types.js';
 export const CHECKS: readonly Check[] = [
   connectivity,
   credentials,
+  curlCommand,
   tokenFetch,
   headerCasing,
   identity,

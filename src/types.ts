@@ -1,3 +1,5 @@
+import type { CurlLint, ParsedCurl } from './intake/curl.js';
+
 /**
  * The shapes every part of bb-doctor shares: checks, their outcomes, credentials, the input of a
  * run and the evidence (HTTP exchanges). The JSON report (contract.md) is built from these.
@@ -211,8 +213,12 @@ export interface DoctorInput {
   };
   /** Warnings from reading the input (e.g. a secret given as a flag). */
   readonly warnings: readonly string[];
-  /** The corrected curl command (secrets as placeholders), when a curl command was given. */
-  readonly curl?: { readonly original: string; readonly lint: readonly string[] };
+  /** The user's curl command, parsed and linted, when one was given. Holds secrets: never print. */
+  readonly curl?: {
+    readonly original: string;
+    readonly parsed: ParsedCurl;
+    readonly lints: readonly CurlLint[];
+  };
 }
 
 /** One check's result as it appears in the report. */

@@ -27,12 +27,20 @@ export const fromAuthorizationHeader = (c: Credential): boolean =>
  * then the strongest given by flag or environment.
  */
 export const primaryCredential = (input: DoctorInput): Credential | undefined => {
-  const users = input.credentials.filter(isUserCredential);
-  const order = ['api-token', 'access-token', 'app-password', 'account-password', 'unknown'];
-  return (
-    users.find(fromAuthorizationHeader) ??
-    [...users].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind))[0]
+  const given = input.credentials.filter(isUserCredential);
+  // The credential the failing call itself sends (curl -u, curl -n, its Authorization header)...
+  const basic = input.failingRequest?.basic;
+  const ofCall = given.find(
+    (c) => (basic !== undefined && c.secret === basic.secret) || fromAuthorizationHeader(c),
   );
+  if (ofCall !== undefined) return ofCall;
+  // ...else the strongest given for this run; stored ones (.netrc, git) only when nothing else is.
+  const stored = given.filter((c) => /^(?:netrc|git-credential):/u.test(c.source));
+  const fresh = given.filter((c) => !stored.includes(c));
+  const order = ['api-token', 'access-token', 'app-password', 'account-password', 'unknown'];
+  return [...(fresh.length > 0 ? fresh : stored)].sort(
+    (a, b) => order.indexOf(a.kind) - order.indexOf(b.kind),
+  )[0];
 };
 
 /** The Atlassian account email, if one is known (API tokens want it for REST, §5.2). */

@@ -73,7 +73,7 @@ const errorCodeOf = (error: unknown): { code: string; message: string } => {
   return { code: 'UNKNOWN', message: String(error) };
 };
 
-const makeResult = (raw: RawResult): HttpResult => {
+export const makeResult = (raw: { exchange: Exchange; body: string }): HttpResult => {
   let parsed: { value: unknown } | undefined;
   return {
     exchange: raw.exchange,

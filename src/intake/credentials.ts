@@ -9,11 +9,17 @@ import type { Credential, CredentialKind } from '../types.js';
 const SHAPES: readonly { prefix: RegExp; kind: CredentialKind; label: string }[] = [
   { prefix: /^ATATT/u, kind: 'api-token', label: 'API token (ATATT prefix)' },
   { prefix: /^ATBB/u, kind: 'app-password', label: 'app password (ATBB prefix)' },
-  { prefix: /^ATCTT/u, kind: 'access-token', label: 'repository/project/workspace access token (ATCTT prefix)' },
+  {
+    prefix: /^ATCTT/u,
+    kind: 'access-token',
+    label: 'repository/project/workspace access token (ATCTT prefix)',
+  },
 ];
 
 /** What the shape of a secret suggests, if anything. */
-export const kindByShape = (secret: string): { kind: CredentialKind; label: string } | undefined => {
+export const kindByShape = (
+  secret: string,
+): { kind: CredentialKind; label: string } | undefined => {
   const value = clean(secret);
   const shape = SHAPES.find((s) => s.prefix.test(value));
   if (shape !== undefined) return { kind: shape.kind, label: shape.label };
@@ -52,7 +58,8 @@ export const unexpandedExpression = (
 export const whitespaceProblem = (raw: string): string | undefined => {
   if (/^\s*(["']).*\1\s*$/su.test(raw)) return 'is wrapped in quotes';
   if (/[\r\n]/u.test(raw)) return 'contains a newline';
-  if (raw !== raw.trim()) return raw.trimStart() !== raw ? 'starts with whitespace' : 'ends with whitespace';
+  if (raw !== raw.trim())
+    return raw.trimStart() !== raw ? 'starts with whitespace' : 'ends with whitespace';
   return undefined;
 };
 
@@ -70,7 +77,13 @@ export const makeCredential = (
   if (claimed === 'unknown' && shape !== undefined) {
     kind = shape.kind;
     by = `shape:${shape.label}`;
-  } else if (shape !== undefined && shape.kind !== claimed && claimed !== 'client-id' && claimed !== 'client-secret' && claimed !== 'refresh-token') {
+  } else if (
+    shape !== undefined &&
+    shape.kind !== claimed &&
+    claimed !== 'client-id' &&
+    claimed !== 'client-secret' &&
+    claimed !== 'refresh-token'
+  ) {
     notes.push(`given as ${claimed} but looks like an ${shape.label}`);
   }
   return {
@@ -97,7 +110,11 @@ export const parseAuthorization = (
     const colon = decoded.indexOf(':');
     const reencoded = Buffer.from(decoded, 'utf8').toString('base64').replace(/=+$/u, '');
     if (colon > -1 && reencoded === rest.trim().replace(/=+$/u, '')) {
-      return { scheme, rest, basic: { username: decoded.slice(0, colon), secret: decoded.slice(colon + 1) } };
+      return {
+        scheme,
+        rest,
+        basic: { username: decoded.slice(0, colon), secret: decoded.slice(colon + 1) },
+      };
     }
   }
   return { scheme, rest };

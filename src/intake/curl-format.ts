@@ -56,6 +56,13 @@ function makeReplacer(placeholders: Readonly<Record<string, string>>): Replacer 
     // Never print a placeholder that is not a plain `$NAME`: it could be anything, even a secret.
     map.set(secret, PLACEHOLDER_RE.test(placeholder) ? placeholder : DEFAULT_SECRET_PLACEHOLDER);
   }
+  // A corrected command carries the secret trimmed and unquoted (SECRET_WHITESPACE): same
+  // placeholder.
+  for (const [secret, placeholder] of [...map]) {
+    for (const form of [secret.trim(), secret.trim().replace(/^(["'])(.*)\1$/s, '$2')]) {
+      if (form !== '' && !map.has(form)) map.set(form, placeholder);
+    }
+  }
   const variants = new Map<string, string>();
   for (const [secret, placeholder] of map) {
     if (secret.length < MIN_SEARCH_LENGTH) continue;
@@ -184,7 +191,10 @@ export function formatCurl(parsed: ParsedCurl, options: FormatCurlOptions): stri
   return lines.join(options.multiline === true ? ' \\\n  ' : ' ');
 }
 
-/** The body curl sends (`-d` parts joined with `&`, `--json` parts concatenated); multipart (`-F`) is not rendered. */
+/**
+ * The body curl sends (`-d` parts joined with `&`, `--json` parts concatenated); multipart (`-F`)
+ * is not rendered.
+ */
 export function curlBody(parsed: ParsedCurl): string | undefined {
   const items = parsed.data.filter((d) => !['-F', '--form', '--form-string'].includes(d.flag));
   if (items.length === 0) return undefined;
@@ -198,7 +208,8 @@ export function curlBody(parsed: ParsedCurl): string | undefined {
 /**
  * The request curl sends, for replay: the URL with a scheme (curl's default is http), without
  * userinfo (moved to `basic`) and with the `-G` data appended; the headers (with
- * `--oauth2-bearer` as an Authorization header when there is none); the body. Undefined without a URL.
+ * `--oauth2-bearer` as an Authorization header when there is none); the body. Undefined without a
+ * URL.
  */
 export function toFailingRequest(parsed: ParsedCurl): FailingRequest | undefined {
   if (parsed.url === undefined) return undefined;

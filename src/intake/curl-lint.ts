@@ -21,6 +21,7 @@ import {
   isPureReference,
   joinUrl,
   looksLikeApiToken,
+  SECRET_PARAM_RE,
   splitParams,
   splitUrl,
   WEBSITE_HOSTS,
@@ -35,7 +36,10 @@ import { toArgv } from './curl-words.js';
  */
 export type CurlLintCode = FindingCode | 'WRITE_METHOD_NOT_REPLAYED';
 
-/** `fail`: Bitbucket rejects or ignores it. `warn`: works but unsafe or deprecated. `note`: information. */
+/**
+ * `fail`: Bitbucket rejects or ignores it. `warn`: works but unsafe or deprecated. `note`:
+ * information only.
+ */
 export type CurlLintSeverity = 'fail' | 'warn' | 'note';
 
 export interface CurlLint {
@@ -47,7 +51,7 @@ export interface CurlLint {
   fix?: string;
   /** `correctCurl` applies this fix. */
   fixable: boolean;
-  /** Machine-readable facts: `kind`, `index` (of the header), `variable`, `file`, `replacement`... */
+  /** Machine-readable facts: `kind`, `index` (of the header), `variable`, `file`, `replacement`. */
   data?: Record<string, unknown>;
 }
 
@@ -73,7 +77,9 @@ interface Context {
   apiHosts: Set<string>;
   cloudHosts: Set<string>;
   apiHost?: string;
+  apiPort?: string;
   authHost?: string;
+  authPort?: string;
   tokenEndpoint: boolean;
   /** Form fields of the data (name → raw values), for the token endpoint and access_token. */
   fields: { name: string; value: string; item: number; flag: string }[];
@@ -83,6 +89,10 @@ function hostOf(url: string | undefined): string | undefined {
   if (url === undefined) return undefined;
   const host = splitUrl(url).host.toLowerCase();
   return host === '' ? undefined : host;
+}
+
+function portOf(url: string | undefined): string | undefined {
+  return url === undefined ? undefined : splitUrl(url).port;
 }
 
 function formFields(parsed: ParsedCurl): Context['fields'] {
@@ -136,6 +146,10 @@ function makeContext(parsed: ParsedCurl, options: CurlLintOptions): Context {
   if (url !== undefined) context.url = url;
   if (apiHost !== undefined) context.apiHost = apiHost;
   if (authHost !== undefined) context.authHost = authHost;
+  const apiPort = portOf(options.apiUrl);
+  const authPort = portOf(options.authUrl);
+  if (apiPort !== undefined) context.apiPort = apiPort;
+  if (authPort !== undefined) context.authPort = authPort;
   return context;
 }
 
@@ -162,7 +176,12 @@ function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-function unexpandedLint(ref: ShellReference, position: Position, context: Context): CurlLint {
+function unexpandedLint(
+  ref: ShellReference,
+  position: Position,
+  context: Context,
+  severity: CurlLintSeverity,
+): CurlLint {
   const data: Record<string, unknown> = {
     position,
     expression: ref.expression,
@@ -175,7 +194,7 @@ function unexpandedLint(ref: ShellReference, position: Position, context: Contex
     data['variable'] = variable;
     return {
       code: 'SECRET_UNEXPANDED',
-      severity: 'fail',
+      severity,
       message: `${capitalize(position)} contains ${ref.expression}, which was not expanded: ${why}, so the literal text ${ref.expression} would be sent.`,
       fix: `Export ${variable} in your shell (export ${variable}='…'), then pass the command after -- so that the shell expands it: bb-doctor -- curl …`,
       fixable: false,
@@ -190,7 +209,7 @@ function unexpandedLint(ref: ShellReference, position: Position, context: Contex
     ref.file === undefined ? `the command \`${ref.command ?? ''}\`` : `the file ${ref.file}`;
   return {
     code: 'SECRET_UNEXPANDED',
-    severity: 'fail',
+    severity,
     message: `${capitalize(position)} contains ${ref.expression}, which was not run: ${why}, so the secret from ${source} never reached the request.`,
     fix: `Read it in your shell first: export ${variable}="${ref.expression}", then use "$${variable}" in the command (or pass the command after -- so that the shell runs it).`,
     fixable: false,
@@ -201,21 +220,20 @@ function unexpandedLint(ref: ShellReference, position: Position, context: Contex
 function lintUnexpanded(context: Context, lints: CurlLint[]): void {
   const { parsed } = context;
   const seen = new Set<string>();
-  const check = (text: string, position: Position): void => {
+  // In a credential position it is certainly a mistake (`fail`); in the data or another header
+  // a literal `$` may be meant (`warn`).
+  const check = (text: string, position: Position, severity: CurlLintSeverity = 'fail'): void => {
     for (const ref of findReferences(text)) {
       const key = `${position}\u0000${ref.expression}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      lints.push(unexpandedLint(ref, position, context));
+      lints.push(unexpandedLint(ref, position, context, severity));
     }
   };
   for (const h of parsed.headers) {
-    check(
-      h.value,
-      h.name.toLowerCase() === 'authorization'
-        ? 'the Authorization header'
-        : `the ${h.name} header`,
-    );
+    const name = h.name.toLowerCase();
+    if (name === 'authorization') check(h.value, 'the Authorization header');
+    else check(h.value, `the ${h.name} header`, SECRET_HEADERS.has(name) ? 'fail' : 'warn');
   }
   if (parsed.user) {
     check(parsed.user.username, '-u');
@@ -223,8 +241,14 @@ function lintUnexpanded(context: Context, lints: CurlLint[]): void {
   }
   if (parsed.oauth2Bearer !== undefined) check(parsed.oauth2Bearer, '--oauth2-bearer');
   if (parsed.url !== undefined) check(parsed.url, 'the URL');
-  for (const d of parsed.data) check(d.value, d.flag);
+  for (const d of parsed.data) {
+    const secretField = splitParams(d.value).some((p) => SECRET_PARAM_RE.test(p.name));
+    check(d.value, d.flag, secretField ? 'fail' : 'warn');
+  }
 }
+
+/** Headers that carry credentials (besides Authorization). */
+const SECRET_HEADERS = new Set(['proxy-authorization', 'cookie', 'x-api-key', 'private-token']);
 
 // ---------------------------------------------------------------------------------------------
 // The Authorization header (§2)
@@ -369,8 +393,11 @@ function lintAuthorization(
     lints.push({
       code: 'HEADER_SCHEME_CASE',
       severity: 'fail',
-      message: `The Authorization scheme is spelled "${scheme}": Bitbucket Cloud only recognises "${canonical}" and otherwise treats the call as anonymous (§2.2). OAuth token responses say token_type "bearer"; the header must still say "${canonical}".`,
-      fix: `Spell it -H "Authorization: ${canonical} $${lower === 'basic' ? 'BASIC_CREDENTIALS' : 'BITBUCKET_ACCESS_TOKEN'}".`,
+      message: `The Authorization scheme is spelled "${scheme}": Bitbucket Cloud only recognises "${canonical}" and otherwise treats the call as anonymous (§2.2).${lower === 'bearer' ? ' OAuth token responses say token_type "bearer"; the header must still say "Bearer".' : ''}`,
+      fix:
+        lower === 'basic'
+          ? 'Spell it "Basic", or let curl build the header: -u "you@example.com:$BITBUCKET_API_TOKEN".'
+          : `Spell it -H "Authorization: ${canonical} $BITBUCKET_ACCESS_TOKEN".`,
       fixable: true,
       data: { ...base, scheme, expected: canonical },
     });
@@ -667,10 +694,17 @@ function lintUrl(context: Context, lints: CurlLint[]): void {
       : undefined;
     const data: Record<string, unknown> = { kind, host, correctedPath };
     if (correctedHost !== undefined) data['correctedHost'] = correctedHost;
+    if (
+      correctedHost !== undefined &&
+      correctedHost === context.apiHost &&
+      context.apiPort !== undefined
+    ) {
+      data['correctedPort'] = context.apiPort;
+    }
     lints.push({
       code: 'WRONG_HOST',
       severity: 'fail',
-      message: `${website ? `${host} is the website; the REST API lives on ${API_HOST}` : 'The path is a website route'}${kind === 'website-host' ? '' : ` (${kind === '!api' ? '/!api/2.0' : '/api/2.0'} is not the API)`}: "the domains are not interchangeable" (§1.1, §9.17).`,
+      message: `${website ? `The host ${host} is the website; the REST API lives on ${API_HOST}` : 'The path is a website route'}${kind === 'website-host' ? '' : ` (${kind === '!api' ? '/!api/2.0' : '/api/2.0'} is not the API)`}: "the domains are not interchangeable" (§1.1, §9.17).`,
       fix: `Call https://${correctedHost ?? host}${correctedPath}.`,
       fixable: true,
       data,
@@ -689,7 +723,15 @@ function lintUrl(context: Context, lints: CurlLint[]): void {
       message: `The OAuth endpoints live on the website host (bitbucket.org), not on ${host} (§1.1).`,
       fix: `Call https://${correctedHost}${path}.`,
       fixable: true,
-      data: { kind: 'oauth-on-api-host', host, correctedHost, correctedPath: path },
+      data: {
+        kind: 'oauth-on-api-host',
+        host,
+        correctedHost,
+        correctedPath: path,
+        ...(correctedHost === context.authHost && context.authPort !== undefined
+          ? { correctedPort: context.authPort }
+          : {}),
+      },
     });
   }
 
@@ -784,7 +826,7 @@ function lintTokenEndpoint(context: Context, lints: CurlLint[]): void {
       code: 'PASSWORD_GRANT_REMOVED',
       severity: 'fail',
       message:
-        'grant_type=password (the resource owner password grant) was removed with account passwords on 2022-03-01 (§1.2).',
+        'The password grant (grant_type=password) was removed with account passwords on 2022-03-01 (§1.2).',
       fix: 'Use an API token, an access token, or the client_credentials / authorization_code grant.',
       fixable: false,
       data: { grant },
@@ -957,7 +999,9 @@ export function correctCurl(parsed: ParsedCurl, lints: readonly CurlLint[]): Par
         const path = str(lint.data?.['correctedPath']);
         if (host !== undefined) {
           url.host = host;
-          delete url.port;
+          const port = str(lint.data?.['correctedPort']);
+          if (port === undefined) delete url.port;
+          else url.port = port;
           if (url.scheme === 'http' && !isLoopbackHost(host)) url.scheme = 'https';
         }
         if (path !== undefined) url.path = path;

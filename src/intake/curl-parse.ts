@@ -95,7 +95,7 @@ const CLOSE = '\uE001';
 const SENTINEL_RE = /\uE000(\d+)\uE001/g;
 
 /** A terminal prompt copied with the command: `$ `, `% `, `# `, `user@host:~/dir$ `, `PS C:\> `. */
-const PROMPT_RE = /^(?:\S*[$%#>]|PS [^\n>]*>)[ \t]+(?=\S)/;
+const PROMPT_RE = /^(?:\([^)\n]*\)[ \t]+)?(?:\S*[$%#>]|PS [^\n>]*>)[ \t]+(?=\S)/;
 
 const SHELL_OPERATOR_RE = /^(?:&&|\|\||\|&|&>>?|>>|>&|>\||<<<|<<-?|<&|<>|[|&;<>()])/;
 const FD_REDIRECT_RE = /^\d+(?:>>|>&|>\||>|<&|<)/;
@@ -115,19 +115,19 @@ function unterminated(what: string): CurlParseError {
   return new CurlParseError(`the curl command has an unterminated ${what}`);
 }
 
+const POWERSHELL_HINT =
+  'a line ends with a backtick (`), a PowerShell line continuation: paste the command as a POSIX shell (bash, zsh) runs it, with \\ continuations or on one line';
+
 /** Index just past the backtick expression starting at `start` (a backtick). */
 function backtickEnd(s: string, start: number): number {
+  // A backtick at the end of a line is PowerShell's continuation, not a substitution.
+  if (/^`[ \t]*(?:\n|$)/.test(s.slice(start))) throw new CurlParseError(POWERSHELL_HINT);
   let j = start + 1;
   while (j < s.length) {
     const ch = s.charAt(j);
     if (ch === '\\') j += 2;
     else if (ch === '`') return j + 1;
     else j += 1;
-  }
-  if (/^`[ \t]*(?:\n|$)/.test(s.slice(start))) {
-    throw new CurlParseError(
-      'a backtick ends a line: that is a PowerShell line continuation; paste the command as a POSIX shell (bash, zsh) runs it, with \\ continuations or on one line',
-    );
   }
   throw unterminated('backtick (`) expression');
 }
@@ -244,8 +244,10 @@ function scanDouble(s: string, start: number, keep: Keep): { text: string; end: 
     if (ch === '\\') {
       const next = s.charAt(j + 1);
       if (next === '') throw unterminated('double quote (")');
-      // POSIX: backslash-newline is removed inside double quotes too.
-      if (next !== '\n') out += ch + next;
+      // POSIX: backslash-newline is removed inside double quotes too, and \` is a backtick
+      // (shell-quote only unescapes \" \\ and \$ there).
+      if (next === '`') out += next;
+      else if (next !== '\n') out += ch + next;
       j += 2;
     } else if (ch === '"') {
       return { text: `${out}"`, end: j + 1 };
@@ -337,6 +339,11 @@ function scan(s: string, prompted: boolean): Scanned {
       if (s.slice(i).trim() !== '') stoppedAt = 'newline';
       break;
     }
+    if (c === '^' && wordStart && /^\^[ \t]*\n/.test(s.slice(i))) {
+      throw new CurlParseError(
+        'a line ends with ^, a Windows cmd.exe line continuation: paste the command as a POSIX shell (bash, zsh) runs it, with \\ continuations or on one line',
+      );
+    }
     if (c === '#') {
       // A comment starts only at the beginning of a word (shell-quote would start one anywhere).
       if (wordStart) {
@@ -375,6 +382,11 @@ function isCurlWord(word: string): boolean {
 export function splitCommand(text: string): SplitCommand {
   let s = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
   s = s.replace(/^\s+/, '');
+  // Comment lines above the command (`# list the commits`), but not a root prompt (`# curl ...`).
+  while (s.startsWith('#') && !/^#[ \t]+(?:\S*\/)?curl(?:\.exe)?\s/.test(s)) {
+    const nl = s.indexOf('\n');
+    s = nl < 0 ? '' : s.slice(nl + 1).replace(/^\s+/, '');
+  }
   if (s === '') throw new CurlParseError('the curl command is empty');
   const prompt = PROMPT_RE.exec(s);
   if (prompt) s = s.slice(prompt[0].length);

@@ -3,7 +3,13 @@
  * formatter can print placeholders instead of values and `correctCurl` can rebuild `argv`.
  */
 import { impliedMethod, type CurlData, type CurlHeader, type ParsedCurl } from './curl-parse.js';
-import { decodeBasic, SECRET_PARAM_RE, splitUrl, type UrlParts } from './curl-url.js';
+import {
+  decodeBasic,
+  decodeComponent,
+  SECRET_PARAM_RE,
+  splitUrl,
+  type UrlParts,
+} from './curl-url.js';
 
 /** A piece of a word. `secret` pieces are never printed as values. */
 export interface Segment {
@@ -27,7 +33,7 @@ const secret = (text: string): Segment[] => (text === '' ? [] : [{ text, secret:
 const SECRET_HEADER_RE =
   /^(?:x-api-key|api-key|apikey|x-auth-token|x-access-token|private-token|x-token|token|x-atlassian-token-secret)$/i;
 
-const SCHEME_RE = /^(\S+)([ \t]+)([\s\S]*)$/;
+const SCHEME_RE = /^(\S+)([ \t])([\s\S]*)$/;
 
 function headerWord(h: CurlHeader): Word {
   const lname = h.name.toLowerCase();
@@ -35,7 +41,12 @@ function headerWord(h: CurlHeader): Word {
   if (h.value === '') return [lit(`${h.name}:`)];
   if (lname === 'authorization' || lname === 'proxy-authorization') {
     const m = SCHEME_RE.exec(h.value);
-    if (!m) return [lit(prefix), ...secret(h.value)];
+    // A bare scheme (`Authorization: Bearer`) has no secret; a bare value is all secret.
+    if (!m) {
+      return /^(?:bearer|basic|jwt|token|digest)$/i.test(h.value)
+        ? [lit(prefix + h.value)]
+        : [lit(prefix), ...secret(h.value)];
+    }
     return [lit(`${prefix}${m[1] ?? ''}${m[2] ?? ''}`), ...secret(m[3] ?? '')];
   }
   if (lname === 'cookie') {
@@ -104,7 +115,8 @@ function dataWord(d: CurlData): Word {
     word.push(lit(d.value.slice(last)));
     return word;
   }
-  if (d.flag === '-F' || d.flag === '--form' || d.flag === '--form-string') {
+  // One `name=value` pair each: the value may contain `&`.
+  if (['-F', '--form', '--form-string', '--data-urlencode'].includes(d.flag)) {
     const eq = d.value.indexOf('=');
     if (eq > 0 && SECRET_PARAM_RE.test(d.value.slice(0, eq))) {
       return [lit(d.value.slice(0, eq + 1)), ...secret(d.value.slice(eq + 1))];
@@ -112,6 +124,37 @@ function dataWord(d: CurlData): Word {
     return [lit(d.value)];
   }
   return paramsSegments(d.value, false);
+}
+
+/** Data options whose argument is sent as typed (a form body `a=1&b=2`). */
+const PLAIN_DATA = new Set(['-d', '--data', '--data-raw', '--data-binary', '--data-ascii']);
+
+/**
+ * For display, a secret pair of a plain `-d` becomes `--data-urlencode "name=$PLACEHOLDER"`: the
+ * placeholder holds the secret itself, and curl then encodes it as the original command had it
+ * encoded. The other pairs stay in `-d`, in order (curl joins all the data with `&`).
+ */
+function displayDataGroups(d: CurlData): Group[] {
+  const groups: Group[] = [];
+  let plain: string[] = [];
+  const flush = (): void => {
+    if (plain.length > 0) groups.push([[lit(d.flag)], [lit(plain.join('&'))]]);
+    plain = [];
+  };
+  for (const pair of d.value.split('&')) {
+    const eq = pair.indexOf('=');
+    if (eq > 0 && SECRET_PARAM_RE.test(pair.slice(0, eq))) {
+      flush();
+      groups.push([
+        [lit('--data-urlencode')],
+        [lit(pair.slice(0, eq + 1)), ...secret(decodeComponent(pair.slice(eq + 1)))],
+      ]);
+    } else {
+      plain.push(pair);
+    }
+  }
+  flush();
+  return groups.length > 0 ? groups : [[[lit(d.flag)], [lit(d.value)]]];
 }
 
 /**
@@ -155,7 +198,10 @@ export function buildGroups(parsed: ParsedCurl, forDisplay = false): Group[] {
     groups.push([[lit('--oauth2-bearer')], secret(parsed.oauth2Bearer)]);
   }
   for (const h of headers) groups.push([[lit('-H')], headerWord(h)]);
-  for (const d of parsed.data) groups.push([[lit(d.flag)], dataWord(d)]);
+  for (const d of parsed.data) {
+    if (forDisplay && PLAIN_DATA.has(d.flag)) groups.push(...displayDataGroups(d));
+    else groups.push([[lit(d.flag)], dataWord(d)]);
+  }
   if (parsed.url !== undefined) groups.push([urlWord(parsed.url)]);
   return groups;
 }

@@ -1,4 +1,10 @@
-import type { Credential, CredentialKind, DoctorInput, FailingRequest, GivenHeader } from '../types.js';
+import type {
+  Credential,
+  CredentialKind,
+  DoctorInput,
+  FailingRequest,
+  GivenHeader,
+} from '../types.js';
 import type { Redactor } from '../report/redactor.js';
 import { makeCredential, parseAuthorization } from './credentials.js';
 
@@ -37,12 +43,32 @@ export const SECRET_OPTIONS: readonly {
   kind: CredentialKind;
 }[] = [
   { key: 'apiToken', flag: '--api-token', env: 'BITBUCKET_API_TOKEN', kind: 'api-token' },
-  { key: 'appPassword', flag: '--app-password', env: 'BITBUCKET_APP_PASSWORD', kind: 'app-password' },
+  {
+    key: 'appPassword',
+    flag: '--app-password',
+    env: 'BITBUCKET_APP_PASSWORD',
+    kind: 'app-password',
+  },
   { key: 'password', flag: '--password', env: 'BITBUCKET_PASSWORD', kind: 'account-password' },
-  { key: 'accessToken', flag: '--access-token', env: 'BITBUCKET_ACCESS_TOKEN', kind: 'access-token' },
+  {
+    key: 'accessToken',
+    flag: '--access-token',
+    env: 'BITBUCKET_ACCESS_TOKEN',
+    kind: 'access-token',
+  },
   { key: 'clientId', flag: '--client-id', env: 'BITBUCKET_CLIENT_ID', kind: 'client-id' },
-  { key: 'clientSecret', flag: '--client-secret', env: 'BITBUCKET_CLIENT_SECRET', kind: 'client-secret' },
-  { key: 'refreshToken', flag: '--refresh-token', env: 'BITBUCKET_REFRESH_TOKEN', kind: 'refresh-token' },
+  {
+    key: 'clientSecret',
+    flag: '--client-secret',
+    env: 'BITBUCKET_CLIENT_SECRET',
+    kind: 'client-secret',
+  },
+  {
+    key: 'refreshToken',
+    flag: '--refresh-token',
+    env: 'BITBUCKET_REFRESH_TOKEN',
+    kind: 'refresh-token',
+  },
 ];
 
 const checkUrl = (value: string, flag: string): string => {
@@ -50,7 +76,9 @@ const checkUrl = (value: string, flag: string): string => {
   try {
     url = new URL(value);
   } catch {
-    throw new UsageError(`${flag} expects an absolute URL such as https://api.bitbucket.org, got '${value}'.`);
+    throw new UsageError(
+      `${flag} expects an absolute URL such as https://api.bitbucket.org, got '${value}'.`,
+    );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new UsageError(`${flag} expects an http(s) URL, got '${url.protocol}'.`);
@@ -84,9 +112,15 @@ export const targetFromPath = (url: string): { workspace?: string; repo?: string
 const parseHeader = (text: string, source: string): GivenHeader => {
   const colon = text.indexOf(':');
   if (colon <= 0) {
-    throw new UsageError(`--header expects 'Name: value', got '${text.split(/\s/u)[0] ?? ''}...' (no colon).`);
+    throw new UsageError(
+      `--header expects 'Name: value', got '${text.split(/\s/u)[0] ?? ''}...' (no colon).`,
+    );
   }
-  return { name: text.slice(0, colon).trim(), value: text.slice(colon + 1).replace(/^ /u, ''), source };
+  return {
+    name: text.slice(0, colon).trim(),
+    value: text.slice(colon + 1).replace(/^ /u, ''),
+    source,
+  };
 };
 
 /** A credential from an Authorization header, classified by scheme and shape. */
@@ -94,12 +128,24 @@ export const credentialFromAuthorization = (header: GivenHeader): Credential | u
   const parsed = parseAuthorization(header.value);
   const source = `header:${header.name} (${header.source})`;
   if (parsed.basic !== undefined) {
-    return makeCredential('unknown', parsed.basic.secret, source, parsed.basic.username, `header:${parsed.scheme}`);
+    return makeCredential(
+      'unknown',
+      parsed.basic.secret,
+      source,
+      parsed.basic.username,
+      `header:${parsed.scheme}`,
+    );
   }
-  const secret = parsed.scheme === '' ? parsed.rest : parsed.rest;
+  const secret = parsed.rest;
   if (secret.trim() === '') return undefined;
   const claimed: CredentialKind = /^bearer$/iu.test(parsed.scheme) ? 'access-token' : 'unknown';
-  const credential = makeCredential('unknown', secret, source, undefined, `header:${parsed.scheme || '(no scheme)'}`);
+  const credential = makeCredential(
+    'unknown',
+    secret,
+    source,
+    undefined,
+    `header:${parsed.scheme || '(no scheme)'}`,
+  );
   return credential.kind === 'unknown' ? { ...credential, kind: claimed } : credential;
 };
 
@@ -111,7 +157,12 @@ export const buildInput = (
   args: RunArgs,
   env: Readonly<Record<string, string | undefined>>,
   redactor: Redactor,
-  extra: { readonly failingRequest?: FailingRequest; readonly headers?: readonly GivenHeader[] } = {},
+  extra: {
+    readonly failingRequest?: FailingRequest;
+    readonly headers?: readonly GivenHeader[];
+    /** Credentials found elsewhere (a curl command's -u, .netrc, git credential), already registered. */
+    readonly credentials?: readonly Credential[];
+  } = {},
 ): DoctorInput => {
   const warnings: string[] = [];
   const username = args.username ?? env['BITBUCKET_USERNAME'];
@@ -128,7 +179,9 @@ export const buildInput = (
     redactor.register(fromFlag, [username, email]);
     redactor.register(fromEnv, [username, email]);
     if (fromFlag !== undefined && fromEnv !== undefined && fromFlag !== fromEnv) {
-      warnings.push(`${option.flag} overrides ${option.env}, which holds a different value; the flag was used.`);
+      warnings.push(
+        `${option.flag} overrides ${option.env}, which holds a different value; the flag was used.`,
+      );
     }
     const value = fromFlag ?? fromEnv;
     if (value === undefined) continue;
@@ -152,7 +205,12 @@ export const buildInput = (
     ...(extra.headers ?? []),
   ];
   for (const header of headers) {
-    if (!/^(authorization|cookie|proxy-authorization|x-.*token.*|x-.*auth.*|private-token)$/iu.test(header.name)) continue;
+    if (
+      !/^(authorization|cookie|proxy-authorization|x-.*token.*|x-.*auth.*|private-token)$/iu.test(
+        header.name,
+      )
+    )
+      continue;
     redactor.register(header.value);
     const parsed = parseAuthorization(header.value);
     redactor.register(parsed.rest);
@@ -164,20 +222,27 @@ export const buildInput = (
       const credential = credentialFromAuthorization(header);
       if (credential !== undefined) credentials.push(credential);
     } else if (header.value.trim() !== '') {
-      credentials.push(makeCredential('unknown', header.value, `header:${header.name} (${header.source})`));
+      credentials.push(
+        makeCredential('unknown', header.value, `header:${header.name} (${header.source})`),
+      );
     }
   }
 
-  const url = args.url === undefined ? undefined : checkUrl(args.url, '--url');
+  // The failing call's URL: --url, else the one of the curl command.
+  const url = args.url === undefined ? extra.failingRequest?.url : checkUrl(args.url, '--url');
   const fromPath = url === undefined ? {} : targetFromPath(url);
-  let apiUrl = args.apiUrl === undefined ? undefined : stripSlash(checkUrl(args.apiUrl, '--api-url'));
+  let apiUrl =
+    args.apiUrl === undefined ? undefined : stripSlash(checkUrl(args.apiUrl, '--api-url'));
   if (apiUrl === undefined && url !== undefined) {
     // A --url on another API origin (a simulator, a proxy) is the API base; the website host is
     // not (that is the WRONG_HOST finding, §1.1).
     const origin = new URL(url).origin;
     apiUrl = /^https?:\/\/(?:www\.)?bitbucket\.org$/u.test(origin) ? DEFAULT_API_URL : origin;
   }
-  const authUrl = args.authUrl === undefined ? DEFAULT_AUTH_URL : stripSlash(checkUrl(args.authUrl, '--auth-url'));
+  const authUrl =
+    args.authUrl === undefined
+      ? DEFAULT_AUTH_URL
+      : stripSlash(checkUrl(args.authUrl, '--auth-url'));
   const workspace = args.workspace ?? fromPath.workspace;
   const repo = args.repo ?? fromPath.repo;
   const failingRequest: FailingRequest | undefined =
@@ -192,7 +257,7 @@ export const buildInput = (
     ...(url === undefined ? {} : { url }),
     ...(username === undefined ? {} : { username }),
     ...(email === undefined ? {} : { email }),
-    credentials,
+    credentials: [...credentials, ...(extra.credentials ?? [])],
     headers,
     ...(failingRequest === undefined ? {} : { failingRequest }),
     warnings,

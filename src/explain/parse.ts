@@ -1,0 +1,765 @@
+/**
+ * Reads a saved HTTP exchange for `bb-doctor explain`, whatever the user saved: `curl -v` output,
+ * `curl -i` output, a raw HTTP response (possibly after the raw request), or a HAR 1.2 file from
+ * browser devtools or a proxy. The format is detected, never asked.
+ *
+ * Everything becomes `Exchange`s (header names lower-cased, bodies cut at 4 KB, Bitbucket's trace
+ * ids collected). Secrets stay in the exchanges as captured: redaction happens at output, like for
+ * every other exchange. Bad input throws `CaptureError` with one line for the user (exit 2); an
+ * error message never quotes the input, which may hold secrets.
+ */
+import { Buffer } from 'node:buffer';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+
+import { parseCurl, splitCommandLine, toFailingRequest } from '../intake/curl.js';
+import type { Exchange } from '../types.js';
+
+export type CaptureFormat = 'har' | 'curl-verbose' | 'curl-include' | 'raw-http';
+
+export interface ParsedCapture {
+  format: CaptureFormat;
+  exchanges: Exchange[];
+}
+
+/** The capture cannot be read or is not a saved HTTP exchange (one line, for the user). */
+export class CaptureError extends Error {
+  override readonly name = 'CaptureError';
+}
+
+/** Larger captures are refused before parsing. */
+export const MAX_CAPTURE_BYTES = 20 * 1024 * 1024;
+/** Bodies are kept up to this many bytes (`bodyTruncated` beyond). */
+export const MAX_BODY_BYTES = 4096;
+
+const EXPECTED = 'expected curl -v or curl -i output, a raw HTTP response, or a HAR file';
+
+/** Response headers that carry a request or trace id support staff can look up. */
+const TRACE_HEADERS = new Set([
+  'x-b3-traceid',
+  'x-b3-spanid',
+  'x-trace-id',
+  'x-request-id',
+  'x-arequestid',
+  'atl-traceid',
+  'atl-request-id',
+  'x-atlassian-request-id',
+  'x-correlation-id',
+  'x-amzn-requestid',
+  'x-amz-cf-id',
+  'traceparent',
+]);
+
+const STATUS_RE = /^HTTP\/(\d(?:\.\d)?)\s+(\d{3})(?:\s+(.*?))?\s*$/;
+const REQUEST_RE = /^([A-Za-z-]+) (\S+) HTTP\/(\d(?:\.\d)?)\s*$/;
+const VERBOSE_REQUEST_RE = /^> [A-Za-z-]+ \S+ HTTP\/\d/;
+const VERBOSE_RESPONSE_RE = /^< HTTP\/\d/;
+/** curl's progress meter (stderr mixed into a `2>&1` capture). */
+const PROGRESS_RE =
+  /^\s*(?:% Total\s+% Received|Dload\s+Upload|\d{1,3}\s+[\d.]+[kMGTP]?\s+\d{1,3}\s+[\d.]+[kMGTP]?\s+\d{1,3}\s+[\d.]+[kMGTP]?\s+[\d.]+[kMGTP]?\s+[\d.]+[kMGTP]?\s+[-\d:]+\s+[-\d:]+\s+[-\d:]+\s+[\d.]+[kMGTP]?\s*$)/;
+/** What curl appends to the last body line when the body does not end with a newline. */
+const CONNECTION_TAIL_RE =
+  /^([\s\S]*?)\* (?:Connection #\d+ to host .* left intact|Closing connection.*)$/;
+/** A command line copied with the capture: `$ curl -i ...`. */
+const CURL_LINE_RE = /^\s*(?:\S*[$%#>]\s+)?(?:\S*\/)?curl(?:\.exe)?\s/;
+
+interface Draft {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+  response?: { status: number; reason: string; headers: Record<string, string>; body: string };
+  error?: { code: string; message: string };
+  durationMs: number;
+}
+
+function unknownRequest(): Draft {
+  return { method: '', url: '', headers: {}, durationMs: 0 };
+}
+
+function addHeader(headers: Record<string, string>, name: string, value: string): void {
+  const key = name.trim().toLowerCase();
+  // HTTP/2 pseudo-headers (:method, :path) in HAR files duplicate the request line.
+  if (key === '' || key.startsWith(':')) return;
+  const previous = headers[key];
+  headers[key] = previous === undefined ? value : `${previous}, ${value}`;
+}
+
+function isLoopback(host: string): boolean {
+  return /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/i.test(host);
+}
+
+/** Cuts a body at MAX_BODY_BYTES on a character boundary. */
+function truncate(text: string): { body: string; truncated: boolean } {
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length <= MAX_BODY_BYTES) return { body: text, truncated: false };
+  let end = MAX_BODY_BYTES;
+  while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end -= 1;
+  return { body: bytes.subarray(0, end).toString('utf8'), truncated: true };
+}
+
+function toExchange(draft: Draft, label: string): Exchange {
+  const request: Exchange['request'] = {
+    method: draft.method,
+    url: draft.url,
+    headers: draft.headers,
+    ...(draft.body === undefined ? {} : { body: truncate(draft.body).body }),
+  };
+  const traceIds: Record<string, string> = {};
+  for (const [name, value] of Object.entries(draft.response?.headers ?? {})) {
+    if (TRACE_HEADERS.has(name)) traceIds[name] = value;
+  }
+  let response: Exchange['response'];
+  if (draft.response) {
+    const { body, truncated } = truncate(draft.response.body);
+    response = {
+      status: draft.response.status,
+      headers: draft.response.headers,
+      body,
+      ...(truncated ? { bodyTruncated: true } : {}),
+    };
+  }
+  const error =
+    draft.error ??
+    (response === undefined
+      ? { code: 'NO_RESPONSE', message: 'the capture has no response for this request' }
+      : undefined);
+  return {
+    label,
+    request,
+    ...(response === undefined ? {} : { response }),
+    ...(error === undefined ? {} : { error }),
+    durationMs: draft.durationMs,
+    ...(Object.keys(traceIds).length > 0 ? { traceIds } : {}),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decoding and sanity checks
+// ---------------------------------------------------------------------------------------------
+
+function decode(input: string | Buffer): string {
+  if (typeof input === 'string') return input.replace(/^\uFEFF/, '');
+  // PowerShell 5's `>` writes UTF-16LE with a BOM.
+  if (input[0] === 0xff && input[1] === 0xfe) return input.subarray(2).toString('utf16le');
+  if (input[0] === 0xfe && input[1] === 0xff) {
+    const swapped = Buffer.from(input.subarray(2));
+    swapped.swap16();
+    return swapped.toString('utf16le');
+  }
+  return new TextDecoder('utf-8').decode(input).replace(/^\uFEFF/, '');
+}
+
+/** NUL bytes, or mostly control characters / invalid UTF-8, in the first headers (or 8 KB). */
+function looksBinary(text: string): boolean {
+  const sample = text.slice(0, 8192);
+  const headEnd = sample.search(/\r?\n\r?\n/);
+  const head = headEnd > 0 ? sample.slice(0, headEnd) : sample;
+  if (head.includes('\0')) return true;
+  let bad = 0;
+  let total = 0;
+  for (const ch of head) {
+    total += 1;
+    const c = ch.codePointAt(0) ?? 0;
+    const control = c < 32 && c !== 9 && c !== 10 && c !== 12 && c !== 13 && c !== 27;
+    if (control || c === 0xfffd || (c >= 0x7f && c < 0xa0)) bad += 1;
+  }
+  return total > 0 && bad / total > 0.1;
+}
+
+// ---------------------------------------------------------------------------------------------
+// HAR 1.2
+// ---------------------------------------------------------------------------------------------
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function harHeaders(value: unknown): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (!Array.isArray(value)) return headers;
+  for (const header of value) {
+    if (!isRecord(header)) continue;
+    const name = str(header['name']);
+    const text = str(header['value']);
+    if (name !== undefined && text !== undefined) addHeader(headers, name, text);
+  }
+  return headers;
+}
+
+function harEntry(entry: unknown): Draft | undefined {
+  if (!isRecord(entry) || !isRecord(entry['request'])) return undefined;
+  const request = entry['request'];
+  const draft: Draft = {
+    method: str(request['method']) ?? '',
+    url: str(request['url']) ?? '',
+    headers: harHeaders(request['headers']),
+    durationMs: 0,
+  };
+  const time = entry['time'];
+  if (typeof time === 'number' && Number.isFinite(time) && time > 0)
+    draft.durationMs = Math.round(time);
+  const post = request['postData'];
+  if (isRecord(post)) {
+    const text = str(post['text']);
+    const params = post['params'];
+    if (text !== undefined) draft.body = text;
+    else if (Array.isArray(params)) {
+      draft.body = params
+        .filter(isRecord)
+        .map(
+          (p) =>
+            `${encodeURIComponent(str(p['name']) ?? '')}=${encodeURIComponent(str(p['value']) ?? '')}`,
+        )
+        .join('&');
+    }
+  }
+  const response = entry['response'];
+  const status = isRecord(response) ? response['status'] : undefined;
+  if (!isRecord(response) || typeof status !== 'number' || status <= 0) {
+    // Browsers record blocked, cancelled and failed requests with status 0.
+    const why = isRecord(response) ? str(response['_error']) : undefined;
+    draft.error = {
+      code: 'NO_RESPONSE',
+      message: why ?? 'no response was recorded (blocked, cancelled or failed)',
+    };
+    return draft;
+  }
+  let body = '';
+  const content = response['content'];
+  if (isRecord(content)) {
+    const text = str(content['text']);
+    if (text !== undefined) {
+      body =
+        str(content['encoding']) === 'base64' ? Buffer.from(text, 'base64').toString('utf8') : text;
+    }
+  }
+  draft.response = {
+    status,
+    reason: str(response['statusText']) ?? '',
+    headers: harHeaders(response['headers']),
+    body,
+  };
+  return draft;
+}
+
+function parseHar(text: string, name: string): Exchange[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // The parser's message quotes the input: not shown.
+    throw new CaptureError(
+      `${name} is not valid JSON, so it is not a HAR file (${EXPECTED}); export the HAR again from the browser's network tab`,
+    );
+  }
+  const log = isRecord(json) ? json['log'] : undefined;
+  const entries = isRecord(log) ? log['entries'] : undefined;
+  if (!Array.isArray(entries)) {
+    throw new CaptureError(
+      `${name} is JSON but not a HAR file (it has no log.entries); ${EXPECTED}`,
+    );
+  }
+  if (entries.length === 0) {
+    throw new CaptureError(
+      `${name} is a HAR file with no entries: record the failing request in the browser's network tab, then export the HAR`,
+    );
+  }
+  const exchanges: Exchange[] = [];
+  entries.forEach((entry, index) => {
+    const draft = harEntry(entry);
+    if (draft) exchanges.push(toExchange(draft, `${name} entry ${String(index + 1)}`));
+  });
+  if (exchanges.length === 0) {
+    throw new CaptureError(`${name} is a HAR file whose entries have no request`);
+  }
+  return exchanges;
+}
+
+// ---------------------------------------------------------------------------------------------
+// curl -i and raw HTTP
+// ---------------------------------------------------------------------------------------------
+
+interface Message {
+  kind: 'request' | 'response';
+  version: string;
+  method: string;
+  target: string;
+  status: number;
+  reason: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+function isStart(line: string): boolean {
+  return STATUS_RE.test(line) || REQUEST_RE.test(line);
+}
+
+/** Splits the lines into HTTP messages: start line, headers, blank line, body (up to the next start line). */
+function splitMessages(lines: readonly string[], from: number): Message[] {
+  const messages: Message[] = [];
+  let i = from;
+  while (i < lines.length) {
+    const line = lines[i] ?? '';
+    const status = STATUS_RE.exec(line);
+    const request = status ? null : REQUEST_RE.exec(line);
+    i += 1;
+    if (!status && !request) continue;
+    const message: Message = status
+      ? {
+          kind: 'response',
+          version: status[1] ?? '',
+          method: '',
+          target: '',
+          status: Number(status[2]),
+          reason: status[3] ?? '',
+          headers: {},
+          body: '',
+        }
+      : {
+          kind: 'request',
+          version: request?.[3] ?? '',
+          method: request?.[1] ?? '',
+          target: request?.[2] ?? '',
+          status: 0,
+          reason: '',
+          headers: {},
+          body: '',
+        };
+    let last: string | undefined;
+    while (i < lines.length && (lines[i] ?? '').trim() !== '') {
+      const header = lines[i] ?? '';
+      if (isStart(header)) break;
+      if (/^[ \t]/.test(header) && last !== undefined) {
+        // obs-fold: a continuation of the previous header.
+        message.headers[last] = `${message.headers[last] ?? ''} ${header.trim()}`;
+      } else {
+        const colon = header.indexOf(':');
+        if (colon <= 0) break;
+        addHeader(message.headers, header.slice(0, colon), header.slice(colon + 1).trim());
+        last = header.slice(0, colon).trim().toLowerCase();
+      }
+      i += 1;
+    }
+    if (i < lines.length && (lines[i] ?? '').trim() === '') i += 1;
+    const bodyStart = i;
+    while (i < lines.length && !isStart(lines[i] ?? '')) i += 1;
+    message.body = lines.slice(bodyStart, i).join('\n').replace(/\n+$/, '');
+    messages.push(message);
+  }
+  return messages;
+}
+
+/** The request of a `$ curl ...` line copied above a `curl -i` capture, if it parses. */
+function commandRequest(lines: readonly string[], end: number): Draft | undefined {
+  for (let i = 0; i < end; i += 1) {
+    if (!CURL_LINE_RE.test(lines[i] ?? '')) continue;
+    let command = lines[i] ?? '';
+    let j = i;
+    while (command.endsWith('\\') && j + 1 < end) {
+      j += 1;
+      command = `${command}\n${lines[j] ?? ''}`;
+    }
+    try {
+      const request = toFailingRequest(parseCurl(splitCommandLine(command)));
+      if (!request) return undefined;
+      const draft: Draft = { method: request.method, url: request.url, headers: {}, durationMs: 0 };
+      for (const h of request.headers) addHeader(draft.headers, h.name, h.value);
+      if (request.basic && draft.headers['authorization'] === undefined) {
+        draft.headers['authorization'] =
+          `Basic ${Buffer.from(`${request.basic.username}:${request.basic.secret}`).toString('base64')}`;
+      }
+      if (request.body !== undefined) draft.body = request.body;
+      return draft;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+function requestUrl(target: string, headers: Record<string, string>, https?: boolean): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) return target;
+  const host = headers['host'];
+  if (host === undefined) return target;
+  // A raw capture does not say the scheme: https unless the host is loopback (or the capture said).
+  const secure = https ?? !isLoopback(host);
+  return `${secure ? 'https' : 'http'}://${host}${target}`;
+}
+
+/** The request curl -L sends after a redirect (curl(1) --location, --post30x). */
+function redirectRequest(previous: Draft): Draft {
+  const response = previous.response;
+  const location = response?.headers['location'];
+  if (!response || location === undefined || response.status < 300 || response.status > 399) {
+    return unknownRequest();
+  }
+  let url = location;
+  let sameHost = false;
+  try {
+    const base = previous.url === '' ? undefined : new URL(previous.url);
+    const next = new URL(location, base);
+    url = next.href;
+    sameHost = base?.host === next.host && base.protocol === next.protocol;
+  } catch {
+    // A relative Location without a known base: keep it as given.
+  }
+  const method =
+    response.status === 303 ||
+    ((response.status === 301 || response.status === 302) && previous.method === 'POST')
+      ? 'GET'
+      : previous.method;
+  const headers: Record<string, string> = { ...previous.headers };
+  // curl sends the credentials only to the same host, scheme and port unless --location-trusted.
+  if (!sameHost) delete headers['authorization'];
+  delete headers['host'];
+  return { method, url, headers, durationMs: 0 };
+}
+
+function isProxyEstablished(message: Message): boolean {
+  return (
+    message.status >= 200 && message.status < 300 && /connection established/i.test(message.reason)
+  );
+}
+
+function parseMessages(lines: readonly string[], name: string): ParsedCapture {
+  const first = lines.findIndex((line) => isStart(line));
+  const leading = commandRequest(lines, first);
+  const messages = splitMessages(lines, first);
+  const drafts: Draft[] = [];
+  let pending: Draft | undefined = leading;
+  let responses = 0;
+  messages.forEach((message, index) => {
+    if (message.kind === 'request') {
+      pending = {
+        method: message.method,
+        url: requestUrl(message.target, message.headers),
+        headers: message.headers,
+        durationMs: 0,
+      };
+      if (message.body !== '') pending.body = message.body;
+      return;
+    }
+    responses += 1;
+    const next = messages[index + 1];
+    const followed = next?.kind === 'response';
+    // Keep only the final response after `100 Continue` (and a proxy's CONNECT answer).
+    if (
+      followed &&
+      ((message.status >= 100 && message.status < 200) || isProxyEstablished(message))
+    ) {
+      return;
+    }
+    const previous = drafts.at(-1);
+    const draft: Draft = pending ?? (previous ? redirectRequest(previous) : unknownRequest());
+    pending = undefined;
+    draft.response = {
+      status: message.status,
+      reason: message.reason,
+      headers: message.headers,
+      body: message.body,
+    };
+    drafts.push(draft);
+  });
+  if (drafts.length === 0) {
+    throw new CaptureError(
+      `${name} has an HTTP request but no response: save the whole exchange (curl -v or curl -i shows the response)`,
+    );
+  }
+  const hasRequest = messages.some((m) => m.kind === 'request');
+  const curlStyle =
+    leading !== undefined ||
+    responses > 1 ||
+    messages.some((m) => m.kind === 'response' && /^[23]/.test(m.version));
+  const format: CaptureFormat = hasRequest || !curlStyle ? 'raw-http' : 'curl-include';
+  const label = format === 'raw-http' ? 'exchange' : 'response';
+  return {
+    format,
+    exchanges: drafts.map((d, i) => toExchange(d, `${name} ${label} ${String(i + 1)}`)),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// curl -v
+// ---------------------------------------------------------------------------------------------
+
+interface VerboseDraft extends Draft {
+  target: string;
+  https?: boolean;
+  streamUrl?: string;
+  phase: 'request' | 'sent' | 'response' | 'body';
+  bodyLines: string[];
+}
+
+function parseVerbose(lines: readonly string[], name: string): Exchange[] {
+  const drafts: VerboseDraft[] = [];
+  let current: VerboseDraft | undefined;
+  let tls = false;
+  let port: string | undefined;
+  let streamUrl: string | undefined;
+
+  const finish = (): void => {
+    if (!current) return;
+    let bodyLines = current.bodyLines;
+    // `curl -iv`: the head is printed twice, with `< ` and then on stdout before the body.
+    if (STATUS_RE.test(bodyLines[0] ?? '')) {
+      const blank = bodyLines.findIndex((l) => l.trim() === '');
+      bodyLines = blank < 0 ? [] : bodyLines.slice(blank + 1);
+    }
+    const body = bodyLines.join('\n').replace(/\n+$/, '');
+    if (current.response) current.response.body = body;
+    drafts.push(current);
+    current = undefined;
+  };
+
+  const resolveUrl = (draft: VerboseDraft): void => {
+    if (draft.url !== '') return;
+    if (draft.streamUrl?.endsWith(draft.target) === true) {
+      draft.url = draft.streamUrl;
+      return;
+    }
+    draft.url = requestUrl(draft.target, draft.headers, draft.https);
+  };
+
+  for (const raw of lines) {
+    // Progress-meter updates overwrite each other with \r: keep what was shown last.
+    const line = raw.includes('\r') ? raw.slice(raw.lastIndexOf('\r') + 1) : raw;
+    if (line.startsWith('* ') || line === '*') {
+      const info = line.slice(2);
+      const trying = /^\s*Trying \S+:(\d+)\.\.\./.exec(info);
+      if (trying) {
+        port = trying[1];
+        tls = false;
+      }
+      const connected = /^Connected to \S+ \([^)]*\) port (\d+)/.exec(info);
+      if (connected) {
+        port = connected[1];
+        tls = false;
+      }
+      if (/\b(?:SSL|TLS|ALPN)\b|certificate|CAfile/.test(info)) tls = true;
+      const opened = /OPENED stream for (\S+)/.exec(info);
+      if (opened?.[1] !== undefined) streamUrl = opened[1];
+      continue;
+    }
+    if (line.startsWith('> ') || line === '>') {
+      const content = line.slice(2);
+      const request = REQUEST_RE.exec(content);
+      if (request) {
+        finish();
+        const https = tls ? true : port === undefined ? undefined : port === '443';
+        current = {
+          method: request[1] ?? '',
+          url: '',
+          target: request[2] ?? '',
+          headers: {},
+          durationMs: 0,
+          phase: 'request',
+          bodyLines: [],
+          ...(https === undefined ? {} : { https }),
+          ...(streamUrl === undefined ? {} : { streamUrl }),
+        };
+        streamUrl = undefined;
+        continue;
+      }
+      if (current?.phase === 'request') {
+        const colon = content.indexOf(':');
+        if (content.trim() === '') {
+          current.phase = 'sent';
+          resolveUrl(current);
+        } else if (colon > 0) {
+          addHeader(current.headers, content.slice(0, colon), content.slice(colon + 1).trim());
+        }
+      }
+      continue;
+    }
+    if (line.startsWith('< ') || line === '<') {
+      const content = line.slice(2);
+      const status = STATUS_RE.exec(content);
+      if (status) {
+        const code = Number(status[2]);
+        const reason = status[3] ?? '';
+        if (!current) {
+          current = { ...unknownRequest(), target: '', phase: 'response', bodyLines: [] };
+        } else if (
+          current.response &&
+          current.response.status >= 200 &&
+          !/connection established/i.test(current.response.reason)
+        ) {
+          // A second final response without a new request line (a partial copy): a new exchange.
+          const previous: VerboseDraft = current;
+          finish();
+          current = { ...redirectRequest(previous), target: '', phase: 'response', bodyLines: [] };
+        }
+        resolveUrl(current);
+        current.response = { status: code, reason, headers: {}, body: '' };
+        current.phase = 'response';
+        current.bodyLines = [];
+        continue;
+      }
+      if (current?.response && current.phase === 'response') {
+        const colon = content.indexOf(':');
+        if (content.trim() === '') current.phase = 'body';
+        else if (colon > 0) {
+          addHeader(
+            current.response.headers,
+            content.slice(0, colon),
+            content.slice(colon + 1).trim(),
+          );
+        }
+      }
+      continue;
+    }
+    if (
+      /^[{}] \[\d+ bytes data\]$/.test(line) ||
+      PROGRESS_RE.test(line) ||
+      /^(?:Note|Warning): /.test(line)
+    ) {
+      continue;
+    }
+    const failure = /^curl: \((\d+)\) (.*)$/.exec(line);
+    if (failure) {
+      if (current && !current.response) {
+        current.error = { code: `CURLE_${failure[1] ?? ''}`, message: failure[2] ?? '' };
+      }
+      continue;
+    }
+    if (current?.phase === 'body') {
+      const tail = CONNECTION_TAIL_RE.exec(line);
+      if (tail) {
+        if (tail[1] !== undefined && tail[1] !== '') current.bodyLines.push(tail[1]);
+        continue;
+      }
+      current.bodyLines.push(line);
+    }
+  }
+  finish();
+  // A proxy tunnel's CONNECT that succeeded says nothing about Bitbucket.
+  const kept = drafts.filter(
+    (d) => !(d.method === 'CONNECT' && d.response !== undefined && d.response.status < 300),
+  );
+  return kept.map((d, i) => {
+    if (d.url === '' && d.target !== '') d.url = requestUrl(d.target, d.headers, d.https);
+    const draft: Draft = { method: d.method, url: d.url, headers: d.headers, durationMs: 0 };
+    if (d.response) draft.response = d.response;
+    if (d.error) draft.error = d.error;
+    return toExchange(draft, `${name} exchange ${String(i + 1)}`);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Entry points
+// ---------------------------------------------------------------------------------------------
+
+function tooLarge(name: string): CaptureError {
+  return new CaptureError(
+    `${name} is larger than 20 MB: save only the failing exchange (curl -v, curl -i, or a HAR with that request)`,
+  );
+}
+
+/**
+ * Detects the format of a saved exchange and reads it. Throws `CaptureError` (one line) for an
+ * empty, binary, oversized or non-HTTP input, and for a HAR that is not JSON or has no entries.
+ */
+export function parseCapture(text: string | Buffer, name = 'the capture'): ParsedCapture {
+  // Size first: nothing larger is decoded or parsed.
+  const size = typeof text === 'string' ? Buffer.byteLength(text, 'utf8') : text.length;
+  if (size > MAX_CAPTURE_BYTES) throw tooLarge(name);
+  const decoded = decode(text);
+  if (decoded.trim() === '') throw new CaptureError(`${name} is empty: ${EXPECTED}`);
+  if (looksBinary(decoded))
+    throw new CaptureError(`${name} is a binary file, not text: ${EXPECTED}`);
+
+  const trimmed = decoded.trimStart();
+  if (trimmed.startsWith('{') || trimmed.startsWith('[') || /\.har$/i.test(name)) {
+    return { format: 'har', exchanges: parseHar(trimmed, name) };
+  }
+  const lines = decoded.split('\n').map((line) => line.replace(/\r$/, ''));
+  if (lines.some((line) => VERBOSE_REQUEST_RE.test(line) || VERBOSE_RESPONSE_RE.test(line))) {
+    const exchanges = parseVerbose(lines, name);
+    if (exchanges.length === 0) throw new CaptureError(`${name} has curl -v lines but no exchange`);
+    return { format: 'curl-verbose', exchanges };
+  }
+  if (lines.some((line) => isStart(line))) return parseMessages(lines, name);
+  throw new CaptureError(`${name} does not look like HTTP: ${EXPECTED}`);
+}
+
+function errorCode(error: unknown): string {
+  return typeof error === 'object' &&
+    error !== null &&
+    'code' in error &&
+    typeof error.code === 'string'
+    ? error.code
+    : 'unknown error';
+}
+
+/** Reads a stream up to MAX_CAPTURE_BYTES; beyond, stops reading and throws. */
+function readLimited(stream: NodeJS.ReadableStream, name: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const cleanup = (): void => {
+      stream.removeListener('data', onData);
+      stream.removeListener('end', onEnd);
+      stream.removeListener('error', onError);
+    };
+    function onData(chunk: Buffer | string): void {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+      size += bytes.length;
+      if (size > MAX_CAPTURE_BYTES) {
+        cleanup();
+        stream.pause();
+        if (stream instanceof Readable) stream.destroy();
+        reject(tooLarge(name));
+        return;
+      }
+      chunks.push(bytes);
+    }
+    function onEnd(): void {
+      cleanup();
+      resolve(Buffer.concat(chunks));
+    }
+    function onError(error: unknown): void {
+      cleanup();
+      reject(new CaptureError(`cannot read ${name}: ${errorCode(error)}`));
+    }
+    stream.on('data', onData);
+    stream.on('end', onEnd);
+    stream.on('error', onError);
+  });
+}
+
+/**
+ * Reads a capture file (`-` = stdin) as bytes, up to 20 MB. Throws `CaptureError` (one line) when
+ * the file does not exist, is a directory, cannot be read, or is too large.
+ */
+export async function readCapture(
+  file: string,
+  stdin: NodeJS.ReadableStream = process.stdin,
+): Promise<{ text: Buffer; name: string }> {
+  if (file === '-') return { text: await readLimited(stdin, 'stdin'), name: 'stdin' };
+  let info;
+  try {
+    info = await stat(file);
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new CaptureError(`${file}: no such file`);
+    if (code === 'EACCES') throw new CaptureError(`${file}: permission denied`);
+    throw new CaptureError(`cannot read ${file}: ${code}`);
+  }
+  if (info.isDirectory()) throw new CaptureError(`${file} is a directory, not a capture file`);
+  if (info.isFile() && info.size > MAX_CAPTURE_BYTES) throw tooLarge(file);
+  const stream = createReadStream(file);
+  try {
+    return { text: await readLimited(stream, file), name: file };
+  } catch (error) {
+    if (error instanceof CaptureError && error.message.includes('EACCES')) {
+      throw new CaptureError(`${file}: permission denied`);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,290 @@
+/**
+ * Asks git's configured credential helpers for the Bitbucket credential, as `git push` would, but
+ * without ever prompting: `git credential fill` (git-credential(1)) with terminal prompts off, an
+ * askpass program that answers nothing, Git Credential Manager told not to interact, no
+ * controlling terminal (the child gets its own session on POSIX), and a short timeout after which
+ * the whole process group is killed.
+ *
+ * git does not say which helper answered, so the helpers it will try are read from the config
+ * (`credential.helper` and `credential.<url>.helper`, in order, an empty value resetting the list,
+ * gitcredentials(7)), and the fill runs with GIT_TRACE on stderr: helpers run in that order and
+ * the first that returns a username and password ends the search, so the last helper `get` traced
+ * is the one that answered.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { homedir } from 'node:os';
+
+/** git is missing, timed out, or failed in a way that is not "no credential" (one line). */
+export class GitCredentialError extends Error {
+  override readonly name = 'GitCredentialError';
+}
+
+export interface GitCredential {
+  username?: string;
+  password?: string;
+  /**
+   * The configured helper that answered, as configured (`store`, `osxkeychain`, `manager`,
+   * `/path/to/helper`); a shell helper (`!f() {...}; f`) is shown as its first word (`!f()`),
+   * since its text may contain anything.
+   */
+  helper?: string;
+  /** The helpers git asks for this URL, in order (same naming). */
+  helpers: string[];
+}
+
+export interface GitCredentialOptions {
+  /** Per git invocation; default 5000 ms. */
+  timeoutMs?: number;
+  /** The environment git runs with (default `process.env`); the no-prompt settings are added. */
+  env?: NodeJS.ProcessEnv;
+  /**
+   * Where git runs. Default: the home directory, not the current one: a cloned repository's own
+   * config could name a helper that runs any command.
+   */
+  cwd?: string;
+  /** The git executable; default `git` on PATH. */
+  git?: string;
+}
+
+const DEFAULT_TIMEOUT_MS = 5000;
+
+interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Kills the child and everything it started (its own process group on POSIX). */
+function killTree(child: ChildProcess): void {
+  if (child.pid !== undefined && process.platform !== 'win32') {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      child.kill('SIGKILL');
+    }
+  } else {
+    child.kill('SIGKILL');
+  }
+  // A helper's grandchild may still hold the pipes: do not wait for them.
+  child.stdin?.destroy();
+  child.stdout?.destroy();
+  child.stderr?.destroy();
+  child.unref();
+}
+
+function run(
+  git: string,
+  args: readonly string[],
+  input: string,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  timeoutMs: number,
+  what: string,
+): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(git, args, {
+      env,
+      cwd,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      // Its own session: no controlling terminal, so nothing can open /dev/tty to prompt.
+      detached: process.platform !== 'win32',
+      windowsHide: true,
+    });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    let settled = false;
+    const timer = setTimeout(() => {
+      if (settled) return;
+      settled = true;
+      killTree(child);
+      reject(
+        new GitCredentialError(
+          `${what} did not answer within ${String(timeoutMs / 1000)} s (a credential helper may be waiting for input) and was stopped`,
+        ),
+      );
+    }, timeoutMs);
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      reject(
+        new GitCredentialError(
+          error.code === 'ENOENT'
+            ? 'git is not installed or not on PATH, so git credential helpers cannot be asked'
+            : `cannot run git: ${error.message}`,
+        ),
+      );
+    });
+    child.on('close', (code) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve({
+        code,
+        stdout: Buffer.concat(stdout).toString('utf8'),
+        stderr: Buffer.concat(stderr).toString('utf8'),
+      });
+    });
+    // git may exit before reading its input (EPIPE): the exit code tells what happened.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(input);
+  });
+}
+
+/** The environment for git: never prompt, English messages, traces on stderr. */
+function gitEnv(base: NodeJS.ProcessEnv, trace: boolean): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...base,
+    GIT_TERMINAL_PROMPT: '0',
+    // An askpass that answers nothing: git gets an empty username/password instead of asking.
+    GIT_ASKPASS: 'true',
+    // Git Credential Manager: no GUI, no terminal prompt.
+    GCM_INTERACTIVE: 'never',
+    LC_ALL: 'C',
+  };
+  delete env['SSH_ASKPASS'];
+  delete env['GIT_TRACE'];
+  if (trace) env['GIT_TRACE'] = '2';
+  return env;
+}
+
+/** How a helper is shown: a shell helper by its first word only (its text may hold anything). */
+function helperName(value: string): string {
+  if (!value.startsWith('!')) return value;
+  const first = /^!\s*(\S+)/.exec(value)?.[1] ?? '';
+  return `!${first.length > 30 ? `${first.slice(0, 30)}…` : first}`;
+}
+
+/** Does `credential.<pattern>.helper` apply to the URL (gitcredentials(7) "Credential contexts")? */
+function contextMatches(pattern: string, target: URL): boolean {
+  let context: URL;
+  try {
+    context = new URL(pattern.includes('://') ? pattern : `${target.protocol}//${pattern}`);
+  } catch {
+    return false;
+  }
+  if (context.protocol !== target.protocol) return false;
+  const wanted = context.hostname.toLowerCase().split('.');
+  const actual = target.hostname.toLowerCase().split('.');
+  if (wanted.length !== actual.length) return false;
+  if (!wanted.every((label, i) => label === '*' || label === actual[i])) return false;
+  if (context.port !== target.port) return false;
+  if (context.username !== '' && context.username !== target.username) return false;
+  // The request carries no path, so a context with a path does not match.
+  return context.pathname === '' || context.pathname === '/';
+}
+
+/** Parses `git config -z --get-regexp` output: `key\nvalue\0` records (`key\0` for no value). */
+function configRecords(stdout: string): [string, string][] {
+  return stdout
+    .split('\0')
+    .filter((record) => record !== '')
+    .map((record) => {
+      const nl = record.indexOf('\n');
+      return nl < 0 ? [record, ''] : [record.slice(0, nl), record.slice(nl + 1)];
+    });
+}
+
+function targetUrl(url: string): URL {
+  try {
+    return new URL(url);
+  } catch {
+    // Not echoed: a URL may carry user:secret.
+    throw new GitCredentialError('the URL for git credential fill is not a valid URL');
+  }
+}
+
+/**
+ * The helpers git will ask for `url`, in order, as configured (`credential.helper`,
+ * `credential.<url>.helper`; an empty value clears the ones before it).
+ */
+export async function gitCredentialHelpers(
+  url: string,
+  options: GitCredentialOptions = {},
+): Promise<string[]> {
+  const target = targetUrl(url);
+  const result = await run(
+    options.git ?? 'git',
+    ['config', '-z', '--get-regexp', '^credential\\..*helper$'],
+    '',
+    gitEnv(options.env ?? process.env, false),
+    options.cwd ?? homedir(),
+    options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    'git config',
+  );
+  // Exit 1: no such key.
+  if (result.code !== 0) return [];
+  let helpers: string[] = [];
+  for (const [key, value] of configRecords(result.stdout)) {
+    const context = /^credential\.(.+)\.helper$/i.exec(key)?.[1];
+    if (
+      key.toLowerCase() !== 'credential.helper' &&
+      (context === undefined || !contextMatches(context, target))
+    ) {
+      continue;
+    }
+    if (value === '') helpers = [];
+    else helpers.push(value);
+  }
+  return helpers;
+}
+
+/** git's "no credential and no way to ask" errors, which mean "no credential", not a failure. */
+const NO_CREDENTIAL_RE =
+  /could not read (?:Username|Password)|terminal prompts disabled|unable to read askpass response|unable to get password/i;
+
+/**
+ * Runs `git credential fill` for the URL's protocol and host (and its username, if any), never
+ * prompting, and returns what the helpers answered with the helper that answered. Returns
+ * undefined when no helper has a credential. Throws `GitCredentialError` (one line) when git is
+ * missing, times out, or fails otherwise.
+ */
+export async function gitCredentialFill(
+  url: string,
+  options: GitCredentialOptions = {},
+): Promise<GitCredential | undefined> {
+  const target = targetUrl(url);
+  const configured = await gitCredentialHelpers(url, options);
+  const lines = [`protocol=${target.protocol.replace(/:$/, '')}`, `host=${target.host}`];
+  if (target.username !== '') lines.push(`username=${decodeURIComponent(target.username)}`);
+  const result = await run(
+    options.git ?? 'git',
+    ['credential', 'fill'],
+    `${lines.join('\n')}\n\n`,
+    gitEnv(options.env ?? process.env, true),
+    options.cwd ?? homedir(),
+    options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    'git credential fill',
+  );
+  const messages = result.stderr
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !/\btrace: /.test(line));
+  if (result.code !== 0) {
+    if (NO_CREDENTIAL_RE.test(result.stderr)) return undefined;
+    const first = messages.find((line) => /^(?:fatal|error):/.test(line)) ?? messages[0] ?? '';
+    throw new GitCredentialError(
+      `git credential fill failed (exit ${String(result.code)})${first === '' ? '' : `: ${first.replace(/^(?:fatal|error):\s*/, '')}`}`,
+    );
+  }
+  const fields = new Map<string, string>();
+  for (const line of result.stdout.split('\n')) {
+    const eq = line.indexOf('=');
+    if (eq > 0) fields.set(line.slice(0, eq), line.slice(eq + 1));
+  }
+  const username = fields.get('username');
+  const password = fields.get('password');
+  if (password === undefined || password === '') return undefined;
+
+  // The helpers run in order; the last one traced is the one that answered.
+  const ran = result.stderr
+    .split('\n')
+    .filter((line) => /trace: run_command: .* get'?$/.test(line.trim())).length;
+  const helpers = configured.map(helperName);
+  const credential: GitCredential = { password, helpers };
+  if (username !== undefined && username !== '') credential.username = username;
+  const helper = ran > 0 ? helpers[ran - 1] : undefined;
+  if (helper !== undefined) credential.helper = helper;
+  return credential;
+}
