@@ -10,7 +10,7 @@ import {
   type CurlLint,
   type ParsedCurl,
 } from './curl.js';
-import { SECRET_PARAM_RE, splitParams } from './curl-url.js';
+import { decodeComponent, SECRET_PARAM_RE, splitParams } from './curl-url.js';
 import { UsageError } from './input.js';
 import { readNetrc } from './netrc.js';
 
@@ -63,7 +63,11 @@ export const registerCurlSecrets = (parsed: ParsedCurl, redactor: Redactor): voi
       : []),
     ...parsed.data.flatMap((d) => splitParams(d.value)),
   ];
-  for (const param of params) if (SECRET_PARAM_RE.test(param.name)) redactor.register(param.value);
+  for (const param of params) {
+    if (!SECRET_PARAM_RE.test(param.name)) continue;
+    redactor.register(param.value);
+    redactor.register(decodeComponent(param.value));
+  }
   try {
     const url = new URL(parsed.url ?? '');
     if (url.password !== '') {
@@ -102,6 +106,26 @@ export const intakeCurl = async (
   if (failingRequest?.basic !== undefined) {
     const { username, secret, source } = failingRequest.basic;
     credentials.push(makeCredential('unknown', secret, source, username, 'curl:-u'));
+  }
+  // A token in the query string or the body is still the credential of the call, only in a place
+  // Bitbucket stopped reading on 2026-05-04 (bitbucket-auth.md §1.5).
+  const query = parsed.url.includes('?')
+    ? splitParams(parsed.url.slice(parsed.url.indexOf('?') + 1))
+    : [];
+  for (const [where, params] of [
+    ['url', query],
+    ['-d', parsed.data.flatMap((d) => splitParams(d.value))],
+  ] as const) {
+    for (const param of params) {
+      if (param.name === 'access_token' && param.value !== '')
+        credentials.push(
+          makeCredential(
+            'access-token',
+            decodeComponent(param.value),
+            `curl:${where} access_token=`,
+          ),
+        );
+    }
   }
   // curl -n / --netrc-file: the credentials come from the machine entry of the URL's host.
   if (parsed.netrc && failingRequest !== undefined && failingRequest.basic === undefined) {
