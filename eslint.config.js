@@ -42,6 +42,8 @@ export default defineConfig(
       'no-restricted-imports': [
         'error',
         {
+          // Checks never import each other: shared reasoning lives in src/facts/.
+          patterns: [{ group: ['./*'], message: 'Checks never import each other; put shared code in src/facts/.' }],
           paths: ['node:fs', 'node:fs/promises', 'node:child_process', 'node:process', 'got'].map(
             (name) => ({
               name,

@@ -55,7 +55,7 @@ export default defineCheck({
               ? 'Send the token as "Authorization: Bearer <token>", never in the URL or the body.'
               : `${own.fix.replace(/\.?$/u, '')}.`,
           commands: [corrected],
-          ...(DOC[code] === undefined ? {} : { url: DOC[code]! }),
+          ...(DOC[code] === undefined ? {} : { url: DOC[code] }),
         },
         details,
         data,

@@ -11,7 +11,7 @@ import {
   WORKING_AUTH,
 } from '../src/facts/auth.js';
 import { answerProblem } from '../src/facts/network.js';
-import { parseAuthorization } from '../src/intake/credentials.js';
+import { kindByShape, parseAuthorization } from '../src/intake/credentials.js';
 import { DOCS } from '../src/knowledge/docs.js';
 import { matchSignatures } from '../src/knowledge/signatures.js';
 import { appPasswordStatus } from '../src/knowledge/timeline.js';
@@ -184,7 +184,11 @@ export default defineCheck({
     }
 
     // A repository/project/workspace access token is not a user: 403 here is expected (§3.3, §4.1).
-    if (result.status === 403 && (isAccessTokenType(type) || kind === 'access-token')) {
+    // Only repository/project/workspace tokens are "not a user"; an OAuth token belongs to one.
+    if (
+      result.status === 403 &&
+      (isAccessTokenType(type) || kindByShape(credential.secret)?.kind === 'access-token')
+    ) {
       return ok(
         first,
         result,

@@ -1,4 +1,4 @@
-import { userAuthHeaders } from '../src/facts/auth.js';
+import { userAuthHeaders, workingAuth } from '../src/facts/auth.js';
 import { bestAuth } from '../src/facts/target.js';
 import { anonymousListing, workspaceListingUrl } from '../src/facts/requests.js';
 import { DOCS } from '../src/knowledge/docs.js';
@@ -72,6 +72,13 @@ export default defineCheck({
     ]);
     if (authed.status === 429 || anon.status === 429)
       return { verdict: 'skip', summary: 'Skipped: rate limited (see rate-limit).' };
+    if (authed.status !== undefined && authed.status >= 400 && authed.status === anon.status) {
+      return {
+        verdict: 'skip',
+        summary: `Skipped: the listing of ${ws} answered ${authed.status} with and without credentials (a misspelt workspace, or a server problem), so there is nothing to compare.`,
+        data: { anonymousStatus: anon.status, authenticatedStatus: authed.status },
+      };
+    }
     if (authed.status !== undefined && authed.status >= 400) {
       return {
         verdict: 'pass',
@@ -98,8 +105,17 @@ export default defineCheck({
         data,
       };
     }
+    // Identical listings are innocent when identity proved these very headers authenticate (the
+    // workspace then simply has no private repository this account can see).
     const identityPassed = (await ctx.result('identity'))?.status === 'pass';
-    if (!usesOwn && identityPassed) {
+    const proven = workingAuth(ctx)?.header;
+    const ownAuthorization = Object.entries(own).find(
+      ([name]) => name.toLowerCase() === 'authorization',
+    )?.[1];
+    if (
+      identityPassed &&
+      (!usesOwn || (ownAuthorization !== undefined && ownAuthorization === proven))
+    ) {
       return {
         verdict: 'pass',
         summary: `Identical listings, but identity proved the credentials work: ${ws} has no private repositories you can see.`,

@@ -1,3 +1,4 @@
+import { workingAuth } from '../src/facts/auth.js';
 import { correctedCurlCommand } from '../src/facts/curl-fix.js';
 import { correctedTargetUrl, replayAsSent, sendCorrected } from '../src/facts/target.js';
 import { classifyUrl } from '../src/knowledge/api-versions.js';
@@ -72,11 +73,33 @@ export default defineCheck({
         data: { statusAsSent: original.status },
       };
     }
-    const fixed = corrected.result;
     const identity = await ctx.result('identity');
+    // The corrected call went out at once with the credential sent the right way by its kind; when
+    // identity proved another way works (Bearer for a token sent as Basic, the email for the
+    // username), and the first try failed, the call is sent once more that way.
+    const working = workingAuth(ctx);
+    let fixed = corrected.result;
+    let auth = corrected.auth;
+    if (
+      (fixed.status === undefined || fixed.status >= 300) &&
+      working !== undefined &&
+      working.header !== auth.header
+    ) {
+      auth = working;
+      fixed = await ctx.http.request(
+        corrected.url,
+        {
+          method: request.method,
+          label: `the corrected call (${working.describe})`,
+          headers: { authorization: working.header },
+          secretKey: working.secretKey,
+        },
+        ctx.signal,
+      );
+    }
     const command =
-      correctedCurlCommand(ctx.input, corrected.url, corrected.auth) ??
-      curlFor(request.method, corrected.url, corrected.auth.describe);
+      correctedCurlCommand(ctx.input, corrected.url, auth) ??
+      curlFor(request.method, corrected.url, auth.describe);
     const data = {
       statusAsSent: original.status,
       statusCorrected: fixed.status,
@@ -86,7 +109,7 @@ export default defineCheck({
     if (fixed.status !== undefined && fixed.status < 300) {
       return {
         verdict: 'pass',
-        summary: `Fix verified: your call answered ${original.status ?? '?'}, the corrected call (${corrected.auth.describe}) answered ${fixed.status}.`,
+        summary: `Fix verified: your call answered ${original.status ?? '?'}, the corrected call (${auth.describe}) answered ${fixed.status}.`,
         data: { ...data, fixVerified: true },
       };
     }

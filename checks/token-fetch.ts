@@ -160,7 +160,9 @@ export default defineCheck({
       status: result.status ?? 0,
       headers: result.exchange.response?.headers ?? {},
       body: result.body,
-    }).find((s) => isTokenCode(s.code));
+      // bb-doctor never sends grant_type=password, so a "password grant" signature ("Unsupported
+      // grant type: None" means the grant was not read) cannot be the cause of this answer.
+    }).find((s) => isTokenCode(s.code) && s.code !== 'PASSWORD_GRANT_REMOVED');
     const code: (typeof TOKEN_CODES)[number] =
       signature !== undefined && isTokenCode(signature.code)
         ? signature.code

@@ -326,7 +326,7 @@ const preRegisterSecrets = (argv: readonly string[], env: IO['env'], redactor: R
           }
         })(),
   ]) {
-    if (words === undefined || words[0] !== 'curl') continue;
+    if (words?.[0] !== 'curl') continue;
     try {
       registerCurlSecrets(parseCurl(words), redactor);
     } catch {

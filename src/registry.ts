@@ -6,6 +6,7 @@ import headerCasing from '../checks/header-casing.js';
 import identity from '../checks/identity.js';
 import publicPrivateContrast from '../checks/public-private-contrast.js';
 import rateLimit from '../checks/rate-limit.js';
+import savedExchange from '../checks/saved-exchange.js';
 import scopes from '../checks/scopes.js';
 import targetCall from '../checks/target-call.js';
 import tokenFetch from '../checks/token-fetch.js';
@@ -17,6 +18,7 @@ export const CHECKS: readonly Check[] = [
   connectivity,
   credentials,
   curlCommand,
+  savedExchange,
   tokenFetch,
   headerCasing,
   identity,

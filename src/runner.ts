@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type {
   Check,
   CheckContext,
@@ -130,6 +131,9 @@ export const runChecks = async (
   const memo = new Map<string, Promise<unknown>>();
   const shared = new Map<string, unknown>();
   const runController = new AbortController();
+  // Every check (and each of its requests) listens to the run's signal: more than Node's default
+  // of 10 listeners is expected here, not a leak.
+  setMaxListeners(100, runController.signal);
   const deadlineMs = options.deadlineMs ?? 30_000;
   let deadlineTimer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_, reject) => {
@@ -195,6 +199,7 @@ export const runChecks = async (
     }
 
     const controller = new AbortController();
+    setMaxListeners(100, controller.signal);
     const onRunAbort = (): void => controller.abort();
     runController.signal.addEventListener('abort', onRunAbort);
     const timeoutMs = meta.timeoutMs ?? options.checkTimeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;

@@ -21,13 +21,11 @@ describe('the HTTP client', () => {
   });
 
   it('records the exchange: request headers, status, response headers, trace ids, the first 4 KB', async () => {
-    nock(API)
-      .get('/2.0/user')
-      .reply(200, 'x'.repeat(10_000), {
-        'x-b3-traceid': 'b3',
-        'x-request-id': 'rq',
-        'content-type': 'text/plain',
-      });
+    nock(API).get('/2.0/user').reply(200, 'x'.repeat(10_000), {
+      'x-b3-traceid': 'b3',
+      'x-request-id': 'rq',
+      'content-type': 'text/plain',
+    });
     const result = await make().request(`${API}/2.0/user`, {
       label: 'probe',
       headers: { Authorization: 'Bearer t' },

@@ -19,10 +19,18 @@ const leakyReport = (secret: string) => {
     request: {
       method: 'GET',
       url: `https://${encodeURIComponent(USER)}:${encodeURIComponent(secret)}@api.bitbucket.org/2.0/user?access_token=${encodeURIComponent(secret)}`,
-      headers: { authorization: `Basic ${basic}`, 'x-other': `Bearer ${secret}`, cookie: `s=${basicOther}` },
+      headers: {
+        authorization: `Basic ${basic}`,
+        'x-other': `Bearer ${secret}`,
+        cookie: `s=${basicOther}`,
+      },
       body: new URLSearchParams({ access_token: secret }).toString(),
     },
-    response: { status: 401, headers: { 'x-echo': secret }, body: JSON.stringify({ error: { message: `bad token ${secret}` } }) },
+    response: {
+      status: 401,
+      headers: { 'x-echo': secret },
+      body: JSON.stringify({ error: { message: `bad token ${secret}` } }),
+    },
     durationMs: 5,
   };
   const check: CheckReport = {
@@ -33,12 +41,18 @@ const leakyReport = (secret: string) => {
     summary: `The token ${secret} was rejected`,
     details: [`trimmed: ${secret.trim()}`],
     durationMs: 1,
-    remediation: { hint: `Replace ${secret}.`, commands: [`curl -u ${USER}:${secret} https://api.bitbucket.org/2.0/user`] },
+    remediation: {
+      hint: `Replace ${secret}.`,
+      commands: [`curl -u ${USER}:${secret} https://api.bitbucket.org/2.0/user`],
+    },
     evidence: [exchange],
     data: { secret, nested: { list: [secret, basic] } },
     error: { message: `crash with ${secret}`, stack: `Error: ${secret}\n    at x` },
   };
-  const input = makeInput({ credentials: [cred('api-token', secret, { username: USER })], warnings: [`warning ${secret}`] });
+  const input = makeInput({
+    credentials: [cred('api-token', secret, { username: USER })],
+    warnings: [`warning ${secret}`],
+  });
   return buildReport({
     input,
     checks: [check],
@@ -57,14 +71,18 @@ describe('redactor', () => {
   it('replaces a secret by its fingerprint mark', () => {
     const redactor = new Redactor();
     redactor.register('ATATT3xsecretvalue');
-    expect(redactor.redact('token=ATATT3xsecretvalue;')).toBe(`token=[redacted sha256:${fingerprint('ATATT3xsecretvalue')}];`);
+    expect(redactor.redact('token=ATATT3xsecretvalue;')).toBe(
+      `token=[redacted sha256:${fingerprint('ATATT3xsecretvalue')}];`,
+    );
   });
 
   it('catches Basic base64 of user:secret even for a username nobody registered', () => {
     const redactor = new Redactor();
     redactor.register('s3cr3t-value-123');
     const basic = Buffer.from('someone-else:s3cr3t-value-123').toString('base64');
-    expect(redactor.redact(`Authorization: Basic ${basic}`)).toMatch(/^Authorization: Basic \[redacted sha256:[0-9a-f]{8}\]$/u);
+    expect(redactor.redact(`Authorization: Basic ${basic}`)).toMatch(
+      /^Authorization: Basic \[redacted sha256:[0-9a-f]{8}\]$/u,
+    );
   });
 
   it('registers the trimmed and unquoted forms of a secret', () => {
@@ -75,18 +93,25 @@ describe('redactor', () => {
 
   it('property: no secret survives any renderer, in any encoding', () => {
     fc.assert(
-      fc.property(arbSecret, fc.constantFrom('text', 'markdown', 'json') , fc.boolean(), (secret, format, verbose) => {
-        const redactor = new Redactor();
-        redactor.register(secret, [USER]);
-        const report = redactor.redactDeep(leakyReport(secret));
-        const output = redactor.redact(render(report, format, { color: format === 'text' && verbose, verbose }));
-        for (const form of forbiddenForms(secret, [USER, 'mallory'])) {
-          expect(output, `form ${JSON.stringify(form)} leaked in ${format}`).not.toContain(form);
-        }
-        // JSON output escapes quotes and unicode: the escaped form must be gone too.
-        expect(output).not.toContain(JSON.stringify(secret.trim()).slice(1, -1));
-        expect(output).toContain(`[redacted sha256:${fingerprint(secret)}]`);
-      }),
+      fc.property(
+        arbSecret,
+        fc.constantFrom('text', 'markdown', 'json'),
+        fc.boolean(),
+        (secret, format, verbose) => {
+          const redactor = new Redactor();
+          redactor.register(secret, [USER]);
+          const report = redactor.redactDeep(leakyReport(secret));
+          const output = redactor.redact(
+            render(report, format, { color: format === 'text' && verbose, verbose }),
+          );
+          for (const form of forbiddenForms(secret, [USER, 'mallory'])) {
+            expect(output, `form ${JSON.stringify(form)} leaked in ${format}`).not.toContain(form);
+          }
+          // JSON output escapes quotes and unicode: the escaped form must be gone too.
+          expect(output).not.toContain(JSON.stringify(secret.trim()).slice(1, -1));
+          expect(output).toContain(`[redacted sha256:${fingerprint(secret)}]`);
+        },
+      ),
       { numRuns: 150 },
     );
   });

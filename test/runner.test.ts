@@ -7,13 +7,34 @@ const noHttp = (): HttpClient => ({
   request: () => Promise.reject(new Error('no network in runner tests')),
 });
 
-const check = (id: string, run: (ctx: CheckContext) => Outcome | Promise<Outcome>, needs: Check['meta']['needs'] = [], timeoutMs?: number): Check => ({
-  meta: { id, title: `Check ${id}`, description: 'A test check.', codes: ['TOKEN_INVALID'], needs, ...(timeoutMs === undefined ? {} : { timeoutMs }) },
+const check = (
+  id: string,
+  run: (ctx: CheckContext) => Outcome | Promise<Outcome>,
+  needs: Check['meta']['needs'] = [],
+  timeoutMs?: number,
+): Check => ({
+  meta: {
+    id,
+    title: `Check ${id}`,
+    description: 'A test check.',
+    codes: ['TOKEN_INVALID'],
+    needs,
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+  },
   run,
 });
 const pass = (summary = 'ok'): Outcome => ({ verdict: 'pass', summary });
-const fail: Outcome = { verdict: 'fail', code: 'TOKEN_INVALID', summary: 'bad', remediation: { hint: 'Fix it.' } };
-const options = (overrides = {}) => ({ input: makeInput({ credentials: [cred('api-token', 'ATATT3xabc')] }), httpFor: noHttp, ...overrides });
+const fail: Outcome = {
+  verdict: 'fail',
+  code: 'TOKEN_INVALID',
+  summary: 'bad',
+  remediation: { hint: 'Fix it.' },
+};
+const options = (overrides = {}) => ({
+  input: makeInput({ credentials: [cred('api-token', 'ATATT3xabc')] }),
+  httpFor: noHttp,
+  ...overrides,
+});
 
 describe('runner', () => {
   afterEach(() => {
@@ -57,10 +78,14 @@ describe('runner', () => {
       await new Promise((r) => setTimeout(r, 10));
       return pass('first done');
     });
-    const second = check('second', (ctx) => {
-      seen.push(ctx.results.get('first')?.summary ?? 'missing');
-      return pass();
-    }, ['after:first']);
+    const second = check(
+      'second',
+      (ctx) => {
+        seen.push(ctx.results.get('first')?.summary ?? 'missing');
+        return pass();
+      },
+      ['after:first'],
+    );
     await runChecks([first, second], options());
     expect(seen).toEqual(['first done']);
   });
@@ -87,13 +112,27 @@ describe('runner', () => {
     });
     const next = check('next', () => pass());
     const reports = await runChecks([crash, next], options());
-    expect(reports[0]).toMatchObject({ status: 'error', summary: /crashed/u, error: { message: /trim/u } });
+    expect(reports[0]).toMatchObject({
+      status: 'error',
+      summary: /crashed/u,
+      error: { message: /trim/u },
+    });
     expect(reports[1]?.status).toBe('pass');
   });
 
   it('a malformed finding (hint not a sentence, unknown code) is an error, not advice', async () => {
-    const badHint = check('bad-hint', () => ({ verdict: 'fail', code: 'TOKEN_INVALID', summary: 's', remediation: { hint: 'lowercase and no period' } }));
-    const badCode = check('bad-code', () => ({ verdict: 'fail', code: 'NOPE' as 'TOKEN_INVALID', summary: 's', remediation: { hint: 'Fine.' } }));
+    const badHint = check('bad-hint', () => ({
+      verdict: 'fail',
+      code: 'TOKEN_INVALID',
+      summary: 's',
+      remediation: { hint: 'lowercase and no period' },
+    }));
+    const badCode = check('bad-code', () => ({
+      verdict: 'fail',
+      code: 'NOPE' as 'TOKEN_INVALID',
+      summary: 's',
+      remediation: { hint: 'Fine.' },
+    }));
     const reports = await runChecks([badHint, badCode], options());
     expect(reports.map((r) => r.status)).toEqual(['error', 'error']);
   });
@@ -101,12 +140,17 @@ describe('runner', () => {
   it('a per-check timeout becomes error and aborts the check signal (fake timers)', async () => {
     vi.useFakeTimers();
     let aborted = false;
-    const hang = check('hang', (ctx) =>
-      new Promise<Outcome>(() => {
-        ctx.signal.addEventListener('abort', () => {
-          aborted = true;
-        });
-      }), [], 5_000);
+    const hang = check(
+      'hang',
+      (ctx) =>
+        new Promise<Outcome>(() => {
+          ctx.signal.addEventListener('abort', () => {
+            aborted = true;
+          });
+        }),
+      [],
+      5_000,
+    );
     const next = check('next', () => pass());
     const promise = runChecks([hang, next], options({ deadlineMs: 60_000 }));
     await vi.advanceTimersByTimeAsync(5_001);
@@ -118,7 +162,8 @@ describe('runner', () => {
 
   it('the global deadline ends the run whatever the checks do (fake timers)', async () => {
     vi.useFakeTimers();
-    const hang = (id: string) => check(id, () => new Promise<Outcome>(() => undefined), [], 100_000);
+    const hang = (id: string) =>
+      check(id, () => new Promise<Outcome>(() => undefined), [], 100_000);
     const promise = runChecks([hang('a'), hang('b')], options({ deadlineMs: 3_000 }));
     await vi.advanceTimersByTimeAsync(3_001);
     const reports = await promise;
@@ -141,7 +186,11 @@ describe('runner', () => {
   });
 
   it('rejects a registry with duplicate ids or a need on a later check', () => {
-    expect(() => assertValidRegistry([check('a', () => pass()), check('a', () => pass())])).toThrow(/Duplicate/u);
-    expect(() => assertValidRegistry([check('a', () => pass(), ['after:b']), check('b', () => pass())])).toThrow(/not earlier/u);
+    expect(() => assertValidRegistry([check('a', () => pass()), check('a', () => pass())])).toThrow(
+      /Duplicate/u,
+    );
+    expect(() =>
+      assertValidRegistry([check('a', () => pass(), ['after:b']), check('b', () => pass())]),
+    ).toThrow(/not earlier/u);
   });
 });

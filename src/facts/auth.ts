@@ -30,9 +30,7 @@ export const primaryCredential = (input: DoctorInput): Credential | undefined =>
   const given = input.credentials.filter(isUserCredential);
   // The credential the failing call itself sends (curl -u, curl -n, its Authorization header)...
   const basic = input.failingRequest?.basic;
-  const ofCall = given.find(
-    (c) => (basic !== undefined && c.secret === basic.secret) || fromAuthorizationHeader(c),
-  );
+  const ofCall = given.find((c) => c.secret === basic?.secret || fromAuthorizationHeader(c));
   if (ofCall !== undefined) return ofCall;
   // ...else the strongest given for this run; stored ones (.netrc, git) only when nothing else is.
   const stored = given.filter((c) => /^(?:netrc|git-credential):/u.test(c.source));
@@ -61,6 +59,8 @@ const attempt = (credential: Credential, header: string, describe: string): Auth
  * given as --access-token is an API token (bitbucket-auth.md §4.2, token prefix [L]).
  */
 export const effectiveKind = (credential: Credential): CredentialKind => {
+  // x-token-auth is the user name git uses for access tokens (bitbucket-auth.md §2.3).
+  if (credential.username === 'x-token-auth') return 'access-token';
   const shape = kindByShape(credential.secret)?.kind;
   return shape === 'api-token' || shape === 'access-token' || shape === 'app-password'
     ? shape

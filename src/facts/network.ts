@@ -103,7 +103,7 @@ export const networkProblem = (exchange: Exchange): NetworkProblem | undefined =
       },
     };
   }
-  if (code === 'ORIGIN_GUARD' || code === 'REQUEST_BUDGET' || code === 'AUTH_BUDGET')
+  if (/^(?:ORIGIN_GUARD|INSECURE_GUARD|REQUEST_BUDGET|AUTH_BUDGET|OFFLINE)$/u.test(code))
     return undefined;
   const dns = code === 'ENOTFOUND' || code === 'EAI_AGAIN';
   return {

@@ -51,6 +51,15 @@ const traceIdsOf = (
   return ids.length > 0 ? Object.fromEntries(ids) : undefined;
 };
 
+const isLoopbackUrl = (url: string): boolean => {
+  try {
+    const host = new URL(url).hostname.replace(/^\[|\]$/gu, '');
+    return host === 'localhost' || host === '::1' || host.startsWith('127.');
+  } catch {
+    return false;
+  }
+};
+
 const originOf = (url: string): string => {
   try {
     return new URL(url).origin;
@@ -186,6 +195,18 @@ export class DoctorHttp {
         options,
         'ORIGIN_GUARD',
         `Not sending credentials to ${originOf(url)}: it is not the configured API or auth origin.`,
+      );
+    }
+    // Never send credentials in clear text over the network: a replay of an http:// call goes
+    // without them unless the host is this machine (the simulator, a local proxy).
+    if (hasAuth && url.startsWith('http://') && !isLoopbackUrl(url)) {
+      return this.refuse(
+        url,
+        method,
+        headers,
+        options,
+        'INSECURE_GUARD',
+        'Not sent: credentials are never sent over plain http:// (see api-version for the https:// URL).',
       );
     }
     if (this.wire >= this.options.maxRequests) {

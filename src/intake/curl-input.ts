@@ -130,7 +130,7 @@ export const intakeCurl = async (
   // curl -n / --netrc-file: the credentials come from the machine entry of the URL's host.
   if (parsed.netrc && failingRequest !== undefined && failingRequest.basic === undefined) {
     const host = new URL(failingRequest.url).hostname;
-    const netrc = await readNetrc(parsed.netrcFile, env as NodeJS.ProcessEnv, host);
+    const netrc = await readNetrc(parsed.netrcFile, env, host);
     const entry = netrc.entry;
     if (entry?.password !== undefined) {
       redactor.addUsername(entry.login);

@@ -137,7 +137,8 @@ export const credentialFromAuthorization = (header: GivenHeader): Credential | u
     );
   }
   const secret = parsed.rest;
-  if (secret.trim() === '') return undefined;
+  // A scheme alone ("Bearer" from an empty $TOKEN) carries no credential.
+  if (secret.trim() === '' || /^(?:bearer|basic|token)$/iu.test(secret.trim())) return undefined;
   const claimed: CredentialKind = /^bearer$/iu.test(parsed.scheme) ? 'access-token' : 'unknown';
   const credential = makeCredential(
     'unknown',

@@ -28,7 +28,7 @@ export const storedCredentials = async (
     const host = new URL(apiUrl).hostname;
     let netrc: Awaited<ReturnType<typeof readNetrc>>;
     try {
-      netrc = await readNetrc(options.netrcFile, env as NodeJS.ProcessEnv, host);
+      netrc = await readNetrc(options.netrcFile, env, host);
     } catch (error) {
       if (error instanceof NetrcError) throw new UsageError(error.message);
       throw error;
@@ -52,7 +52,7 @@ export const storedCredentials = async (
     try {
       const answer = await gitCredentialFill('https://bitbucket.org', {
         timeoutMs: 5000,
-        env: env as NodeJS.ProcessEnv,
+        env: env,
       });
       if (answer?.password === undefined) {
         warnings.push(

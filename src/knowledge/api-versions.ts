@@ -29,7 +29,7 @@ export interface V1Mapping extends Sourced {
   readonly v1: string;
   /** The 2.0 template (same parameter names), or an absolute URL; absent when kept. */
   readonly v2?: string;
-  /** With this query parameter, `v2ByQuery` replaces `v2` (e.g. changesets?branch=master). */
+  /** With this query parameter, `byQuery.v2` replaces `v2` (e.g. changesets?branch=master). */
   readonly byQuery?: { readonly param: string; readonly v2: string };
   /** True for the four 1.0 resources that are still served. */
   readonly kept?: true;

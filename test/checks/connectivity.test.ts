@@ -5,18 +5,29 @@ import { API } from '../helpers/context.js';
 
 // nock 14: pass an Error to replyWithError; a plain object hangs the request (nock/nock#2789).
 const fail = (code: string): Error => Object.assign(new Error(`connect ${code}`), { code });
-const cloud = { 'x-b3-traceid': 'abc123', 'x-request-id': 'req-1', 'content-type': 'application/json' };
+const cloud = {
+  'x-b3-traceid': 'abc123',
+  'x-request-id': 'req-1',
+  'content-type': 'application/json',
+};
 
 testCheck(check, [
   {
     name: 'anonymous listing answers: Bitbucket Cloud is reachable',
     input: { workspace: 'acme' },
-    http: () => nock(API).get('/2.0/repositories/acme').query({ pagelen: '100' }).reply(200, { pagelen: 100, size: 1, values: [] }, cloud),
+    http: () =>
+      nock(API)
+        .get('/2.0/repositories/acme')
+        .query({ pagelen: '100' })
+        .reply(200, { pagelen: 100, size: 1, values: [] }, cloud),
     expected: { verdict: 'pass', summary: /answered 200 .*Bitbucket Cloud/u },
   },
   {
     name: 'without a workspace, an anonymous 401 on /2.0/user proves reachability',
-    http: () => nock(API).get('/2.0/user').reply(401, { type: 'error', error: { message: 'Unauthorized' } }, cloud),
+    http: () =>
+      nock(API)
+        .get('/2.0/user')
+        .reply(401, { type: 'error', error: { message: 'Unauthorized' } }, cloud),
     expected: { verdict: 'pass', summary: /answered 401/u },
   },
   {
@@ -46,12 +57,18 @@ testCheck(check, [
   },
   {
     name: 'a 503 is SERVER_ERROR, not a credentials problem',
-    http: () => nock(API).get('/2.0/user').reply(503, '<html>Service Unavailable</html>', { 'content-type': 'text/html' }),
+    http: () =>
+      nock(API)
+        .get('/2.0/user')
+        .reply(503, '<html>Service Unavailable</html>', { 'content-type': 'text/html' }),
     expected: { verdict: 'fail', code: 'SERVER_ERROR' },
   },
   {
     name: 'a captive portal answering HTML is NOT_BITBUCKET',
-    http: () => nock(API).get('/2.0/user').reply(200, '<html>Login to the hotel wifi</html>', { 'content-type': 'text/html' }),
+    http: () =>
+      nock(API)
+        .get('/2.0/user')
+        .reply(200, '<html>Login to the hotel wifi</html>', { 'content-type': 'text/html' }),
     expected: { verdict: 'warn', code: 'NOT_BITBUCKET' },
   },
   {

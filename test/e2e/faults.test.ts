@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CHECKS } from '../../src/registry.js';
 import { runCli } from '../helpers/cli.js';
 
 interface Report {
@@ -71,7 +72,7 @@ describe.concurrent('faults: bounded, named, with a complete report', () => {
       expect(result.stderr).toBe('');
       const report = JSON.parse(result.stdout) as Report;
       expect(report.schemaVersion).toBe(1);
-      expect(report.checks).toHaveLength(11);
+      expect(report.checks).toHaveLength(CHECKS.length);
       if (c.code === null) expect(report.diagnosis.status).toBe('pass');
       else expect(report.diagnosis.code).toBe(c.code);
       expect(report.counts['error'], 'no check crashed or timed out').toBe(0);

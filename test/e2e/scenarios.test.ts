@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_401_PER_SECRET, MAX_REQUESTS } from '../../src/doctor.js';
+import { CHECKS } from '../../src/registry.js';
 import { FINDING_CODES } from '../../src/types.js';
 import {
   scenarios,
@@ -52,19 +53,7 @@ describe.each(scenarios.map((s) => [s.name, s] as const))('scenario %s', (_name,
     };
     if (scenario.expected.code === null) expect(report.diagnosis.status).toBe('pass');
     else expect(report.diagnosis.code).toBe(scenario.expected.code);
-    expect(report.checks.map((c) => c.id)).toEqual([
-      'connectivity',
-      'credentials',
-      'token-fetch',
-      'header-casing',
-      'identity',
-      'public-private-contrast',
-      'two-factor',
-      'scopes',
-      'api-version',
-      'target-call',
-      'rate-limit',
-    ]);
+    expect(report.checks.map((c) => c.id)).toEqual(CHECKS.map((c) => c.meta.id));
     expect(report.checks.filter((c) => c.status === 'error')).toEqual([]);
     // Budget and safety (issue #4): ≤ 12 requests a run, ≤ 3 answers of 401 for any one secret.
     const after = sim.stats();

@@ -47,7 +47,9 @@ export const testCheck = (check: Check, cases: readonly CheckCase[]): void => {
       const names = cases.map((c) => c.name);
       expect(new Set(names).size).toBe(names.length);
       expect(cases.some((c) => c.expected.verdict === 'pass')).toBe(true);
-      expect(cases.some((c) => c.expected.verdict === 'fail' || c.expected.verdict === 'warn')).toBe(true);
+      expect(
+        cases.some((c) => c.expected.verdict === 'fail' || c.expected.verdict === 'warn'),
+      ).toBe(true);
     });
 
     beforeEach(() => {
@@ -63,31 +65,42 @@ export const testCheck = (check: Check, cases: readonly CheckCase[]): void => {
         const input = makeInput(testCase.input);
         const http = makeHttp(input);
         const produced = testCase.http?.();
-        const scopes = produced === undefined ? [] : Array.isArray(produced) ? produced : [produced];
+        const scopes =
+          produced === undefined ? [] : Array.isArray(produced) ? produced : [produced];
         const deps = (check.meta.needs ?? [])
           .map((need) => /^(?:after|pass):(.+)$/u.exec(need)?.[1])
           .filter((id): id is string => id !== undefined);
         const priorIds = [...new Set([...deps, ...Object.keys(testCase.prior ?? {})])];
-        const reports = await runChecks([...priorIds.map((id) => stub(id, testCase.prior?.[id])), check], {
-          input,
-          httpFor: (evidence) => http.forCheck(evidence),
-          deadlineMs: 15_000,
-        });
+        const reports = await runChecks(
+          [...priorIds.map((id) => stub(id, testCase.prior?.[id])), check],
+          {
+            input,
+            httpFor: (evidence) => http.forCheck(evidence),
+            deadlineMs: 15_000,
+          },
+        );
         const report = reports.at(-1)!;
-        if (report.status === 'error') throw new Error(`check crashed: ${report.error?.stack ?? report.summary}`);
+        if (report.status === 'error')
+          throw new Error(`check crashed: ${report.error?.stack ?? report.summary}`);
         expect(report.status, report.summary).toBe(testCase.expected.verdict);
         if (testCase.expected.code !== undefined) expect(report.code).toBe(testCase.expected.code);
         if (report.status === 'warn' || report.status === 'fail') {
-          expect(report.code, 'a warn/fail must pin its code in the test').toBe(testCase.expected.code);
+          expect(report.code, 'a warn/fail must pin its code in the test').toBe(
+            testCase.expected.code,
+          );
           expect(report.remediation?.hint).toBeTruthy();
         }
         if (testCase.expected.summary !== undefined) {
-          if (typeof testCase.expected.summary === 'string') expect(report.summary).toBe(testCase.expected.summary);
+          if (typeof testCase.expected.summary === 'string')
+            expect(report.summary).toBe(testCase.expected.summary);
           else expect(report.summary).toMatch(testCase.expected.summary);
         }
-        if (testCase.expected.hint !== undefined) expect(report.remediation?.hint).toMatch(testCase.expected.hint);
-        if (testCase.expected.data !== undefined) expect(report.data).toMatchObject(testCase.expected.data);
-        if (testCase.expected.requests !== undefined) expect(http.sent).toBe(testCase.expected.requests);
+        if (testCase.expected.hint !== undefined)
+          expect(report.remediation?.hint).toMatch(testCase.expected.hint);
+        if (testCase.expected.data !== undefined)
+          expect(report.data).toMatchObject(testCase.expected.data);
+        if (testCase.expected.requests !== undefined)
+          expect(http.sent).toBe(testCase.expected.requests);
         for (const scope of scopes) {
           expect(scope.pendingMocks(), 'pending interceptors').toEqual([]);
         }

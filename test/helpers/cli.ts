@@ -12,14 +12,23 @@ export interface CliResult {
 }
 
 /** Runs the built CLI as a subprocess with a clean environment (no real Bitbucket secrets). */
-export const runCli = (args: readonly string[], env: Record<string, string> = {}, options: { timeoutMs?: number; input?: string } = {}): Promise<CliResult> => {
+export const runCli = (
+  args: readonly string[],
+  env: Record<string, string> = {},
+  options: { timeoutMs?: number; input?: string } = {},
+): Promise<CliResult> => {
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run npm run build`);
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
       [BIN, ...args],
       {
-        env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', NO_COLOR: '1', ...env },
+        env: {
+          PATH: process.env['PATH'] ?? '',
+          HOME: process.env['HOME'] ?? '/tmp',
+          NO_COLOR: '1',
+          ...env,
+        },
         timeout: options.timeoutMs ?? 30_000,
         maxBuffer: 20 * 1024 * 1024,
       },

@@ -20,9 +20,17 @@ export const cred = (
   secret: string,
   options: { source?: string; username?: string } = {},
 ): Credential =>
-  makeCredential(kind, secret, options.source ?? `env:TEST_${kind.toUpperCase()}`, options.username);
+  makeCredential(
+    kind,
+    secret,
+    options.source ?? `env:TEST_${kind.toUpperCase()}`,
+    options.username,
+  );
 
-export const makeHttp = (input: DoctorInput, overrides: Partial<ConstructorParameters<typeof DoctorHttp>[0]> = {}): DoctorHttp =>
+export const makeHttp = (
+  input: DoctorInput,
+  overrides: Partial<ConstructorParameters<typeof DoctorHttp>[0]> = {},
+): DoctorHttp =>
   new DoctorHttp({
     allowedOrigins: [input.apiUrl, input.authUrl, input.failingRequest?.url]
       .filter((u): u is string => u !== undefined)
