@@ -704,9 +704,32 @@ const registerCaptureSecrets = (exchanges: readonly Exchange[], redactor: Redact
   }
 };
 
+/** Distinct credential-bearing request headers of a capture, each once. */
+const capturedAuthHeaders = (exchanges: readonly Exchange[], file: string): GivenHeader[] => {
+  const seen = new Set<string>();
+  const out: GivenHeader[] = [];
+  exchanges.forEach((exchange, index) => {
+    for (const [name, value] of Object.entries(exchange.request.headers)) {
+      if (
+        !/^(authorization|x-.*token.*|private-token)$/iu.test(name) ||
+        seen.has(`${name}:${value}`)
+      )
+        continue;
+      seen.add(`${name}:${value}`);
+      out.push({
+        name: name === 'authorization' ? 'Authorization' : name,
+        value,
+        source: `capture:${file} #${index + 1}`,
+      });
+    }
+  });
+  return out;
+};
+
 /** `explain FILE`: a saved exchange diagnosed offline, with the same report as a live run. */
 const explainCommand = async (args: ParsedArgs, io: IO, redactor: Redactor): Promise<number> => {
-  const file = args.file ?? '-';
+  // yargs hands the positional "-" over as an empty string.
+  const file = args.file === undefined || args.file === '' ? '-' : args.file;
   const { text, name } = await readCapture(file, io.stdin ?? process.stdin);
   const capture = parseCapture(text, name);
   registerCaptureSecrets(capture.exchanges, redactor);
@@ -716,7 +739,10 @@ const explainCommand = async (args: ParsedArgs, io: IO, redactor: Redactor): Pro
     mode: 'explain',
     offline: { file: name, format: capture.format, exchanges: capture.exchanges },
     http: new OfflineHttp(capture.exchanges),
-    ...(failingRequest === undefined ? {} : { failingRequest, headers: failingRequest.headers }),
+    ...(failingRequest === undefined ? {} : { failingRequest }),
+    // The credentials of every captured request: a redirect may have dropped them from the
+    // answer that matters, and that is a finding, not "no credentials".
+    headers: capturedAuthHeaders(capture.exchanges, name),
   });
 };
 
