@@ -58,7 +58,7 @@ const CASES: { name: string; args: string[]; code: string | null; exit: number }
   },
 ];
 
-describe.concurrent('faults: bounded, named, with a complete report', () => {
+describe.concurrent('faults: bounded, named, with a complete report', { timeout: 30_000 }, () => {
   for (const c of CASES) {
     it(`${c.name} → ${c.code ?? 'pass'} (exit ${c.exit}) within 10 s`, async () => {
       const started = Date.now();
