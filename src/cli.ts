@@ -43,7 +43,7 @@ const defaultIO = (): IO => ({
 });
 
 /** Parsed options of a run (flags of contract.md), as yargs gives them. */
-interface ParsedArgs extends RunArgs {
+export interface ParsedArgs extends RunArgs {
   readonly _: (string | number)[];
   readonly '--'?: (string | number)[];
   readonly format?: string;

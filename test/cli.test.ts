@@ -35,6 +35,28 @@ describe('cli: parsing and usage errors exit 2 with one line, no stack', () => {
     ],
     ['unknown command', ['frobnicate'], /Unknown command 'frobnicate'/u],
     ['unknown scenario', ['demo', 'nope'], /Unknown scenario 'nope'/u],
+    ['empty --header', ['--header', ''], /--header expects a value/u],
+    ['empty --url', ['--url', ''], /--url expects a value/u],
+    ['--timeout repeated with a bad value', ['--timeout', '5', '--timeout', 'x'], /timeout/u],
+    ['--format with no value', ['--format'], /Not enough arguments|format/u],
+    ['--output with no value', ['--output'], /Not enough arguments|output/u],
+    [
+      'simulate --port absurd',
+      ['simulate', '--port', '99999'],
+      /--port expects a number from 0 to 65535/u,
+    ],
+    ['simulate --port not a number', ['simulate', '--port', 'eighty'], /--port expects/u],
+    ['demo --latency-ms negative', ['demo', '--latency-ms', '-5'], /--latency-ms expects/u],
+    ['demo --fault unknown', ['demo', '--fault', 'meteor'], /--fault expects one of/u],
+    [
+      '--cacert missing file',
+      ['--cacert', '/nonexistent.pem'],
+      /--cacert \/nonexistent.pem: ENOENT/u,
+    ],
+    ['explain without a file', ['explain'], /Not enough non-option arguments/u],
+    ['explain a missing file', ['explain', '/nonexistent.txt'], /no such file/u],
+    ['a curl command that is not curl', ['--curl', 'wget https://x'], /curl/u],
+    ['--netrc-file missing', ['--netrc-file', '/nonexistent-netrc'], /no such file/u],
   ];
   for (const [name, argv, message] of usage) {
     it(name, async () => {
