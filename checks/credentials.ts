@@ -23,6 +23,17 @@ export default defineCheck({
           'Skipped: the saved exchange does not show the request, so what was sent is unknown.',
       };
     }
+    const emptyHeader = (input.failingRequest?.headers ?? input.headers).find(
+      (h) => h.name.toLowerCase() === 'authorization',
+    );
+    if (credentials.length === 0 && emptyHeader !== undefined) {
+      // An Authorization header was sent, only with nothing usable in it: that is header-casing's
+      // HEADER_MALFORMED, the more precise cause.
+      return {
+        verdict: 'skip',
+        summary: `Skipped: the Authorization header (${emptyHeader.source}) carries no credential; see header-casing.`,
+      };
+    }
     if (credentials.length === 0) {
       return {
         verdict: 'fail',

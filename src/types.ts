@@ -252,6 +252,8 @@ export interface RequestOptions {
 /** One answer of the HTTP client: the exchange (evidence) plus the whole body (up to 1 MB). */
 export interface HttpResult {
   readonly exchange: Exchange;
+  /** The redirects followed on the way to `exchange`, in order (also evidence). */
+  readonly redirects: readonly Exchange[];
   /** The response body as text (up to 1 MB), '' when there was no response. */
   readonly body: string;
   readonly status: number | undefined;

@@ -63,6 +63,8 @@ describe('the HTTP client', () => {
     });
     expect(result.status).toBe(200);
     expect(elsewhere.isDone()).toBe(true);
+    // Both legs are evidence: the 302 and the answer it led to.
+    expect(result.redirects.map((e) => e.response?.status)).toEqual([302]);
   });
 
   it('keeps Authorization on a same-origin redirect', async () => {

@@ -31,6 +31,8 @@ export interface ClientOptions {
 interface RawResult {
   exchange: Exchange;
   body: string;
+  /** Earlier legs of a followed redirect. */
+  chain?: Exchange[];
 }
 
 const lowerHeaders = (
@@ -82,10 +84,15 @@ const errorCodeOf = (error: unknown): { code: string; message: string } => {
   return { code: 'UNKNOWN', message: String(error) };
 };
 
-export const makeResult = (raw: { exchange: Exchange; body: string }): HttpResult => {
+export const makeResult = (raw: {
+  exchange: Exchange;
+  body: string;
+  chain?: Exchange[];
+}): HttpResult => {
   let parsed: { value: unknown } | undefined;
   return {
     exchange: raw.exchange,
+    redirects: raw.chain ?? [],
     body: raw.body,
     status: raw.exchange.response?.status,
     header: (name) => raw.exchange.response?.headers[name.toLowerCase()],
@@ -134,7 +141,9 @@ export class DoctorHttp {
     return {
       request: async (url, options, signal) => {
         const result = await this.request(url, options, signal);
-        if (!evidence.includes(result.exchange)) evidence.push(result.exchange);
+        for (const exchange of [...result.redirects, result.exchange]) {
+          if (!evidence.includes(exchange)) evidence.push(exchange);
+        }
         return result;
       },
     };
@@ -375,7 +384,7 @@ export class DoctorHttp {
           signal,
           redirects + 1,
         );
-        return follow;
+        return { ...follow, chain: [exchange, ...(follow.chain ?? [])] };
       }
       return { exchange, body: text };
     } catch (error) {

@@ -195,6 +195,16 @@ export const buildInput = (
     const pairedWith = basicKinds.includes(option.kind) ? (username ?? email) : undefined;
     credentials.push(makeCredential(option.kind, value, source, pairedWith));
   }
+  // A credential in --header is on the command line just the same.
+  if (
+    (args.header ?? []).some((h) =>
+      /^\s*(authorization|cookie|x-[^:]*(?:token|auth)[^:]*|private-token)\s*:\s*(?:\S+\s+\S|\S{12,})/iu.test(
+        h,
+      ),
+    )
+  ) {
+    flagged.push('--header');
+  }
   if (flagged.length > 0) {
     warnings.push(
       `A secret was given as a flag (${flagged.join(', ')}): flags end up in shell history and in 'ps'. Prefer the environment variables.`,

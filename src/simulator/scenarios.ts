@@ -572,6 +572,17 @@ export const scenarios: readonly Scenario[] = [
     expected: { code: 'HEADER_SCHEME_UNKNOWN', exit: 1 },
   },
   {
+    name: 'empty-token-variable',
+    title: 'An unset $TOKEN expanded into "Authorization: Bearer " (no token at all)',
+    story:
+      'A CI step runs curl -H "Authorization: Bearer $BB_TOKEN" in a job where BB_TOKEN was never set, so the shell expands it to nothing and the header says only "Bearer". Bitbucket cannot read a token from it and the private repository answers 404.',
+    source:
+      'bitbucket-auth.md §2.1 (credentials = "Bearer" 1*SP b64token: the token is required), §3.2 (anonymous 404 on a private repository)',
+    world: baseWorld([], [REPO_TOKEN]),
+    args: ['--url', COMMITS_URL, '--header', 'Authorization: Bearer '],
+    expected: { code: 'HEADER_MALFORMED', exit: 1 },
+  },
+  {
     name: 'wrong-header-name',
     title: 'The token in a header Bitbucket does not read (X-Auth-Token)',
     story:

@@ -79,6 +79,7 @@ const INTENTIONALLY_UNDEFINED: Record<string, string[]> = {
   'token-invalid': ['BITBUCKET_ACCESS_TOKEN'],
   'consumer-wrong-secret': ['BITBUCKET_CLIENT_SECRET'],
   'secret-unexpanded': ['header Authorization'],
+  'empty-token-variable': ['header Authorization'],
   'secret-whitespace': ['BITBUCKET_API_TOKEN'],
 };
 
@@ -161,6 +162,7 @@ describe('scenario data', () => {
       'access-token-as-basic': ['ACCESS_TOKEN_AS_BASIC', 1],
       'scope-missing': ['SCOPE_MISSING', 1],
       'unknown-scheme': ['HEADER_SCHEME_UNKNOWN', 1],
+      'empty-token-variable': ['HEADER_MALFORMED', 1],
       'wrong-header-name': ['CREDENTIALS_IGNORED', 1],
       'api-v1': ['API_V1_REMOVED', 1],
       'endpoint-removed': ['ENDPOINT_REMOVED', 1],
@@ -372,6 +374,12 @@ const PREMISES: Record<string, (sim: RunningSimulator, s: Scenario) => Promise<v
     expect((await get(sim, targetPath(s), `Bearer ${header.slice('token '.length)}`)).status).toBe(
       200,
     );
+  },
+  'empty-token-variable': async (sim, s) => {
+    // "Bearer" with no token: a recognised scheme with no valid token is refused (401), and
+    // without the header the private repository answers 404 as to anyone.
+    expect((await get(sim, targetPath(s), 'Bearer ')).status).toBe(401);
+    expect((await get(sim, targetPath(s))).status).toBe(404);
   },
   'wrong-header-name': async (sim, s) => {
     const header = headerArg(s)!;

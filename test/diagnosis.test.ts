@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { diagnose, exitCodeFor } from '../src/diagnosis.js';
+import { causalRank, FINDINGS } from '../src/findings.js';
+import type { CheckReport, FindingCode } from '../src/types.js';
+
+const report = (
+  id: string,
+  status: CheckReport['status'],
+  code?: FindingCode,
+  data: Record<string, unknown> = {},
+): CheckReport => ({
+  id,
+  title: id,
+  status,
+  summary: `${id} ${status}`,
+  durationMs: 1,
+  evidence: [],
+  data,
+  ...(code === undefined
+    ? {}
+    : { code, remediation: { hint: `Fix ${code}.`, commands: [`fix ${code}`] } }),
+});
+
+describe('diagnosis: the one root cause, in causal order', () => {
+  it('picks the most fundamental failing finding, whatever the registry order', () => {
+    const checks = [
+      report('scopes', 'fail', 'SCOPE_MISSING'),
+      report('identity', 'fail', 'API_TOKEN_NEEDS_EMAIL'),
+      report('header-casing', 'fail', 'HEADER_SCHEME_CASE'),
+      report('credentials', 'fail', 'SECRET_WHITESPACE'),
+      report('api-version', 'fail', 'API_V1_REMOVED'),
+    ];
+    const d = diagnose(checks);
+    expect(d).toMatchObject({
+      status: 'fail',
+      code: 'SECRET_WHITESPACE',
+      checkId: 'credentials',
+      fix: 'Fix SECRET_WHITESPACE.',
+    });
+    expect(d.alsoFound).toEqual([
+      'HEADER_SCHEME_CASE',
+      'API_TOKEN_NEEDS_EMAIL',
+      'SCOPE_MISSING',
+      'API_V1_REMOVED',
+    ]);
+  });
+
+  it('the network before the credentials, and a rate limit is never blamed on them', () => {
+    expect(
+      diagnose([
+        report('identity', 'fail', 'TOKEN_INVALID'),
+        report('connectivity', 'fail', 'TIMEOUT'),
+      ]).code,
+    ).toBe('TIMEOUT');
+    expect(
+      diagnose([
+        report('identity', 'fail', 'TOKEN_INVALID'),
+        report('rate-limit', 'fail', 'RATE_LIMITED'),
+      ]).code,
+    ).toBe('RATE_LIMITED');
+  });
+
+  it('the header before the credential kind before the token fetch before scopes before the endpoint', () => {
+    const order: FindingCode[] = [
+      'HEADER_SCHEME_CASE',
+      'API_TOKEN_AS_BEARER',
+      'CONSUMER_NOT_PRIVATE',
+      'SCOPE_MISSING',
+      'ENDPOINT_REMOVED',
+    ];
+    const ranks = order.map(causalRank);
+    expect([...ranks].sort((a, b) => a - b)).toEqual(ranks);
+  });
+
+  it('warnings are not a diagnosis; a crash is "no verdict"', () => {
+    expect(diagnose([report('a', 'pass'), report('b', 'warn', 'APP_PASSWORD_REMOVED')])).toEqual({
+      status: 'pass',
+    });
+    expect(diagnose([report('a', 'pass'), report('b', 'error')])).toMatchObject({
+      status: 'error',
+      checkId: 'b',
+    });
+  });
+
+  it("carries the replay's proof and the user's corrected command", () => {
+    const d = diagnose([
+      report('header-casing', 'fail', 'HEADER_SCHEME_CASE'),
+      report('target-call', 'pass', undefined, {
+        fixVerified: true,
+        statusAsSent: 404,
+        statusCorrected: 200,
+        correctedCommand: 'curl -H "Authorization: Bearer $BITBUCKET_ACCESS_TOKEN" https://x',
+      }),
+    ]);
+    expect(d.verified).toBe(
+      'your call answered 404; the corrected call answered 200 (target-call).',
+    );
+    expect(d.commands).toEqual([
+      'curl -H "Authorization: Bearer $BITBUCKET_ACCESS_TOKEN" https://x',
+    ]);
+  });
+
+  it('exit codes: 0 pass, 1 a finding, 3 the network or a crash', () => {
+    expect(exitCodeFor({ status: 'pass' })).toBe(0);
+    expect(exitCodeFor({ status: 'fail', code: 'TOKEN_EXPIRED' })).toBe(1);
+    expect(exitCodeFor({ status: 'fail', code: 'RATE_LIMITED' })).toBe(1);
+    for (const code of [
+      'NETWORK_UNREACHABLE',
+      'TLS_ERROR',
+      'TIMEOUT',
+      'PROXY_AUTH_REQUIRED',
+      'SERVER_ERROR',
+    ] as const) {
+      expect(exitCodeFor({ status: 'fail', code })).toBe(3);
+    }
+    expect(exitCodeFor({ status: 'error' })).toBe(3);
+  });
+
+  it('every finding code has one place in the order', () => {
+    expect(new Set(FINDINGS.map((f) => f.code)).size).toBe(FINDINGS.length);
+  });
+});
