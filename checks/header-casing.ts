@@ -1,17 +1,8 @@
 import { correctAuth, primaryCredential } from '../src/facts/auth.js';
 import { lintAuthorization } from '../src/facts/header-lint.js';
+import { REMEDY } from '../src/facts/remedies.js';
 import { parseAuthorization } from '../src/intake/credentials.js';
-import { DOCS } from '../src/knowledge/docs.js';
 import { defineCheck, type GivenHeader } from '../src/types.js';
-
-const FIX: Record<string, string> = {
-  HEADER_SCHEME_CASE:
-    'Spell the scheme "Bearer" (or "Basic") with a capital letter: OAuth\'s token_type says "bearer", but that is not the header scheme.',
-  HEADER_SCHEME_UNKNOWN:
-    'Send the token as "Authorization: Bearer <token>" (an API token goes as Basic with your email instead).',
-  HEADER_MALFORMED:
-    'Write the header as "Authorization: Bearer <token>" or "Authorization: Basic base64(user:secret)" with exactly one space.',
-};
 
 export default defineCheck({
   meta: {
@@ -55,7 +46,7 @@ export default defineCheck({
         ? '$(printf %s "$BITBUCKET_EMAIL:$BITBUCKET_API_TOKEN" | base64)'
         : '$BITBUCKET_ACCESS_TOKEN';
     const remediation = {
-      hint: FIX[lint.code] ?? FIX['HEADER_MALFORMED']!,
+      ...REMEDY[lint.code],
       ...(lint.corrected === undefined
         ? {}
         : {
@@ -63,7 +54,6 @@ export default defineCheck({
               `curl -H "Authorization: ${lint.corrected.replace(/^(\S+) .*$/su, '$1')} ${placeholder}" ${target}`,
             ],
           }),
-      url: DOCS.oauth2,
     };
     // Offline (explain) or nothing to correct: the lint stands on the documented facts alone.
     if (input.offline !== undefined || lint.corrected === undefined) {

@@ -12,6 +12,7 @@ import {
 } from '../src/facts/auth.js';
 import { answerProblem } from '../src/facts/network.js';
 import { kindByShape, parseAuthorization } from '../src/intake/credentials.js';
+import { REFRESH_COMMAND, remedy } from '../src/facts/remedies.js';
 import { DOCS } from '../src/knowledge/docs.js';
 import { matchSignatures } from '../src/knowledge/signatures.js';
 import { appPasswordStatus } from '../src/knowledge/timeline.js';
@@ -280,10 +281,7 @@ export default defineCheck({
               verdict: 'fail',
               code: 'API_TOKEN_UNSCOPED',
               summary: `Refused with the username and with the email ${email}: ${said(retry)}; a classic API token without Bitbucket scopes (or an expired one) answers this way.`,
-              remediation: {
-                hint: 'Create an API token with scopes (id.atlassian.com → Security → Create API token with scopes → Bitbucket) and use it with your email.',
-                url: DOCS.createApiToken,
-              },
+              remediation: remedy('API_TOKEN_UNSCOPED'),
               data: { fixVerified: false },
             };
           }
@@ -305,10 +303,7 @@ export default defineCheck({
           verdict: 'fail',
           code: 'API_TOKEN_UNSCOPED',
           summary: `The API token was refused with the email ${email ?? ''}: ${answer}. A classic token without Bitbucket scopes, or an expired or revoked one, answers this way.`,
-          remediation: {
-            hint: 'Create an API token with scopes (id.atlassian.com → Security → Create API token with scopes → Bitbucket) and use it with your email.',
-            url: DOCS.createApiToken,
-          },
+          remediation: remedy('API_TOKEN_UNSCOPED'),
         };
       }
       return {
@@ -342,10 +337,7 @@ export default defineCheck({
         verdict: 'fail',
         code: 'ACCOUNT_PASSWORD_REJECTED',
         summary: `The account password was refused (${answer}): Bitbucket Cloud rejects account passwords for the API since 2022-03-01.`,
-        remediation: {
-          hint: 'Create an API token with scopes and use it with your Atlassian account email instead of your password.',
-          url: DOCS.accountPasswordDeprecation,
-        },
+        remediation: remedy('ACCOUNT_PASSWORD_REJECTED'),
       };
     }
 
@@ -359,11 +351,9 @@ export default defineCheck({
           verdict: 'fail',
           code: 'ACCESS_TOKEN_AS_BASIC',
           summary: `The token was sent with Basic and refused (${result.status ?? '?'}); as Bearer it works (${retry.status}${retry.header('x-credential-type') === undefined ? '' : `, ${retry.header('x-credential-type') ?? ''}`}).`,
-          remediation: {
-            hint: 'Send access tokens as "Authorization: Bearer <token>"; only git uses them with Basic (x-token-auth).',
-            commands: [`curl -H "Authorization: Bearer $BITBUCKET_ACCESS_TOKEN" ${user}`],
-            url: DOCS.accessTokens,
-          },
+          remediation: remedy('ACCESS_TOKEN_AS_BASIC', [
+            `curl -H "Authorization: Bearer $BITBUCKET_ACCESS_TOKEN" ${user}`,
+          ]),
           data: { ...facts(retry), fixVerified: true },
         };
       }
@@ -382,23 +372,14 @@ export default defineCheck({
         verdict: 'fail',
         code: 'TOKEN_EXPIRED',
         summary: `The access token has expired (${answer}); Bitbucket OAuth access tokens live 2 hours.`,
-        remediation: {
-          hint: 'Get a new access token with your refresh token (or client_credentials) and refresh it before expires_in runs out.',
-          commands: [
-            'curl -u "$BITBUCKET_CLIENT_ID:$BITBUCKET_CLIENT_SECRET" -d grant_type=refresh_token -d refresh_token="$BITBUCKET_REFRESH_TOKEN" https://bitbucket.org/site/oauth2/access_token',
-          ],
-          url: DOCS.oauth2,
-        },
+        remediation: remedy('TOKEN_EXPIRED', [REFRESH_COMMAND]),
       };
     }
     return {
       verdict: 'fail',
       code: 'TOKEN_INVALID',
       summary: `Bitbucket does not recognise the token (${answer}).`,
-      remediation: {
-        hint: 'Check that the token was copied whole and not revoked, or create a new one (access tokens cannot be viewed again after creation).',
-        url: DOCS.accessTokens,
-      },
+      remediation: remedy('TOKEN_INVALID'),
     };
   },
 });

@@ -19,7 +19,7 @@ import { causalRank } from '../src/findings.js';
 import { kindByShape, parseAuthorization } from '../src/intake/credentials.js';
 import { classifyUrl, type UrlClassification } from '../src/knowledge/api-versions.js';
 import { detectDataCenter, type DataCenterDetection } from '../src/knowledge/data-center.js';
-import { CLOUD_URLS, DOCS } from '../src/knowledge/docs.js';
+import { DOCS } from '../src/knowledge/docs.js';
 import { parseScopeList } from '../src/knowledge/scopes.js';
 import {
   headerValue,
@@ -38,6 +38,7 @@ import {
   type RequestOptions,
 } from '../src/types.js';
 import { lintAuthorization } from '../src/facts/header-lint.js';
+import { CLIENT_CREDENTIALS_COMMAND, REFRESH_COMMAND, remedy } from '../src/facts/remedies.js';
 
 /** Every code this check can name (meta.codes). */
 const CODES = [
@@ -232,186 +233,28 @@ const said = (exchange: Exchange): string | undefined => {
 const withCommands = (remediation: Remediation, commands: string[] | undefined): Remediation =>
   commands === undefined ? remediation : { ...remediation, commands };
 
-const REFRESH_COMMAND = `curl -u "$BITBUCKET_CLIENT_ID:$BITBUCKET_CLIENT_SECRET" -d grant_type=refresh_token -d refresh_token="$BITBUCKET_REFRESH_TOKEN" ${CLOUD_URLS.tokenEndpoint}`;
-const CLIENT_CREDENTIALS_COMMAND = `curl -u "$BITBUCKET_CLIENT_ID:$BITBUCKET_CLIENT_SECRET" -d grant_type=client_credentials ${CLOUD_URLS.tokenEndpoint}`;
-
-/** The default remediation of a code (rules may give a more precise one). */
+/** The catalogue's advice, with the user's own call corrected where a command helps. */
 const remedyOf = (code: FindingCode, exchange: Exchange): Remediation => {
   switch (code) {
     case 'API_TOKEN_NEEDS_EMAIL':
-      return withCommands(
-        {
-          hint: 'Use your Atlassian account email as the username with an API token; the Bitbucket username only works for git.',
-          url: DOCS.getting401KB,
-        },
-        curlFor(exchange, BASIC_API_TOKEN),
-      );
     case 'API_TOKEN_AS_BEARER':
-      return withCommands(
-        {
-          hint: 'Send the API token as HTTP Basic with your Atlassian account email, not as Bearer.',
-          url: DOCS.apiTokens,
-        },
-        curlFor(exchange, BASIC_API_TOKEN),
-      );
-    case 'API_TOKEN_UNSCOPED':
-      return {
-        hint: 'Create an API token with scopes (id.atlassian.com → Security → Create API token with scopes → Bitbucket) and use it with your email.',
-        url: DOCS.createApiToken,
-      };
     case 'APP_PASSWORD_REMOVED':
-      return withCommands(
-        {
-          hint: 'Create an API token with scopes and use it with your Atlassian account email (REST) or your username (git).',
-          url: DOCS.apiTokens,
-        },
-        curlFor(exchange, BASIC_API_TOKEN),
-      );
     case 'ACCOUNT_PASSWORD_REJECTED':
-      return withCommands(
-        {
-          hint: 'Create an API token with scopes and use it with your Atlassian account email instead of your password.',
-          url: DOCS.accountPasswordDeprecation,
-        },
-        curlFor(exchange, BASIC_API_TOKEN),
-      );
+      return remedy(code, curlFor(exchange, BASIC_API_TOKEN));
     case 'ACCESS_TOKEN_AS_BASIC':
-      return withCommands(
-        {
-          hint: 'Send access tokens as "Authorization: Bearer <token>"; only git uses them with Basic (x-token-auth).',
-          url: DOCS.accessTokens,
-        },
-        curlFor(exchange, BEARER_ACCESS_TOKEN),
-      );
-    case 'TOKEN_EXPIRED':
-      return {
-        hint: 'Get a new access token with your refresh token (or client_credentials) and refresh it before expires_in (2 hours) runs out.',
-        commands: [REFRESH_COMMAND],
-        url: DOCS.oauth2,
-      };
-    case 'TOKEN_INVALID':
-      return {
-        hint: 'Check that the token was copied whole and not revoked, or create a new one (access tokens cannot be viewed again after creation).',
-        url: DOCS.accessTokens,
-      };
-    case 'AUTH_FAILED':
-      return {
-        hint: 'Check the username and secret pair: an API token goes with your Atlassian account email, an app password with your Bitbucket username, an access token as Bearer.',
-        url: DOCS.getting401KB,
-      };
     case 'HEADER_SCHEME_CASE':
-      return withCommands(
-        {
-          hint: 'Spell the scheme "Bearer" (or "Basic") with a capital letter: OAuth\'s token_type says "bearer", but that is not the header scheme.',
-          url: DOCS.oauth2,
-        },
-        curlFor(exchange, BEARER_ACCESS_TOKEN),
-      );
     case 'HEADER_SCHEME_UNKNOWN':
-      return withCommands(
-        {
-          hint: 'Send the token as "Authorization: Bearer <token>" (an API token goes as Basic with your Atlassian account email instead).',
-          url: DOCS.authMethods,
-        },
-        curlFor(exchange, BEARER_ACCESS_TOKEN),
-      );
-    case 'HEADER_MALFORMED':
-      return {
-        hint: 'Write the header as "Authorization: Bearer <token>" or "Authorization: Basic base64(user:secret)" with exactly one space.',
-        url: DOCS.authMethods,
-      };
     case 'SECRET_IN_URL':
-      return withCommands(
-        {
-          hint: 'Send the token as "Authorization: Bearer <token>" instead of in the query string (rejected since 2026-05-04).',
-          url: DOCS.oauthChanges2026,
-        },
-        curlFor(exchange, BEARER_ACCESS_TOKEN),
-      );
-    case 'REPO_NOT_FOUND_OR_NO_ACCESS':
-      return {
-        hint: 'Check the workspace and repository slug in the URL, then ask for access to the repository or use a credential that has it.',
-        url: DOCS.restIntro,
-      };
-    case 'SCOPE_MISSING':
-      return {
-        hint: 'Give the credential the missing scope: a new API token with it, or the permissions of the OAuth consumer or access token.',
-        url: DOCS.scopes,
-      };
-    case 'API_V1_REMOVED':
-      return { hint: 'Call the API 2.0 equivalent instead.', url: DOCS.v1Deprecation };
-    case 'ENDPOINT_REMOVED':
-      return {
-        hint: 'List workspaces with GET /2.0/user/workspaces and repositories per workspace with GET /2.0/repositories/{workspace}.',
-        url: DOCS.change2770,
-      };
-    case 'DATA_CENTER_PATH_ON_CLOUD':
-      return {
-        hint: 'Use the Bitbucket Cloud API 2.0 path on api.bitbucket.org instead of the Data Center /rest/api/1.0 path.',
-        url: DOCS.restIntro,
-      };
-    case 'WRONG_HOST':
-      return {
-        hint: 'Send REST calls to https://api.bitbucket.org/2.0/... (the website host and /!api/ paths are not the API).',
-        url: DOCS.apiHostAnswer,
-      };
-    case 'INSECURE_HTTP':
-      return {
-        hint: 'Use https:// in the URL, and replace any secret that was sent over plain http://.',
-        url: DOCS.restIntro,
-      };
-    case 'RATE_LIMITED':
-      return {
-        hint: 'Wait for the hourly window to roll over, then cache answers and poll less; anonymous calls get only 60 requests an hour.',
-        url: DOCS.rateLimits,
-      };
-    case 'CONSUMER_INVALID':
-      return {
-        hint: 'Copy the OAuth consumer key and secret again from the workspace settings and send them as Basic (curl -u key:secret).',
-        commands: [CLIENT_CREDENTIALS_COMMAND],
-        url: DOCS.oauth2,
-      };
-    case 'CONSUMER_NOT_PRIVATE':
-      return {
-        hint: 'Edit the OAuth consumer and tick "This is a private consumer", which enables the client_credentials grant.',
-        commands: [CLIENT_CREDENTIALS_COMMAND],
-        url: DOCS.oauth2,
-      };
-    case 'CONSUMER_NO_CALLBACK':
-      return {
-        hint: 'Edit the OAuth consumer and set a callback URL (any URL, e.g. https://localhost/), even for client_credentials.',
-        commands: [CLIENT_CREDENTIALS_COMMAND],
-        url: DOCS.oauth2,
-      };
+      return remedy(code, curlFor(exchange, BEARER_ACCESS_TOKEN));
+    case 'TOKEN_EXPIRED':
     case 'REFRESH_TOKEN_INVALID':
-      return {
-        hint: 'Use the latest refresh token (they rotate since 2026-05-04), or run the authorization flow again to get a new one.',
-        commands: [REFRESH_COMMAND],
-        url: DOCS.oauthChanges2026,
-      };
-    case 'PASSWORD_GRANT_REMOVED':
-      return {
-        hint: 'Use client_credentials with a private consumer, the authorization-code flow, or an API token with Basic; grant_type=password was removed in 2022.',
-        url: DOCS.oauth2,
-      };
-    case 'PROXY_AUTH_REQUIRED':
-      return {
-        hint: 'Put the proxy credentials in the proxy URL (HTTPS_PROXY=http://user:password@proxy:port) or ask your network team for an exception for api.bitbucket.org.',
-      };
-    case 'SERVER_ERROR':
-      return {
-        hint: 'Retry in a few minutes; a server error says nothing about the credentials.',
-      };
-    case 'TLS_ERROR':
-      return {
-        hint: 'If your company inspects TLS, point curl at its CA certificate (--cacert); never disable verification.',
-      };
-    case 'TIMEOUT':
-      return { hint: 'Check your network and proxy settings (HTTPS_PROXY, NO_PROXY), then retry.' };
+      return remedy(code, [REFRESH_COMMAND]);
+    case 'CONSUMER_INVALID':
+    case 'CONSUMER_NOT_PRIVATE':
+    case 'CONSUMER_NO_CALLBACK':
+      return remedy(code, [CLIENT_CREDENTIALS_COMMAND]);
     default:
-      return {
-        hint: 'Check your network, VPN and proxy settings (HTTPS_PROXY, NO_PROXY) and the host name.',
-      };
+      return remedy(code);
   }
 };
 

@@ -1,6 +1,6 @@
 import { FETCHED_TOKEN, type FetchedToken } from '../src/facts/auth.js';
 import { answerProblem } from '../src/facts/network.js';
-import { DOCS } from '../src/knowledge/docs.js';
+import { CLIENT_CREDENTIALS_COMMAND, remedy } from '../src/facts/remedies.js';
 import { parseScopeList } from '../src/knowledge/scopes.js';
 import { matchSignatures, parseErrorBody } from '../src/knowledge/signatures.js';
 import { defineCheck, type FindingCode, type Remediation } from '../src/types.js';
@@ -13,34 +13,13 @@ const TOKEN_CODES = [
   'PASSWORD_GRANT_REMOVED',
 ] as const;
 
-/** What to do about each token-endpoint error (bitbucket-auth.md §1.6). */
+/** What to do about each token-endpoint error (bitbucket-auth.md §1.6): the catalogue's advice. */
 const FIXES: Record<(typeof TOKEN_CODES)[number], Remediation> = {
-  CONSUMER_INVALID: {
-    hint: 'Copy the consumer Key and Secret again from Workspace settings → OAuth consumers, and send them as HTTP Basic (curl -u "$BITBUCKET_CLIENT_ID:$BITBUCKET_CLIENT_SECRET"), not in the body or as Bearer.',
-    commands: [
-      'curl -u "$BITBUCKET_CLIENT_ID:$BITBUCKET_CLIENT_SECRET" -d grant_type=client_credentials https://bitbucket.org/site/oauth2/access_token',
-    ],
-    url: DOCS.oauth2,
-  },
-  CONSUMER_NOT_PRIVATE: {
-    hint: 'Edit the OAuth consumer and tick "This is a private consumer": only private consumers may use the client_credentials grant.',
-    url: DOCS.oauth2,
-  },
-  CONSUMER_NO_CALLBACK: {
-    hint: 'Edit the OAuth consumer and set a Callback URL (any https URL you own works for client_credentials).',
-    url: DOCS.oauth2,
-  },
-  REFRESH_TOKEN_INVALID: {
-    hint: 'Use the refresh token from the latest token response: since 2026-05-04 refresh tokens rotate (each use returns a new one) and unused ones expire after 3 months.',
-    url: DOCS.oauth2,
-  },
-  PASSWORD_GRANT_REMOVED: {
-    hint: 'Stop using grant_type=password (removed with account passwords on 2022-03-01): use client_credentials with a private consumer, the authorization-code flow, or an API token with your email.',
-    commands: [
-      'curl -u "$BITBUCKET_CLIENT_ID:$BITBUCKET_CLIENT_SECRET" -d grant_type=client_credentials https://bitbucket.org/site/oauth2/access_token',
-    ],
-    url: DOCS.oauth2,
-  },
+  CONSUMER_INVALID: remedy('CONSUMER_INVALID', [CLIENT_CREDENTIALS_COMMAND]),
+  CONSUMER_NOT_PRIVATE: remedy('CONSUMER_NOT_PRIVATE'),
+  CONSUMER_NO_CALLBACK: remedy('CONSUMER_NO_CALLBACK'),
+  REFRESH_TOKEN_INVALID: remedy('REFRESH_TOKEN_INVALID'),
+  PASSWORD_GRANT_REMOVED: remedy('PASSWORD_GRANT_REMOVED', [CLIENT_CREDENTIALS_COMMAND]),
 };
 
 const isTokenCode = (code: FindingCode): code is (typeof TOKEN_CODES)[number] =>
