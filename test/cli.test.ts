@@ -2,20 +2,12 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main, type IO } from '../src/cli.js';
+import { main } from '../src/cli.js';
+import { fakeIO } from './helpers/io.js';
 import { startSimulator, type RunningSimulator } from '../src/simulator/index.js';
 import { runCli } from './helpers/cli.js';
 
-const io = (env: Record<string, string> = {}) => {
-  let stdout = '';
-  let stderr = '';
-  const sink: IO = {
-    stdout: { write: (t: string) => (stdout += t), isTTY: false },
-    stderr: { write: (t: string) => (stderr += t), isTTY: false },
-    env,
-  };
-  return { sink, out: () => stdout, err: () => stderr };
-};
+const io = fakeIO;
 
 describe('cli: parsing and usage errors exit 2 with one line, no stack', () => {
   const usage: [string, string[], RegExp][] = [

@@ -6,20 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import selfsigned from 'selfsigned';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main, type IO } from '../src/cli.js';
+import { main } from '../src/cli.js';
+import { fakeIO } from './helpers/io.js';
 import { noProxyMatches, proxyFor } from '../src/http/proxy.js';
 import { getScenario, startSimulator, type RunningSimulator } from '../src/simulator/index.js';
 
-const io = (env: Record<string, string>) => {
-  let stdout = '';
-  let stderr = '';
-  const sink: IO = {
-    stdout: { write: (t: string) => (stdout += t), isTTY: false },
-    stderr: { write: (t: string) => (stderr += t), isTTY: false },
-    env,
-  };
-  return { sink, out: () => stdout, err: () => stderr };
-};
+const io = fakeIO;
 
 const listen = (server: Server): Promise<string> =>
   new Promise((resolve) =>

@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main, runCommand, type IO, type ParsedArgs } from '../src/cli.js';
+import { main, runCommand, type ParsedArgs } from '../src/cli.js';
+import { fakeIO } from './helpers/io.js';
 import { Redactor } from '../src/report/redactor.js';
 import { CHECKS } from '../src/registry.js';
 import { startSimulator, type RunningSimulator } from '../src/simulator/index.js';
@@ -11,13 +12,8 @@ import { defineCheck } from '../src/types.js';
 import { arbSecret, forbiddenForms } from './helpers/secrets.js';
 
 const capture = (env: Record<string, string>) => {
-  let out = '';
-  const io: IO = {
-    stdout: { write: (t: string) => (out += t), isTTY: false },
-    stderr: { write: (t: string) => (out += t), isTTY: false },
-    env,
-  };
-  return { io, text: () => out };
+  const fake = fakeIO(env);
+  return { io: fake.sink, text: fake.all };
 };
 
 /** Every byte a run produced: stdout, stderr and the --output files. */
