@@ -105,11 +105,13 @@ export default defineCheck({
     }
     return {
       verdict: 'pass',
-      summary: list.join('; '),
+      // One credential: its facts; several: kinds and sources (the report lists the rest).
+      summary:
+        credentials.length === 1
+          ? (list[0] ?? '')
+          : `${credentials.length} credentials, all well-formed: ${credentials.map((c) => `${c.kind} (${c.source})`).join(', ')}.`,
       data: { count: credentials.length },
-      ...(credentials.some((c) => c.shapeNotes !== undefined)
-        ? { details: credentials.flatMap((c) => c.shapeNotes ?? []) }
-        : {}),
+      details: [...list, ...credentials.flatMap((c) => c.shapeNotes ?? [])],
     };
   },
 });
