@@ -102,9 +102,48 @@ line(
   worst.requests <= 12,
 );
 line(
-  'peak RSS of a full run (max over every scenario)',
+  'peak RSS of a demo run, simulator in-process (max)',
   `${peak.rss.toFixed(1)} MB (${peak.name})`,
   '≤ 80 MB',
   peak.rss <= 80,
+);
+
+// 4b. Peak RSS of a plain run (what a user runs): the simulator in its own process, the doctor
+// against it with the healthy scenario's API token read off simulate's credentials table.
+const sim = spawn(node, [BIN, 'simulate', '--scenario', 'healthy'], {
+  stdio: ['ignore', 'pipe', 'ignore'],
+});
+let banner = '';
+const base = await new Promise((resolve, reject) => {
+  const timer = setTimeout(() => reject(new Error('simulate did not start')), 10_000);
+  sim.stdout.on('data', (d) => {
+    banner += d;
+    const match = /Base URL:\s+(http:\/\/127\.0\.0\.1:\d+)/u.exec(banner);
+    if (match !== null && /alice-api-token.*\n/u.test(banner)) {
+      clearTimeout(timer);
+      resolve(match[1]);
+    }
+  });
+});
+const token = /alice-api-token\s+\S+\s+\S+\s+(\S+)/u.exec(banner)?.[1] ?? '';
+process.env.BITBUCKET_EMAIL = 'alice@example.com';
+process.env.BITBUCKET_API_TOKEN = token;
+const plain = await json([
+  '--api-url',
+  base,
+  '--auth-url',
+  base,
+  '--workspace',
+  'acme',
+  '--repo',
+  'secret-repo',
+]);
+delete process.env.BITBUCKET_API_TOKEN;
+sim.kill('SIGTERM');
+line(
+  'peak RSS of a plain healthy run',
+  `${plain.rssMb.toFixed(1)} MB (${plain.report.diagnosis.status})`,
+  '≤ 80 MB',
+  plain.rssMb <= 80,
 );
 console.log(`\nrequests: ${counts.join(' ')}`);
