@@ -37,9 +37,12 @@ export default defineCheck({
     const classification = classifyUrl(url);
     const problem = classification.problems.find((p) => OWN.includes(p.code));
     if (problem === undefined) {
+      const path = new URL(url).pathname;
       return {
         verdict: 'pass',
-        summary: `${new URL(url).pathname} is a current API 2.0 path${classification.host === 'api' ? ' on api.bitbucket.org' : ''}.`,
+        summary: /^\/2\.0(?:\/|$)/u.test(path)
+          ? `${path} is a current API 2.0 path${classification.host === 'api' ? ' on api.bitbucket.org' : ''}.`
+          : `${path} has none of the known URL problems (removed 1.0 and 2.0 endpoints, Data Center paths, the website host).`,
       };
     }
     // The proof: Bitbucket's own answer to the call as sent (410 "Resource removed", CHANGE-2770...).

@@ -73,7 +73,7 @@ export default defineCheck({
       'TOKEN_INVALID',
       'AUTH_FAILED',
     ],
-    needs: ['credentials', 'network'],
+    needs: ['network', 'credentials'],
   },
   async run(ctx) {
     const { input } = ctx;

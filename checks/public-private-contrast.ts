@@ -1,7 +1,8 @@
 import { userAuthHeaders, workingAuth } from '../src/facts/auth.js';
-import { bestAuth } from '../src/facts/target.js';
+import { bestAuth, replayAsSent } from '../src/facts/target.js';
 import { anonymousListing, workspaceListingUrl } from '../src/facts/requests.js';
-import { DOCS } from '../src/knowledge/docs.js';
+import { remedy } from '../src/facts/remedies.js';
+import { matchSignatures } from '../src/knowledge/signatures.js';
 import { defineCheck, type HttpResult } from '../src/types.js';
 
 interface Listing {
@@ -41,7 +42,7 @@ export default defineCheck({
     description:
       'A workspace listing answers anonymous callers with the public repositories, so a 200 there proves nothing; only a difference from the anonymous answer shows the credentials were read.',
     codes: ['CREDENTIALS_IGNORED'],
-    needs: ['workspace', 'credentials', 'network'],
+    needs: ['network', 'workspace', 'credentials'],
   },
   async run(ctx) {
     const { input } = ctx;
@@ -122,18 +123,26 @@ export default defineCheck({
         data,
       };
     }
+    // With a repository target, the user's own call (the replay target-call sends too, memoised)
+    // answering 404 "…make sure you are authenticated" is the anonymous signature (§3.2).
+    const replay = usesOwn ? replayAsSent(ctx) : undefined;
+    const call = replay === undefined ? undefined : await replay;
+    const anonymous404 =
+      call?.status === 404 &&
+      matchSignatures({
+        status: 404,
+        headers: call.exchange.response?.headers ?? {},
+        body: call.body,
+      }).some((s) => s.id.startsWith('cloud-repo-no-access'));
+    const target = input.repo === undefined ? 'your call' : `your call to ${ws}/${input.repo}`;
     return {
       verdict: 'fail',
       code: 'CREDENTIALS_IGNORED',
-      summary: `With ${usesOwn ? 'your headers' : 'the credentials'} the listing of ${ws} is identical to the anonymous one (${plural(a.size ?? a.slugs.length, 'repository', 'repositories')}, ${a.privateCount} private): Bitbucket never read them as credentials, and a 200 here proves nothing.`,
-      remediation: {
-        hint: 'Send the credentials in the Authorization header as "Bearer <token>" (access tokens) or Basic with your email (API tokens); other header names and spellings are ignored.',
-        commands: [
-          `curl -H "Authorization: Bearer $BITBUCKET_ACCESS_TOKEN" '${workspaceListingUrl(input.apiUrl, ws)}&role=member'`,
-        ],
-        url: DOCS.authMethods,
-      },
-      data,
+      summary: `With ${usesOwn ? 'your headers' : 'the credentials'} the listing of ${ws} is identical to the anonymous one (${plural(a.size ?? a.slugs.length, 'repository', 'repositories')}, ${a.privateCount} private)${anonymous404 ? `, and ${target} got the anonymous 404 ("…make sure you are authenticated")` : ''}: Bitbucket never read them as credentials, and a 200 here proves nothing.`,
+      remediation: remedy('CREDENTIALS_IGNORED', [
+        `curl -H "Authorization: Bearer $BITBUCKET_ACCESS_TOKEN" '${workspaceListingUrl(input.apiUrl, ws)}&role=member'`,
+      ]),
+      data: { ...data, anonymousSignatureOnTarget: anonymous404 },
     };
   },
 });

@@ -14,7 +14,7 @@ export default defineCheck({
     description:
       'A 403 with a valid credential is a missing scope: what the credential has (x-oauth-scopes, 403 detail.granted) against what the target needs (x-accepted-oauth-scopes, 403 detail.required).',
     codes: ['SCOPE_MISSING'],
-    needs: ['credentials', 'network'],
+    needs: ['network', 'credentials'],
   },
   async run(ctx) {
     const { input } = ctx;

@@ -21,7 +21,7 @@ export default defineCheck({
     description:
       'Replays your call as you sent it, then with every fix the other checks found, and says whether the fix works.',
     codes: ['REPO_NOT_FOUND_OR_NO_ACCESS'],
-    needs: ['target-url', 'network'],
+    needs: ['network', 'target-url'],
   },
   async run(ctx) {
     const request = ctx.input.failingRequest!;

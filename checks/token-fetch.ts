@@ -32,7 +32,7 @@ export default defineCheck({
     description:
       'With an OAuth consumer, the token endpoint says exactly what is wrong with the consumer; the token it gives is what the later checks use.',
     codes: [...TOKEN_CODES],
-    needs: ['consumer', 'network'],
+    needs: ['network', 'consumer'],
   },
   async run(ctx) {
     const { input } = ctx;

@@ -73,7 +73,9 @@ export const mostImportantFailure = (exchanges: readonly Exchange[]): Exchange |
     );
   const rank = (e: Exchange): number => {
     const response = e.response;
-    if (response === undefined) return 0;
+    // No answer at all (a request the browser blocked, a dropped connection): only when nothing
+    // that was answered failed.
+    if (response === undefined) return 2000;
     const code = matchSignatures({
       status: response.status,
       headers: response.headers,

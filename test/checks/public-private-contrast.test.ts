@@ -77,6 +77,37 @@ testCheck(check, [
     },
   },
   {
+    name: 'with a repository target, the user call getting the anonymous 404 is named too',
+    input: {
+      ...userHeader(`bearer ${OAUTH}`),
+      repo: 'secret-repo',
+      failingRequest: {
+        method: 'GET',
+        url: `${API}/2.0/repositories/acme/secret-repo/commits/master`,
+        headers: [{ name: 'Authorization', value: `bearer ${OAUTH}`, source: 'flag:--header' }],
+        source: 'url',
+      },
+    },
+    prior: identityPassed,
+    http: () => [
+      fx.reply(anonymous(), 'listing-public'),
+      fx.reply(withAuth(`bearer ${OAUTH}`), 'listing-public'),
+      fx.reply(
+        nock(API, { reqheaders: { authorization: `bearer ${OAUTH}` } }).get(
+          '/2.0/repositories/acme/secret-repo/commits/master',
+        ),
+        'repo-no-access-404',
+      ),
+    ],
+    expected: {
+      verdict: 'fail',
+      code: 'CREDENTIALS_IGNORED',
+      summary: /your call to acme\/secret-repo got the anonymous 404/u,
+      data: { anonymousSignatureOnTarget: true },
+      requests: 3,
+    },
+  },
+  {
     name: 'the authenticated listing shows the private repository: pass',
     input: apiToken,
     prior: identityPassed,
