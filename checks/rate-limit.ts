@@ -24,7 +24,11 @@ export default defineCheck({
     for (const report of results.values()) for (const e of report.evidence) exchanges.add(e);
     const limited = [...exchanges].filter((e) => e.response?.status === 429);
     if (limited.length === 0) {
-      return { verdict: 'pass', summary: `No 429 in ${exchanges.size} answers.` };
+      const answered = [...exchanges].filter((e) => e.response !== undefined).length;
+      return {
+        verdict: 'pass',
+        summary: `No 429 in ${answered} ${answered === 1 ? 'answer' : 'answers'}.`,
+      };
     }
     const headers = limited[0]!.response!.headers;
     // X-RateLimit-* only come with access tokens on scaled endpoints (§7); Retry-After is unconfirmed.

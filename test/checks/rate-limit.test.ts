@@ -67,7 +67,7 @@ testCheck(afterReplay, [
     name: 'an earlier answer that is not a 429: pass, counted',
     input: failing('/2.0/repositories/acme'),
     http: () => fx.reply(nock(API).get('/2.0/repositories/acme'), 'listing-public'),
-    expected: { verdict: 'pass', summary: 'No 429 in 1 answers.', requests: 1 },
+    expected: { verdict: 'pass', summary: 'No 429 in 1 answer.', requests: 1 },
   },
   {
     name: 'an earlier 429 with X-RateLimit-* headers: RATE_LIMITED with data.headers',
