@@ -479,7 +479,13 @@ export const runCommand = async (
   };
 
   // ora only on a TTY and only for the text format: CI logs and pipes get the report alone.
-  const spin = io.stderr.isTTY === true && output.format === 'text' && io.env['CI'] === undefined;
+  // A terminal that reports no width (a pseudo-terminal without a size) sends ora into an endless
+  // redraw: spin only on a real, sized terminal.
+  const spin =
+    io.stderr.isTTY === true &&
+    (process.stderr.columns ?? 0) >= 20 &&
+    output.format === 'text' &&
+    io.env['CI'] === undefined;
   const running = new Set<string>();
   const ora = spin ? (await import('ora')).default : undefined;
   const spinner = ora?.({
