@@ -11,6 +11,7 @@ import {
   WORKING_AUTH,
 } from '../src/facts/auth.js';
 import { answerProblem } from '../src/facts/network.js';
+import { DATA_CENTER_SKIP, onDataCenter } from '../src/facts/requests.js';
 import { kindByShape, parseAuthorization } from '../src/intake/credentials.js';
 import { REFRESH_COMMAND, remedy } from '../src/facts/remedies.js';
 import { DOCS } from '../src/knowledge/docs.js';
@@ -141,6 +142,7 @@ export default defineCheck({
           }
         : correct;
     const result = await send(first, `GET /2.0/user (${first.describe})`);
+    if (await onDataCenter(ctx)) return { verdict: 'skip', summary: DATA_CENTER_SKIP };
     const net = answerProblem(result);
     if (net !== undefined)
       return {

@@ -1,6 +1,11 @@
 import { userAuthHeaders, workingAuth } from '../src/facts/auth.js';
 import { bestAuth, replayAsSent } from '../src/facts/target.js';
-import { anonymousListing, workspaceListingUrl } from '../src/facts/requests.js';
+import {
+  anonymousListing,
+  DATA_CENTER_SKIP,
+  onDataCenter,
+  workspaceListingUrl,
+} from '../src/facts/requests.js';
 import { remedy } from '../src/facts/remedies.js';
 import { matchSignatures } from '../src/knowledge/signatures.js';
 import { defineCheck, type HttpResult } from '../src/types.js';
@@ -71,6 +76,7 @@ export default defineCheck({
         ctx.signal,
       ),
     ]);
+    if (await onDataCenter(ctx)) return { verdict: 'skip', summary: DATA_CENTER_SKIP };
     if (authed.status === 429 || anon.status === 429)
       return { verdict: 'skip', summary: 'Skipped: rate limited (see rate-limit).' };
     if (authed.status !== undefined && authed.status >= 400 && authed.status === anon.status) {

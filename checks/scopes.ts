@@ -4,7 +4,7 @@ import { requiredScopes } from '../src/knowledge/endpoints.js';
 import { missingScopes, parseScopeList, satisfies } from '../src/knowledge/scopes.js';
 import { parseErrorBody } from '../src/knowledge/signatures.js';
 import { fetchedToken } from '../src/facts/auth.js';
-import { workspaceListingUrl } from '../src/facts/requests.js';
+import { DATA_CENTER_SKIP, onDataCenter, workspaceListingUrl } from '../src/facts/requests.js';
 import { defineCheck, type HttpResult } from '../src/types.js';
 
 export default defineCheck({
@@ -41,6 +41,7 @@ export default defineCheck({
         ctx.signal,
       ));
     const identity = await ctx.result('identity');
+    if (await onDataCenter(ctx)) return { verdict: 'skip', summary: DATA_CENTER_SKIP };
     if (probe.status === undefined || probe.status === 429)
       return {
         verdict: 'skip',

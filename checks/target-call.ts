@@ -3,6 +3,7 @@ import { correctedCurlCommand } from '../src/facts/curl-fix.js';
 import { correctedTargetUrl, replayAsSent, sendCorrected } from '../src/facts/target.js';
 import { classifyUrl } from '../src/knowledge/api-versions.js';
 import { answerProblem } from '../src/facts/network.js';
+import { DATA_CENTER_SKIP, onDataCenter } from '../src/facts/requests.js';
 import { DOCS } from '../src/knowledge/docs.js';
 import { matchSignatures } from '../src/knowledge/signatures.js';
 import { defineCheck } from '../src/types.js';
@@ -74,6 +75,12 @@ export default defineCheck({
       };
     }
     const identity = await ctx.result('identity');
+    if (await onDataCenter(ctx))
+      return {
+        verdict: 'skip',
+        summary: DATA_CENTER_SKIP,
+        data: { statusAsSent: original.status },
+      };
     // The corrected call went out at once with the credential sent the right way by its kind; when
     // identity proved another way works (Bearer for a token sent as Basic, the email for the
     // username), and the first try failed, the call is sent once more that way.

@@ -185,6 +185,26 @@ describe('runner', () => {
     expect(computed).toBe(1);
   });
 
+  it('ctx.result waits for an earlier check, is undefined for one not in the run, and refuses a later one', async () => {
+    const seen: unknown[] = [];
+    const first = check('first', () => pass('first done'));
+    const waiter = check('waiter', async (ctx) => {
+      seen.push((await ctx.result('first'))?.summary, await ctx.result('absent'));
+      return pass();
+    });
+    const cheater = check('cheater', async (ctx) => {
+      await ctx.result('later');
+      return pass();
+    });
+    const later = check('later', () => pass());
+    const reports = await runChecks([first, waiter, cheater, later], options());
+    expect(seen).toEqual(['first done', undefined]);
+    expect(reports[2]).toMatchObject({
+      status: 'error',
+      error: { message: /not an earlier check/u },
+    });
+  });
+
   it('rejects a registry with duplicate ids or a need on a later check', () => {
     expect(() => assertValidRegistry([check('a', () => pass()), check('a', () => pass())])).toThrow(
       /Duplicate/u,

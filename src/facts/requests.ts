@@ -24,3 +24,14 @@ export const anonymousListing = (ctx: CheckContext): Promise<HttpResult> | undef
 /** Anonymous GET /2.0/user: any HTTP answer proves the API host is reachable. */
 export const anonymousUser = (ctx: CheckContext): Promise<HttpResult> =>
   ctx.http.request(`${ctx.input.apiUrl}/2.0/user`, { label: 'anonymous /2.0/user' }, ctx.signal);
+
+/**
+ * Whether connectivity found Bitbucket Data Center instead of Cloud (X-AREQUESTID...). The Cloud
+ * checks then skip instead of misreading a Data Center answer (its 401 also means "not
+ * permitted", bitbucket-auth.md §8); Data Center checks are future work.
+ */
+export const onDataCenter = async (ctx: CheckContext): Promise<boolean> =>
+  (await ctx.result('connectivity'))?.data['product'] === 'data-center';
+
+export const DATA_CENTER_SKIP =
+  'Skipped: the API answers like Bitbucket Data Center; this check knows Bitbucket Cloud only.';

@@ -290,6 +290,26 @@ testCheck(check, [
     },
   },
   {
+    name: 'the API answers like Data Center (connectivity says so): skipped, not misread as a bad token',
+    input: { credentials: [cred('access-token', OAUTH)] },
+    prior: {
+      connectivity: {
+        outcome: {
+          verdict: 'warn',
+          code: 'NOT_BITBUCKET',
+          summary: 'Data Center (stub).',
+          remediation: { hint: 'Use Cloud.' },
+          data: { product: 'data-center' },
+        },
+      },
+    },
+    http: () =>
+      nock(API)
+        .get('/2.0/user')
+        .reply(404, { errors: [{ message: 'No such resource' }] }, { 'x-arequestid': '@1X' }),
+    expected: { verdict: 'skip', summary: /Bitbucket Data Center/u, requests: 1 },
+  },
+  {
     name: 'only an OAuth consumer: the token token-fetch obtained is tested as Bearer',
     input: {
       credentials: [cred('client-id', 'ciKey000000000000a'), cred('client-secret', 'ciSecret00')],
