@@ -43,7 +43,12 @@ export default defineConfig(
         'error',
         {
           // Checks never import each other: shared reasoning lives in src/facts/.
-          patterns: [{ group: ['./*'], message: 'Checks never import each other; put shared code in src/facts/.' }],
+          patterns: [
+            {
+              group: ['./*'],
+              message: 'Checks never import each other; put shared code in src/facts/.',
+            },
+          ],
           paths: ['node:fs', 'node:fs/promises', 'node:child_process', 'node:process', 'got'].map(
             (name) => ({
               name,
@@ -65,6 +70,14 @@ export default defineConfig(
   {
     files: ['**/*.js'],
     extends: [tseslint.configs.disableTypeChecked],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+      },
+    },
   },
 );
