@@ -21,7 +21,10 @@ describe('bb-doctor simulate', () => {
     });
     const response = await fetch(`${base}/2.0/repositories/acme`);
     expect(response.status).toBe(200);
-    await new Promise((r) => setTimeout(r, 200));
+    // The log line follows the answer; wait for it (bounded) rather than for a fixed time.
+    for (let i = 0; i < 50 && !/GET \/2\.0\/repositories\/acme .*200/u.test(stdout); i += 1) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
     expect(stdout).toMatch(/GET \/2\.0\/repositories\/acme .*200/u);
     expect(stdout).toMatch(/curl /u);
     const exited = new Promise<number | null>((resolve) =>
