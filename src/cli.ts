@@ -371,7 +371,9 @@ const preRegisterSecrets = (argv: readonly string[], env: IO['env'], redactor: R
 const checkTimeout = (value: number): number => {
   if (!Number.isFinite(value) || value <= 0 || value > 3600) {
     throw new UsageError(
-      `--timeout expects a number of seconds between 0 and 3600, got '${String(value)}'.`,
+      Number.isNaN(value)
+        ? '--timeout expects a number of seconds between 0 and 3600.'
+        : `--timeout expects a number of seconds between 0 and 3600, got '${String(value)}'.`,
     );
   }
   return value;
@@ -631,7 +633,8 @@ export const main = async (argv: readonly string[], io: IO = defaultIO()): Promi
   } catch (error) {
     if (error instanceof UsageError || isUsageError(error)) {
       const message = error instanceof Error ? error.message : String(error);
-      err(`bb-doctor: ${message.split('\n')[0] ?? message}\n`);
+      // One line, always: yargs spreads some messages (invalid choices) over several.
+      err(`bb-doctor: ${message.replace(/\s*\n\s*/gu, ' ').trim()}\n`);
       return 2;
     }
     const e = error instanceof Error ? error : new Error(String(error));

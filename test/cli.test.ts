@@ -12,7 +12,11 @@ const io = fakeIO;
 describe('cli: parsing and usage errors exit 2 with one line, no stack', () => {
   const usage: [string, string[], RegExp][] = [
     ['unknown flag', ['--bogus'], /Unknown argument: bogus/u],
-    ['bad --format', ['--format', 'yaml'], /Invalid values/u],
+    [
+      'bad --format',
+      ['--format', 'yaml'],
+      /Invalid values: Argument: format, Given: "yaml", Choices: "text", "markdown", "json"/u,
+    ],
     ['--timeout not a number', ['--timeout', 'soon'], /timeout/u],
     ['--timeout zero', ['--timeout', '0'], /--timeout expects/u],
     ['--timeout absurd', ['--timeout', '99999999'], /--timeout expects/u],
