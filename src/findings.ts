@@ -175,11 +175,7 @@ const RANK = new Map<FindingCode, number>(FINDINGS.map((f, i) => [f.code, i]));
 export const causalRank = (code: FindingCode): number => RANK.get(code) ?? FINDINGS.length;
 
 /** Findings that mean "no verdict: Bitbucket could not be reached" (exit 3). */
-export const NO_VERDICT_CODES: ReadonlySet<FindingCode> = new Set([
-  'NETWORK_UNREACHABLE',
-  'PROXY_AUTH_REQUIRED',
-  'TLS_ERROR',
-  'TIMEOUT',
-  'SERVER_ERROR',
-  'NOT_BITBUCKET',
-]);
+export const NO_VERDICT_CODES: ReadonlySet<FindingCode> = new Set(
+  // The network layer, except a rate limit: a 429 is an answer, and a verdict (exit 1).
+  FINDINGS.filter((f) => f.layer === 'network' && f.code !== 'RATE_LIMITED').map((f) => f.code),
+);
