@@ -1,4 +1,5 @@
 import type { Exchange, FindingCode, HttpResult, Remediation } from '../types.js';
+import { REMEDY } from './remedies.js';
 
 export interface NetworkProblem {
   readonly code: FindingCode;
@@ -37,9 +38,7 @@ export const networkProblem = (exchange: Exchange): NetworkProblem | undefined =
     return {
       code: 'PROXY_AUTH_REQUIRED',
       summary: `The proxy answered 407 Proxy Authentication Required on the way to ${host}.`,
-      remediation: {
-        hint: 'Put the proxy credentials in the proxy URL (HTTPS_PROXY=http://user:password@proxy:port) or ask your network team for an exception for api.bitbucket.org.',
-      },
+      remediation: REMEDY.PROXY_AUTH_REQUIRED,
     };
   }
   if (status !== undefined && status >= 500) {
@@ -61,9 +60,7 @@ export const networkProblem = (exchange: Exchange): NetworkProblem | undefined =
     return {
       code: 'PROXY_AUTH_REQUIRED',
       summary: `The proxy answered 407 Proxy Authentication Required to the tunnel for ${host}.`,
-      remediation: {
-        hint: 'Put the proxy credentials in the proxy URL (HTTPS_PROXY=http://user:password@proxy:port) or ask your network team for an exception for api.bitbucket.org.',
-      },
+      remediation: REMEDY.PROXY_AUTH_REQUIRED,
     };
   }
   if (tunnel !== undefined) {
