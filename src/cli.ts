@@ -4,7 +4,7 @@ import { runDoctor, VERSION, type RunHttp } from './doctor.js';
 import { failingRequestOf, mostImportantFailure, OfflineHttp } from './explain/offline.js';
 import { parseCapture, readCapture } from './explain/parse.js';
 import { FINDINGS } from './findings.js';
-import { parseAuthorization } from './intake/credentials.js';
+import { CREDENTIAL_HEADER, parseAuthorization } from './intake/credentials.js';
 import { curlWords, intakeCurl, registerCurlSecrets } from './intake/curl-input.js';
 import { parseCurl, splitCommandLine } from './intake/curl.js';
 import {
@@ -361,6 +361,8 @@ const preRegisterSecrets = (argv: readonly string[], env: IO['env'], redactor: R
     if (flags.has(flag)) redactor.register(eq > -1 ? word.slice(eq + 1) : argv[i + 1]);
     if (/^(?:-H|--header)$/u.test(flag)) {
       const value = eq > -1 ? word.slice(eq + 1) : (argv[i + 1] ?? '');
+      // Only headers that carry credentials: `Accept: application/json` is no secret.
+      if (!CREDENTIAL_HEADER.test(value.split(':')[0]?.trim() ?? '')) continue;
       const rest = value.replace(/^[^:]*:\s*/u, '');
       redactor.register(rest);
       redactor.register(rest.replace(/^\S+\s+/u, ''));
@@ -683,12 +685,7 @@ const curlExtras = async (args: ParsedArgs, io: IO, redactor: Redactor): Promise
 const registerCaptureSecrets = (exchanges: readonly Exchange[], redactor: Redactor): void => {
   for (const exchange of exchanges) {
     for (const [name, value] of Object.entries(exchange.request.headers)) {
-      if (
-        !/^(authorization|cookie|proxy-authorization|x-.*token.*|x-.*auth.*|private-token)$/iu.test(
-          name,
-        )
-      )
-        continue;
+      if (!CREDENTIAL_HEADER.test(name)) continue;
       redactor.register(value);
       const parsed = parseAuthorization(value);
       redactor.register(parsed.rest);

@@ -165,6 +165,26 @@ describe('cli: runs against the simulator', () => {
     expect(t.out()).not.toContain('ATATT3xNotARealTokenValue');
   });
 
+  it('a header that carries no credential (Accept) is not treated as a secret', async () => {
+    const t = io();
+    await main(
+      [
+        '--api-url',
+        sim.url,
+        '--workspace',
+        'acme',
+        '--header',
+        'Accept: application/json',
+        '--format',
+        'json',
+        '--verbose',
+      ],
+      t.sink,
+    );
+    expect(t.out()).toContain('application/json');
+    expect(t.out()).not.toContain('[redacted');
+  });
+
   it('an unwritable --output exits 2 with one line', async () => {
     const t = io();
     const code = await main(['--api-url', sim.url, '--output', '/nonexistent-dir/r.json'], t.sink);

@@ -16,6 +16,10 @@ const SHAPES: readonly { prefix: RegExp; kind: CredentialKind; label: string }[]
   },
 ];
 
+/** Header names whose values are credentials: registered with the redactor, replayed as sent. */
+export const CREDENTIAL_HEADER =
+  /^(authorization|cookie|proxy-authorization|x-.*token.*|x-.*auth.*|private-token)$/iu;
+
 /** What the shape of a secret suggests, if anything. */
 export const kindByShape = (
   secret: string,

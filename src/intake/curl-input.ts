@@ -1,6 +1,6 @@
 import type { Redactor } from '../report/redactor.js';
 import type { Credential, FailingRequest, GivenHeader } from '../types.js';
-import { makeCredential } from './credentials.js';
+import { CREDENTIAL_HEADER, makeCredential } from './credentials.js';
 import {
   lintCurl,
   parseCurl,
@@ -48,12 +48,7 @@ export const registerCurlSecrets = (parsed: ParsedCurl, redactor: Redactor): voi
   }
   redactor.register(parsed.oauth2Bearer);
   for (const header of parsed.headers) {
-    if (
-      !/^(authorization|cookie|proxy-authorization|x-.*token.*|x-.*auth.*|private-token)$/iu.test(
-        header.name,
-      )
-    )
-      continue;
+    if (!CREDENTIAL_HEADER.test(header.name)) continue;
     redactor.register(header.value);
     redactor.register(header.value.replace(/^\S+\s+/u, ''));
   }

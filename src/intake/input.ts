@@ -6,7 +6,7 @@ import type {
   GivenHeader,
 } from '../types.js';
 import type { Redactor } from '../report/redactor.js';
-import { makeCredential, parseAuthorization } from './credentials.js';
+import { CREDENTIAL_HEADER, makeCredential, parseAuthorization } from './credentials.js';
 
 export const DEFAULT_API_URL = 'https://api.bitbucket.org';
 export const DEFAULT_AUTH_URL = 'https://bitbucket.org';
@@ -216,12 +216,7 @@ export const buildInput = (
     ...(extra.headers ?? []),
   ];
   for (const header of headers) {
-    if (
-      !/^(authorization|cookie|proxy-authorization|x-.*token.*|x-.*auth.*|private-token)$/iu.test(
-        header.name,
-      )
-    )
-      continue;
+    if (!CREDENTIAL_HEADER.test(header.name)) continue;
     redactor.register(header.value);
     const parsed = parseAuthorization(header.value);
     redactor.register(parsed.rest);
