@@ -12,14 +12,12 @@ import {
 } from '../src/facts/auth.js';
 import { answerProblem } from '../src/facts/network.js';
 import { DATA_CENTER_SKIP, onDataCenter } from '../src/facts/requests.js';
-import { kindByShape, parseAuthorization } from '../src/intake/credentials.js';
+import { basicAuthorization, kindByShape, parseAuthorization } from '../src/intake/credentials.js';
 import { REFRESH_COMMAND, remedy } from '../src/facts/remedies.js';
 import { DOCS } from '../src/knowledge/docs.js';
 import { matchSignatures } from '../src/knowledge/signatures.js';
 import { appPasswordStatus } from '../src/knowledge/timeline.js';
 import { defineCheck, type HttpResult, type Outcome } from '../src/types.js';
-
-const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
 
 /** Who a 200 from /2.0/user says we are. */
 const who = (result: HttpResult): string => {
@@ -224,7 +222,7 @@ export default defineCheck({
         if (email !== undefined) {
           const basic: AuthAttempt = {
             ...correct,
-            header: `Basic ${b64(`${email}:${credential.secret}`)}`,
+            header: basicAuthorization(email, credential.secret),
             describe: `Basic with ${email}`,
           };
           const retry = await send(basic, `the same token as Basic with ${email}`);

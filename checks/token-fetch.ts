@@ -1,3 +1,4 @@
+import { basicAuthorization } from '../src/intake/credentials.js';
 import { FETCHED_TOKEN, type FetchedToken } from '../src/facts/auth.js';
 import { answerProblem } from '../src/facts/network.js';
 import { CLIENT_CREDENTIALS_COMMAND, remedy } from '../src/facts/remedies.js';
@@ -48,7 +49,7 @@ export default defineCheck({
         method: 'POST',
         label: `token-fetch: ${grant} grant`,
         headers: {
-          authorization: `Basic ${Buffer.from(`${id.secret}:${secret.secret}`).toString('base64')}`,
+          authorization: basicAuthorization(id.secret, secret.secret),
         },
         form:
           refresh === undefined

@@ -13,6 +13,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 
+import { basicAuthorization } from '../intake/credentials.js';
 import { parseCurl, splitCommandLine, toFailingRequest } from '../intake/curl.js';
 import type { Exchange } from '../types.js';
 
@@ -371,8 +372,10 @@ function commandRequest(lines: readonly string[], end: number): Draft | undefine
       const draft: Draft = { method: request.method, url: request.url, headers: {}, durationMs: 0 };
       for (const h of request.headers) addHeader(draft.headers, h.name, h.value);
       if (request.basic && draft.headers['authorization'] === undefined) {
-        draft.headers['authorization'] =
-          `Basic ${Buffer.from(`${request.basic.username}:${request.basic.secret}`).toString('base64')}`;
+        draft.headers['authorization'] = basicAuthorization(
+          request.basic.username,
+          request.basic.secret,
+        );
       }
       if (request.body !== undefined) draft.body = request.body;
       return draft;

@@ -1,5 +1,10 @@
 import { fingerprint } from '../report/redactor.js';
-import { kindByShape, parseAuthorization, unexpandedExpression } from '../intake/credentials.js';
+import {
+  basicAuthorization,
+  kindByShape,
+  parseAuthorization,
+  unexpandedExpression,
+} from '../intake/credentials.js';
 import type { CheckContext, Credential, CredentialKind, DoctorInput } from '../types.js';
 
 /** One way of sending a credential: the header value and a description without the secret. */
@@ -12,8 +17,6 @@ export interface AuthAttempt {
   readonly secretKey: string;
   readonly credential: Credential;
 }
-
-const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
 
 /** Kinds that are secrets a user authenticates with (not consumer parts). */
 export const isUserCredential = (c: Credential): boolean =>
@@ -75,7 +78,7 @@ export const correctAuth = (credential: Credential, input: DoctorInput): AuthAtt
       const user = emailOf(input, credential) ?? credential.username ?? input.username ?? '';
       return attempt(
         credential,
-        `Basic ${b64(`${user}:${secret}`)}`,
+        basicAuthorization(user, secret),
         `Basic with ${user || '(no user)'}`,
       );
     }
@@ -84,7 +87,7 @@ export const correctAuth = (credential: Credential, input: DoctorInput): AuthAtt
       const user = credential.username ?? input.username ?? input.email ?? '';
       return attempt(
         credential,
-        `Basic ${b64(`${user}:${secret}`)}`,
+        basicAuthorization(user, secret),
         `Basic with ${user || '(no user)'}`,
       );
     }
@@ -92,7 +95,7 @@ export const correctAuth = (credential: Credential, input: DoctorInput): AuthAtt
       if (credential.username !== undefined) {
         return attempt(
           credential,
-          `Basic ${b64(`${credential.username}:${secret}`)}`,
+          basicAuthorization(credential.username, secret),
           `Basic with ${credential.username}`,
         );
       }
@@ -119,7 +122,7 @@ export const asSentAuth = (credential: Credential, input: DoctorInput): AuthAtte
   ) {
     return attempt(
       credential,
-      `Basic ${b64(`${credential.username}:${credential.secret}`)}`,
+      basicAuthorization(credential.username, credential.secret),
       `Basic with ${credential.username}`,
     );
   }
@@ -142,8 +145,7 @@ export const userAuthHeaders = (input: DoctorInput): Record<string, string> => {
     }
   }
   const basic = input.failingRequest?.basic;
-  if (basic !== undefined)
-    out['Authorization'] = `Basic ${b64(`${basic.username}:${basic.secret}`)}`;
+  if (basic !== undefined) out['Authorization'] = basicAuthorization(basic.username, basic.secret);
   return out;
 };
 

@@ -101,6 +101,10 @@ export const makeCredential = (
   };
 };
 
+/** `Basic base64(user:secret)`: the header value Basic authentication sends (RFC 7617). */
+export const basicAuthorization = (username: string, secret: string): string =>
+  `Basic ${Buffer.from(`${username}:${secret}`, 'utf8').toString('base64')}`;
+
 /** Parses an Authorization header value into scheme and credentials, exactly as given. */
 export const parseAuthorization = (
   value: string,
