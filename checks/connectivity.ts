@@ -1,11 +1,81 @@
 import { answerProblem } from '../src/facts/network.js';
 import { anonymousListing, anonymousUser } from '../src/facts/requests.js';
-import { defineCheck } from '../src/types.js';
+import { CLOUD_EDGE_HEADERS, detectDataCenter } from '../src/knowledge/index.js';
+import { DOCS } from '../src/knowledge/docs.js';
+import { defineCheck, type HttpResult, type Outcome, type Product } from '../src/types.js';
 
-/** Headers Bitbucket Cloud's edge puts on every answer (bitbucket-auth.md §3.5, §3.6). */
-const CLOUD_MARKS = ['x-b3-traceid', 'x-request-id', 'x-trace-id', 'x-view-name', 'x-served-by'];
-/** Data Center marks (bitbucket-auth.md §8; GCM BitbucketHostProvider.cs uses X-AREQUESTID). */
-const DC_MARKS = ['x-arequestid', 'x-ausername', 'x-asessionid'];
+/** The first anonymous answer of the API host (live) or the capture's first answer (explain). */
+export interface ConnectivityFacts {
+  readonly host: string;
+  readonly result: HttpResult;
+}
+
+const withProduct = (outcome: Outcome, product: Product): Outcome => ({
+  ...outcome,
+  provides: { product },
+});
+
+/** Pure: the network first (never "your token is invalid"), then which product answered. */
+export const judge = ({ host, result }: ConnectivityFacts): Outcome => {
+  const problem = answerProblem(result);
+  if (problem !== undefined) {
+    return {
+      verdict: 'fail',
+      code: problem.code,
+      summary: problem.summary,
+      remediation: problem.remediation,
+    };
+  }
+  const response = result.exchange.response;
+  const headers = response?.headers ?? {};
+  // Data Center marks (X-AREQUESTID, X-AUSERNAME, its realm and error envelope; §8) come from
+  // the one table in knowledge: the product is found from the answers, not the host name.
+  const dc =
+    response === undefined
+      ? undefined
+      : detectDataCenter({ status: response.status, headers, body: result.body });
+  if (dc?.isDataCenter === true) {
+    return withProduct(
+      {
+        verdict: 'warn',
+        code: 'NOT_BITBUCKET',
+        summary: `${host} answers like Bitbucket Data Center (${dc.evidence[0] ?? 'X-AREQUESTID'}), not Bitbucket Cloud.`,
+        remediation: {
+          hint: 'Point --api-url at Bitbucket Cloud (https://api.bitbucket.org); on Data Center, call /rest/api/1.0 paths with an HTTP access token as Bearer.',
+          url: DOCS.dataCenterHttpAccessTokens,
+        },
+        data: { product: 'data-center', status: result.status },
+      },
+      'data-center',
+    );
+  }
+  const names = Object.keys(headers);
+  const cloudLike =
+    CLOUD_EDGE_HEADERS.some((mark) => names.includes(mark)) ||
+    /"type"\s*:\s*"(?:error|paginated|repository)|"pagelen"/u.test(result.body);
+  if (!cloudLike) {
+    return withProduct(
+      {
+        verdict: 'warn',
+        code: 'NOT_BITBUCKET',
+        summary: `${host} answered ${result.status ?? '?'}, but not like Bitbucket Cloud (no trace headers, no Bitbucket JSON).`,
+        remediation: {
+          hint: 'Check the --api-url (Cloud is https://api.bitbucket.org) and whether a proxy or captive portal answers instead.',
+        },
+        data: { product: 'unknown', status: result.status },
+      },
+      'unknown',
+    );
+  }
+  return withProduct(
+    {
+      verdict: 'pass',
+      summary: `${host} answered ${result.status ?? '?'} in ${result.exchange.durationMs} ms (Bitbucket Cloud).`,
+      data: { product: 'cloud', status: result.status, durationMs: result.exchange.durationMs },
+    },
+    'cloud',
+  );
+};
 
 export default defineCheck({
   meta: {
@@ -21,54 +91,12 @@ export default defineCheck({
       'SERVER_ERROR',
       'NOT_BITBUCKET',
     ],
-    needs: ['network'],
   },
-  async run(ctx) {
-    // The anonymous listing doubles as the contrast's anonymous side; without a workspace the
-    // anonymous /2.0/user (any answer will do, a 401 included) is the probe.
-    const result = await (anonymousListing(ctx) ?? anonymousUser(ctx));
-    const problem = answerProblem(result);
-    if (problem !== undefined) {
-      return {
-        verdict: 'fail',
-        code: problem.code,
-        summary: problem.summary,
-        remediation: problem.remediation,
-      };
-    }
-    const host = new URL(ctx.input.apiUrl).host;
-    const headers = result.exchange.response?.headers ?? {};
-    const names = Object.keys(headers);
-    if (DC_MARKS.some((mark) => names.includes(mark))) {
-      return {
-        verdict: 'warn',
-        code: 'NOT_BITBUCKET',
-        summary: `${host} answers like Bitbucket Data Center (X-AREQUESTID), not Bitbucket Cloud.`,
-        remediation: {
-          hint: 'Point --api-url at Bitbucket Cloud (https://api.bitbucket.org); on Data Center, call /rest/api/1.0 paths with an HTTP access token as Bearer.',
-          url: 'https://confluence.atlassian.com/bitbucketserver091/http-access-tokens-1443038354.html',
-        },
-        data: { product: 'data-center', status: result.status },
-      };
-    }
-    const cloudLike =
-      CLOUD_MARKS.some((mark) => names.includes(mark)) ||
-      /"type"\s*:\s*"(?:error|paginated|repository)|"pagelen"/u.test(result.body);
-    if (!cloudLike) {
-      return {
-        verdict: 'warn',
-        code: 'NOT_BITBUCKET',
-        summary: `${host} answered ${result.status ?? '?'}, but not like Bitbucket Cloud (no trace headers, no Bitbucket JSON).`,
-        remediation: {
-          hint: 'Check the --api-url (Cloud is https://api.bitbucket.org) and whether a proxy or captive portal answers instead.',
-        },
-        data: { product: 'unknown', status: result.status },
-      };
-    }
-    return {
-      verdict: 'pass',
-      summary: `${host} answered ${result.status ?? '?'} in ${result.exchange.durationMs} ms (Bitbucket Cloud).`,
-      data: { product: 'cloud', status: result.status, durationMs: result.exchange.durationMs },
-    };
-  },
+  // The anonymous listing doubles as the contrast's anonymous side; without a workspace the
+  // anonymous /2.0/user (any answer will do, a 401 included) is the probe.
+  gather: async (ctx): Promise<ConnectivityFacts> => ({
+    host: new URL(ctx.input.apiUrl).host,
+    result: await (anonymousListing(ctx) ?? anonymousUser(ctx)),
+  }),
+  judge,
 });

@@ -47,7 +47,14 @@ export default defineCheck({
     description:
       'A workspace listing answers anonymous callers with the public repositories, so a 200 there proves nothing; only a difference from the anonymous answer shows the credentials were read.',
     codes: ['CREDENTIALS_IGNORED'],
-    needs: ['network', 'workspace', 'credentials'],
+    needs: [
+      'network',
+      'workspace',
+      'credentials',
+      'reads:connectivity',
+      'reads:token-fetch',
+      'reads:identity',
+    ],
   },
   async run(ctx) {
     const { input } = ctx;
@@ -115,7 +122,7 @@ export default defineCheck({
     // Identical listings are innocent when identity proved these very headers authenticate (the
     // workspace then simply has no private repository this account can see).
     const identityPassed = (await ctx.result('identity'))?.status === 'pass';
-    const proven = workingAuth(ctx)?.header;
+    const proven = (await workingAuth(ctx))?.header;
     const ownAuthorization = Object.entries(own).find(
       ([name]) => name.toLowerCase() === 'authorization',
     )?.[1];

@@ -14,7 +14,7 @@ export default defineCheck({
     description:
       'A 403 with a valid credential is a missing scope: what the credential has (x-oauth-scopes, 403 detail.granted) against what the target needs (x-accepted-oauth-scopes, 403 detail.required).',
     codes: ['SCOPE_MISSING'],
-    needs: ['network', 'credentials'],
+    needs: ['network', 'credentials', 'reads:connectivity', 'reads:token-fetch', 'reads:identity'],
   },
   async run(ctx) {
     const { input } = ctx;
@@ -61,7 +61,7 @@ export default defineCheck({
       ...new Set([
         ...parseScopeList(probe.header('x-oauth-scopes') ?? fromIdentity),
         ...(parsed.granted ?? []),
-        ...(fetchedToken(ctx)?.scopes ?? []),
+        ...((await fetchedToken(ctx))?.scopes ?? []),
       ]),
     ];
     const accepted = parseScopeList(probe.header('x-accepted-oauth-scopes'));

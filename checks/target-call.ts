@@ -22,7 +22,7 @@ export default defineCheck({
     description:
       'Replays your call as you sent it, then with every fix the other checks found, and says whether the fix works.',
     codes: ['REPO_NOT_FOUND_OR_NO_ACCESS'],
-    needs: ['network', 'target-url'],
+    needs: ['network', 'target-url', 'reads:connectivity', 'reads:token-fetch', 'reads:identity'],
   },
   async run(ctx) {
     const request = ctx.input.failingRequest!;
@@ -84,7 +84,7 @@ export default defineCheck({
     // The corrected call went out at once with the credential sent the right way by its kind; when
     // identity proved another way works (Bearer for a token sent as Basic, the email for the
     // username), and the first try failed, the call is sent once more that way.
-    const working = workingAuth(ctx);
+    const working = await workingAuth(ctx);
     let fixed = corrected.result;
     let auth = corrected.auth;
     if (

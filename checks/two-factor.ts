@@ -1,5 +1,46 @@
 import { DOCS } from '../src/knowledge/docs.js';
-import { defineCheck } from '../src/types.js';
+import { matchSignatures } from '../src/knowledge/signatures.js';
+import { defineCheck, type Exchange, type Outcome } from '../src/types.js';
+
+export interface TwoFactorFacts {
+  /** Where the account password came from, if one is in play. */
+  readonly passwordSource?: string | undefined;
+  /** An OAuth consumer is in play too (the password grant). */
+  readonly consumer: boolean;
+  /** Answers that saw the password (identity's, live; the capture's, explain). */
+  readonly answers: readonly Exchange[];
+}
+
+/** Pure: an account password never authenticates Bitbucket Cloud REST (bitbucket-auth.md §3.4). */
+export const judge = (facts: TwoFactorFacts): Outcome => {
+  if (facts.passwordSource === undefined) {
+    return {
+      verdict: 'pass',
+      summary:
+        'No account password in play (API tokens, access tokens and OAuth are not affected by two-step verification).',
+    };
+  }
+  // Bitbucket's own words, when an answer saw the password (§3.4 item 3).
+  const proof = facts.answers.some(
+    (e) =>
+      e.response !== undefined &&
+      matchSignatures(e.response).some((s) => s.id === 'cloud-account-password'),
+  );
+  const grant = facts.consumer ? ' with the OAuth password grant' : '';
+  return {
+    verdict: 'fail',
+    code: 'ACCOUNT_PASSWORD_REJECTED',
+    summary: `The Atlassian account password (${facts.passwordSource}) is in play${grant}: it never worked with two-step verification, and Bitbucket rejects it for everyone since 2022-03-01${proof ? ' (its answer above says so)' : ''}.`,
+    remediation: {
+      hint: 'Create an API token with scopes at id.atlassian.com and use it with your account email (or an OAuth consumer with client_credentials); stop sending the account password.',
+      commands: [
+        'export BITBUCKET_EMAIL=you@example.com BITBUCKET_API_TOKEN=...   # the new token',
+      ],
+      url: DOCS.createApiToken,
+    },
+    data: { passwordGrant: facts.consumer, provenByAnswer: proof },
+  };
+};
 
 export default defineCheck({
   meta: {
@@ -8,35 +49,20 @@ export default defineCheck({
     description:
       'Account passwords never worked with two-step verification and are rejected for everyone since 2022-03-01; the OAuth password grant went with them.',
     codes: ['ACCOUNT_PASSWORD_REJECTED'],
-    needs: ['after:token-fetch', 'after:identity'],
+    needs: ['reads:identity'],
   },
-  run({ input, results }) {
-    const password = input.credentials.find((c) => c.kind === 'account-password');
-    const consumer = input.credentials.some((c) => c.kind === 'client-id');
-    if (password === undefined) {
-      return {
-        verdict: 'pass',
-        summary:
-          'No account password in play (API tokens, access tokens and OAuth are not affected by two-step verification).',
-      };
-    }
-    // Evidence from identity, when it sent the password once: Bitbucket's own words (§3.4 item 3).
-    const proof = results
-      .get('identity')
-      ?.evidence.some((e) => /stopped supporting account passwords/iu.test(e.response?.body ?? ''));
-    const grant = consumer ? ' with the OAuth password grant' : '';
+  async gather(ctx): Promise<TwoFactorFacts> {
+    const password = ctx.input.credentials.find((c) => c.kind === 'account-password');
     return {
-      verdict: 'fail',
-      code: 'ACCOUNT_PASSWORD_REJECTED',
-      summary: `The Atlassian account password (${password.source}) is in play${grant}: it never worked with two-step verification, and Bitbucket rejects it for everyone since 2022-03-01${proof === true ? ' (its answer above says so)' : ''}.`,
-      remediation: {
-        hint: 'Create an API token with scopes at id.atlassian.com and use it with your account email (or an OAuth consumer with client_credentials); stop sending the account password.',
-        commands: [
-          'export BITBUCKET_EMAIL=you@example.com BITBUCKET_API_TOKEN=...   # the new token',
-        ],
-        url: DOCS.createApiToken,
-      },
-      data: { passwordGrant: consumer, provenByAnswer: proof === true },
+      passwordSource: password?.source,
+      consumer: ctx.input.credentials.some((c) => c.kind === 'client-id'),
+      answers: password === undefined ? [] : ((await ctx.result('identity'))?.evidence ?? []),
     };
   },
+  fromCapture: (ctx, capture): TwoFactorFacts => ({
+    passwordSource: ctx.input.credentials.find((c) => c.kind === 'account-password')?.source,
+    consumer: ctx.input.credentials.some((c) => c.kind === 'client-id'),
+    answers: capture.exchanges,
+  }),
+  judge,
 });

@@ -8,8 +8,9 @@ import type {
   HttpClient,
   Need,
   Outcome,
+  SharedFacts,
 } from './types.js';
-import { FINDING_CODES } from './types.js';
+import { FINDING_CODES, PROVIDERS } from './types.js';
 
 export const DEFAULT_CHECK_TIMEOUT_MS = 10_000;
 
@@ -41,8 +42,11 @@ export const assertValidRegistry = (checks: readonly Check[]): void => {
   const seen = new Set<string>();
   for (const check of checks) {
     if (seen.has(check.meta.id)) throw new Error(`Duplicate check id: ${check.meta.id}`);
+    const ids = new Set(checks.map((c) => c.meta.id));
     for (const need of check.meta.needs ?? []) {
-      const dep = /^(?:after|pass):(.+)$/u.exec(need)?.[1];
+      const [, kind, dep] = /^(after|pass|reads):(.+)$/u.exec(need) ?? [];
+      // A read of a check that is not in this run (a subset registry) just answers undefined.
+      if (kind === 'reads' && dep !== undefined && !ids.has(dep)) continue;
       if (dep !== undefined && !seen.has(dep)) {
         throw new Error(
           `Check ${check.meta.id} needs ${dep}, which is unknown or not earlier in the registry.`,
@@ -84,10 +88,10 @@ const unmetNeed = (
     case 'network':
       return input.offline === undefined ? undefined : 'offline: explaining a saved exchange';
     default: {
-      const dep = /^(after|pass):(.+)$/u.exec(need);
+      const dep = /^(after|pass|reads):(.+)$/u.exec(need);
       if (dep === null) return undefined;
       const report = results.get(dep[2] ?? '');
-      if (dep[1] === 'after') return undefined;
+      if (dep[1] === 'after' || dep[1] === 'reads') return undefined;
       if (report === undefined) return `needs ${dep[2] ?? ''} first`;
       if (report.status === 'pass' || report.status === 'warn') return undefined;
       return report.status === 'skip'
@@ -100,10 +104,15 @@ const unmetNeed = (
 const HINT_SHAPE = /^[A-Z0-9`'"$(].*[.!?)]$/su;
 
 /** A malformed outcome is a bug in the check, reported as `error` rather than shown as advice. */
-const assertOutcome = (check: Check, outcome: Outcome): void => {
+export const assertOutcome = (check: Check, outcome: Outcome): void => {
   if (outcome.verdict === 'warn' || outcome.verdict === 'fail') {
     if (!(FINDING_CODES as readonly string[]).includes(outcome.code)) {
       throw new Error(`${check.meta.id} returned an unknown finding code ${outcome.code}`);
+    }
+    // meta.codes is the check's declared catalogue (README, `bb-doctor checks`): a code outside
+    // it is a bug, not advice.
+    if (!check.meta.codes.includes(outcome.code)) {
+      throw new Error(`${check.meta.id} returned ${outcome.code}, which is not in its meta.codes`);
     }
     if (!HINT_SHAPE.test(outcome.remediation.hint.trim())) {
       throw new Error(
@@ -129,7 +138,7 @@ export const runChecks = async (
   const results = new Map<string, CheckReport>();
   const finished = new Map<string, Promise<CheckReport>>();
   const memo = new Map<string, Promise<unknown>>();
-  const shared = new Map<string, unknown>();
+  const provided = new Map<string, Partial<SharedFacts>>();
   const runController = new AbortController();
   // Every check (and each of its requests) listens to the run's signal: more than Node's default
   // of 10 listeners is expected here, not a leak.
@@ -153,10 +162,27 @@ export const runChecks = async (
     const { meta } = check;
     const index = checks.indexOf(check);
     const earlier = new Set(checks.slice(0, index).map((c) => c.meta.id));
-    // Wait for the checks this one depends on (they are earlier in the registry).
+    // What this check may read: the checks named in its needs (Lighthouse passes a gatherer only
+    // the artifacts it declared). An undeclared read is a bug, so it throws.
+    const declared = new Set(
+      (meta.needs ?? [])
+        .map((need) => /^(?:after|pass|reads):(.+)$/u.exec(need)?.[1])
+        .filter((dep): dep is string => dep !== undefined),
+    );
+    // Wait for the checks this one depends on (they are earlier in the registry); reads: waits
+    // only when the check asks.
     for (const need of meta.needs ?? []) {
       const dep = /^(?:after|pass):(.+)$/u.exec(need)?.[1];
       if (dep !== undefined) await finished.get(dep);
+    }
+    // A final check waits for every other one (after this tick, once every check has started).
+    if (meta.final === true) {
+      await Promise.resolve();
+      await Promise.all(
+        checks
+          .filter((c) => c.meta.final !== true)
+          .map((c) => finished.get(c.meta.id) ?? Promise.resolve(undefined)),
+      );
     }
     const evidence: Exchange[] = [];
     const started = now().getTime();
@@ -164,6 +190,8 @@ export const runChecks = async (
       outcome: Outcome | { verdict: 'error'; summary: string },
       error?: unknown,
     ): CheckReport => {
+      if (outcome.verdict !== 'error' && outcome.provides !== undefined)
+        provided.set(meta.id, outcome.provides);
       const base = {
         id: meta.id,
         title: meta.title,
@@ -184,6 +212,7 @@ export const runChecks = async (
         ...base,
         data: outcome.data ?? {},
         ...(outcome.details === undefined ? {} : { details: outcome.details }),
+        ...(outcome.proof === undefined ? {} : { proof: outcome.proof }),
         ...(outcome.verdict === 'warn' || outcome.verdict === 'fail'
           ? { code: outcome.code, remediation: outcome.remediation }
           : {}),
@@ -193,6 +222,13 @@ export const runChecks = async (
     for (const need of meta.needs ?? []) {
       const reason = unmetNeed(need, options.input, results);
       if (reason !== undefined) return report({ verdict: 'skip', summary: `Skipped: ${reason}.` });
+    }
+    const capture = options.input.offline;
+    if (capture !== undefined && 'judge' in check && check.fromCapture === undefined) {
+      return report({
+        verdict: 'skip',
+        summary: 'Skipped: offline: this check needs live requests, and explain sends none.',
+      });
     }
     if (runController.signal.aborted) {
       return report({ verdict: 'skip', summary: 'Skipped: the run reached its deadline.' });
@@ -213,13 +249,16 @@ export const runChecks = async (
       }, timeoutMs);
     });
     try {
+      const readable = (id: string): void => {
+        if (!declared.has(id)) {
+          throw new Error(`${meta.id} reads ${id}, which is not declared in its needs`);
+        }
+      };
       const context: CheckContext = {
         input: options.input,
         http: options.httpFor(evidence),
         now,
         signal: controller.signal,
-        results,
-        shared,
         memo: <T>(key: string, compute: () => Promise<T>): Promise<T> => {
           let value = memo.get(key) as Promise<T> | undefined;
           if (value === undefined) {
@@ -230,6 +269,7 @@ export const runChecks = async (
         },
         registerSecret: (secret, usernames) => options.registerSecret?.(secret, usernames),
         result: (id) => {
+          readable(id);
           // Only earlier checks: waiting on a later one (or itself) could deadlock. A check that is
           // not in this run at all has no report: undefined.
           if (!earlier.has(id) && checks.some((c) => c.meta.id === id)) {
@@ -237,13 +277,30 @@ export const runChecks = async (
           }
           return finished.get(id) ?? Promise.resolve(undefined);
         },
+        answers: () => {
+          if (meta.final !== true)
+            throw new Error(`${meta.id} reads every answer but is not final`);
+          return checks
+            .filter((c) => c.meta.final !== true)
+            .flatMap((c) => results.get(c.meta.id)?.evidence ?? []);
+        },
+        fact: async <K extends keyof SharedFacts>(key: K) => {
+          const provider = PROVIDERS[key];
+          readable(provider);
+          await finished.get(provider);
+          return provided.get(provider)?.[key] as SharedFacts[K] | undefined;
+        },
       };
       options.onStart?.(check);
-      const outcome = await Promise.race([
-        Promise.resolve().then(() => check.run(context)),
-        timeout,
-        deadline,
-      ]);
+      const evaluate = async (): Promise<Outcome> => {
+        if (!('judge' in check)) return check.run(context);
+        const facts: unknown =
+          capture !== undefined && check.fromCapture !== undefined
+            ? await check.fromCapture(context, capture)
+            : await check.gather(context);
+        return check.judge(facts);
+      };
+      const outcome = await Promise.race([evaluate(), timeout, deadline]);
       assertOutcome(check, outcome);
       return report(outcome);
     } catch (error) {

@@ -1,3 +1,4 @@
+import type { AuthAttempt, FetchedToken } from './facts/auth.js';
 import type { CurlLint, ParsedCurl } from './intake/curl.js';
 
 /**
@@ -70,7 +71,48 @@ interface OutcomeBase {
   readonly details?: readonly string[];
   /** Machine-readable facts for JSON consumers. */
   readonly data?: Readonly<Record<string, unknown>>;
+  /** The experiment that proves (or fails to prove) the fix: first-class, not `data` keys. */
+  readonly proof?: Proof;
+  /** Typed facts for later checks that declare this check in their needs (never rendered). */
+  readonly provides?: Partial<SharedFacts>;
 }
+
+/**
+ * The proof of a fix: the same request as the user sent it and with one variable corrected
+ * (design.md: "diagnose by experiment"). In the JSON report as a check's `proof`.
+ */
+export interface Proof {
+  /** Status of the request as sent; undefined = no answer (or not captured). */
+  readonly asSent?: number | undefined;
+  /** Status of the corrected request; undefined = not sent (offline, or nothing to correct). */
+  readonly corrected?: number | undefined;
+  /** The corrected call as a command, secrets as $PLACEHOLDERS. */
+  readonly command?: string | undefined;
+  /** The corrected request worked (2xx) where the request as sent did not. */
+  readonly verified: boolean;
+}
+
+/**
+ * Facts one check establishes for later ones, typed, each with the one check that provides it
+ * (PROVIDERS). A check reads one with ctx.fact(key) and must name its provider in `needs`.
+ */
+export interface SharedFacts {
+  /** token-fetch: the access token it obtained (a secret: registered, never rendered). */
+  readonly fetchedToken: FetchedToken;
+  /** identity: the way of authenticating that Bitbucket accepted. */
+  readonly workingAuth: AuthAttempt;
+  /** connectivity: which product answered. */
+  readonly product: Product;
+}
+
+export type Product = 'cloud' | 'data-center' | 'unknown';
+
+/** Which check provides each shared fact. */
+export const PROVIDERS: { readonly [K in keyof SharedFacts]: string } = {
+  fetchedToken: 'token-fetch',
+  workingAuth: 'identity',
+  product: 'connectivity',
+};
 
 /** What `Check.run()` returns. A warn/fail cannot be built without a code and a remediation. */
 export type Outcome =
@@ -97,7 +139,12 @@ export type Need =
   /** Another check must have finished (any verdict) first: `after:<id>`. */
   | `after:${string}`
   /** Another check must have passed (or warned) first: `pass:<id>`. */
-  | `pass:${string}`;
+  | `pass:${string}`
+  /**
+   * Reads another check's result or facts (ctx.result / ctx.fact) without waiting for it before
+   * starting: the check sends its own requests first and awaits the answer when it needs it.
+   */
+  | `reads:${string}`;
 
 export interface CheckMeta<Id extends string = string> {
   /** kebab-case, equal to the file name in checks/. */
@@ -111,15 +158,50 @@ export interface CheckMeta<Id extends string = string> {
   readonly needs?: readonly Need[];
   /** Overrides the runner's default per-check timeout. */
   readonly timeoutMs?: number;
+  /**
+   * Runs after every other check has finished and may read all their answers (ctx.answers()):
+   * for judgements about the whole run (rate-limit), instead of listing every check in needs.
+   */
+  readonly final?: boolean;
 }
 
-export interface Check<Id extends string = string> {
+/**
+ * A check is meta + gather + judge (design.md, "Gather / judge"; Lighthouse's gatherers and
+ * audits). `gather` talks to the network (live runs) and `fromCapture` builds the same facts from a
+ * saved exchange (explain); `judge` is pure: facts in, outcome out, shared by both modes and
+ * unit-tested as data.
+ */
+export interface JudgedCheck<Id extends string = string, Facts = unknown> {
+  readonly meta: CheckMeta<Id>;
+  gather(context: CheckContext): Facts | Promise<Facts>;
+  /** Explain: the facts from the capture. Absent: the check is skipped offline. */
+  fromCapture?(context: CheckContext, capture: Capture): Facts | Promise<Facts>;
+  judge(facts: Facts): Outcome;
+}
+
+/** A check that has not been split yet: one run() that gathers and judges. */
+export interface RunCheck<Id extends string = string> {
   readonly meta: CheckMeta<Id>;
   run(context: CheckContext): Outcome | Promise<Outcome>;
 }
 
+export type Check<Id extends string = string> = JudgedCheck<Id, any> | RunCheck<Id>; // eslint-disable-line @typescript-eslint/no-explicit-any -- each check has its own Facts type
+
+/** A saved exchange that `explain` diagnoses. */
+export interface Capture {
+  readonly file: string;
+  readonly format: string;
+  readonly exchanges: readonly Exchange[];
+}
+
 /** Identity helper: literal ids and a shape check without an `as` cast. */
-export const defineCheck = <const Id extends string>(check: Check<Id>): Check<Id> => check;
+export function defineCheck<const Id extends string, Facts>(
+  check: JudgedCheck<Id, Facts>,
+): JudgedCheck<Id, Facts>;
+export function defineCheck<const Id extends string>(check: RunCheck<Id>): RunCheck<Id>;
+export function defineCheck(check: Check): Check {
+  return check;
+}
 
 /** A recorded HTTP exchange: what was sent, what came back. Secrets are redacted at output. */
 export interface Exchange {
@@ -206,11 +288,7 @@ export interface DoctorInput {
   /** The target is the embedded simulator (demo), not bitbucket.org. */
   readonly simulator?: { readonly scenario: string };
   /** `explain` runs: saved exchanges instead of the network. */
-  readonly offline?: {
-    readonly file: string;
-    readonly format: string;
-    readonly exchanges: readonly Exchange[];
-  };
+  readonly offline?: Capture;
   /** Warnings from reading the input (e.g. a secret given as a flag). */
   readonly warnings: readonly string[];
   /** The user's curl command, parsed and linted, when one was given. Holds secrets: never print. */
@@ -235,6 +313,8 @@ export interface CheckReport {
   readonly data: Readonly<Record<string, unknown>>;
   /** Only for `error`: what was thrown (shown with --verbose). */
   readonly error?: { readonly message: string; readonly stack?: string };
+  /** The experiment that proves the fix, when the check made one. */
+  readonly proof?: Proof;
 }
 
 /** Options of the HTTP client, one request. */
@@ -275,13 +355,16 @@ export interface CheckContext {
   readonly now: () => Date;
   /** Aborts when this check times out or the run's deadline passes. */
   readonly signal: AbortSignal;
-  /** Reports of the checks that finished before this one, by id. */
-  readonly results: ReadonlyMap<string, CheckReport>;
   /**
    * Waits for an earlier check's report. A check sends its requests first and waits only when it
-   * needs the answer, so independent requests are in flight together.
+   * needs the answer, so independent requests are in flight together. The id must be in `needs`
+   * (after:, pass: or reads:); the runner refuses an undeclared read.
    */
   result(id: string): Promise<CheckReport | undefined>;
+  /** Every answer of the run so far, in check order: only for a `final` check. */
+  answers(): readonly Exchange[];
+  /** Waits for a fact an earlier check provides (PROVIDERS); its provider must be in `needs`. */
+  fact<K extends keyof SharedFacts>(key: K): Promise<SharedFacts[K] | undefined>;
   /** Shares a computed value between checks in one run (first caller computes it). */
   memo<T>(key: string, compute: () => Promise<T>): Promise<T>;
   /**
@@ -289,6 +372,4 @@ export interface CheckContext {
    * so no output can show it.
    */
   registerSecret(secret: string, usernames?: readonly string[]): void;
-  /** Shares data with later checks (e.g. the fetched token). */
-  readonly shared: Map<string, unknown>;
 }

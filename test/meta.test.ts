@@ -44,10 +44,10 @@ describe('meta: checks are registered, tested and documented', () => {
         expect(check?.meta.title).toMatch(/^[A-Z].*[^.]$/u);
         expect(check?.meta.description).toMatch(/^[A-Z].*\.$/su);
       });
-      it('has a test file that uses testCheck', () => {
+      it('has a test file that uses testCheck or testJudge', () => {
         const test = `test/checks/${id}.test.ts`;
         expect(existsSync(new URL(test, root)), test).toBe(true);
-        expect(read(test)).toContain('testCheck(');
+        expect(read(test)).toMatch(/test(?:Check|Judge)\(/u);
       });
       it('is listed in the README', () => {
         expect(readme).toContain(`\`${id}\``);

@@ -80,8 +80,8 @@ describe('runner', () => {
     });
     const second = check(
       'second',
-      (ctx) => {
-        seen.push(ctx.results.get('first')?.summary ?? 'missing');
+      async (ctx) => {
+        seen.push((await ctx.result('first'))?.summary ?? 'missing');
         return pass();
       },
       ['after:first'],
@@ -188,20 +188,28 @@ describe('runner', () => {
   it('ctx.result waits for an earlier check, is undefined for one not in the run, and refuses a later one', async () => {
     const seen: unknown[] = [];
     const first = check('first', () => pass('first done'));
-    const waiter = check('waiter', async (ctx) => {
-      seen.push((await ctx.result('first'))?.summary, await ctx.result('absent'));
-      return pass();
-    });
-    const cheater = check('cheater', async (ctx) => {
-      await ctx.result('later');
-      return pass();
-    });
+    const waiter = check(
+      'waiter',
+      async (ctx) => {
+        seen.push((await ctx.result('first'))?.summary, await ctx.result('absent'));
+        return pass();
+      },
+      ['reads:first', 'reads:absent'],
+    );
+    const cheater = check(
+      'cheater',
+      async (ctx) => {
+        await ctx.result('later');
+        return pass();
+      },
+      // Declared, but later in the registry: still refused.
+    );
     const later = check('later', () => pass());
     const reports = await runChecks([first, waiter, cheater, later], options());
     expect(seen).toEqual(['first done', undefined]);
     expect(reports[2]).toMatchObject({
       status: 'error',
-      error: { message: /not an earlier check/u },
+      error: { message: /not declared in its needs/u },
     });
   });
 
@@ -212,5 +220,112 @@ describe('runner', () => {
     expect(() =>
       assertValidRegistry([check('a', () => pass(), ['after:b']), check('b', () => pass())]),
     ).toThrow(/not earlier/u);
+  });
+});
+
+describe('runner: declared, typed links and the gather/judge shape', () => {
+  it('refuses a read of a check not declared in needs (error, not a silent undefined)', async () => {
+    const first = check('first', () => pass());
+    const sneaky = check('sneaky', async (ctx) => {
+      await ctx.result('first');
+      return pass();
+    });
+    const [, report] = await runChecks([first, sneaky], options());
+    expect(report?.status).toBe('error');
+    expect(report?.error?.message).toMatch(/reads first, which is not declared in its needs/u);
+  });
+
+  it('reads: declares a read without waiting before the check starts', async () => {
+    const order: string[] = [];
+    const slow = check('connectivity', async () => {
+      await new Promise((r) => setTimeout(r, 20));
+      order.push('connectivity done');
+      return { ...pass(), provides: { product: 'data-center' } };
+    });
+    const reader = check(
+      'reader',
+      async (ctx) => {
+        order.push('reader started');
+        return pass(`product ${(await ctx.fact('product')) ?? 'none'}`);
+      },
+      ['reads:connectivity'],
+    );
+    const [, report] = await runChecks([slow, reader], options());
+    expect(order).toEqual(['reader started', 'connectivity done']);
+    expect(report?.summary).toBe('product data-center');
+  });
+
+  it('refuses a fact whose provider is not declared', async () => {
+    const provider = check('token-fetch', () => pass());
+    const reader = check('reader', async (ctx) =>
+      pass((await ctx.fact('fetchedToken'))?.grant ?? 'none'),
+    );
+    const [, report] = await runChecks([provider, reader], options());
+    expect(report?.status).toBe('error');
+    expect(report?.error?.message).toMatch(/reads token-fetch/u);
+  });
+
+  it('a code outside meta.codes is a bug: error', async () => {
+    const liar = check('liar', () => ({
+      verdict: 'fail',
+      code: 'SCOPE_MISSING',
+      summary: 'bad',
+      remediation: { hint: 'Fix it.' },
+    }));
+    const [report] = await runChecks([liar], options());
+    expect(report?.status).toBe('error');
+    expect(report?.error?.message).toMatch(/SCOPE_MISSING, which is not in its meta.codes/u);
+  });
+
+  it('a final check runs after all others and reads every answer; proof is first-class', async () => {
+    const answer = {
+      request: { method: 'GET', url: 'https://api.example/x', headers: {} },
+      response: { status: 429, headers: {}, body: '' },
+      durationMs: 1,
+    };
+    const http: HttpClient = {
+      request: () => Promise.reject(new Error('unused')),
+    };
+    const early = check('early', () => ({
+      ...pass(),
+      proof: { asSent: 401, corrected: 200, verified: true },
+    }));
+    const final: Check = {
+      meta: { id: 'last', title: 'Last', description: 'Final.', codes: [], final: true },
+      gather: (ctx) => ctx.answers().length,
+      judge: (count: number) => pass(`${count} answers`),
+    };
+    // Registry order is report order; a final check waits for the later ones too.
+    const reports = await runChecks([final, early], {
+      ...options(),
+      httpFor: (evidence) => {
+        evidence.push(answer);
+        return http;
+      },
+    });
+    expect(reports[1]?.proof).toEqual({ asSent: 401, corrected: 200, verified: true });
+    expect(reports[0]?.summary).toBe('1 answers');
+  });
+
+  it('explain runs fromCapture and the same judge; a check without fromCapture is skipped', async () => {
+    const judged: Check = {
+      meta: { id: 'judged', title: 'J', description: 'J.', codes: [] },
+      gather: () => 'live',
+      fromCapture: (_ctx, capture) => `captured ${capture.exchanges.length}`,
+      judge: (facts: string) => pass(facts),
+    };
+    const liveOnly: Check = {
+      meta: { id: 'live-only', title: 'L', description: 'L.', codes: [] },
+      gather: () => 'live',
+      judge: (facts: string) => pass(facts),
+    };
+    const offline = makeInput({ offline: { file: 'x.har', format: 'har', exchanges: [] } });
+    const reports = await runChecks([judged, liveOnly], { ...options(), input: offline });
+    expect(reports.map((r) => [r.status, r.summary])).toEqual([
+      ['pass', 'captured 0'],
+      ['skip', 'Skipped: offline: this check needs live requests, and explain sends none.'],
+    ]);
+    const live = await runChecks([judged], options());
+    expect(live[0]?.summary).toBe('live');
   });
 });

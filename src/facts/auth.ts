@@ -158,12 +158,10 @@ export interface FetchedToken {
   readonly grant: string;
 }
 
-export const FETCHED_TOKEN = 'token-fetch.token';
-export const WORKING_AUTH = 'identity.working';
+/** The token token-fetch obtained, if any (the caller names token-fetch in its needs). */
+export const fetchedToken = (ctx: CheckContext): Promise<FetchedToken | undefined> =>
+  ctx.fact('fetchedToken');
 
-export const fetchedToken = (ctx: CheckContext): FetchedToken | undefined =>
-  ctx.shared.get(FETCHED_TOKEN) as FetchedToken | undefined;
-
-/** The way of authenticating that identity proved to work, if any. */
-export const workingAuth = (ctx: CheckContext): AuthAttempt | undefined =>
-  ctx.shared.get(WORKING_AUTH) as AuthAttempt | undefined;
+/** The way of authenticating that identity proved to work, if any (identity in needs). */
+export const workingAuth = (ctx: CheckContext): Promise<AuthAttempt | undefined> =>
+  ctx.fact('workingAuth');

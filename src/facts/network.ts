@@ -1,6 +1,15 @@
 import type { Exchange, FindingCode, HttpResult, Remediation } from '../types.js';
 import { REMEDY } from './remedies.js';
 
+/** Every code networkProblem and answerProblem can name (a check that uses them lists these). */
+export const NETWORK_CODES = [
+  'NETWORK_UNREACHABLE',
+  'TLS_ERROR',
+  'TIMEOUT',
+  'PROXY_AUTH_REQUIRED',
+  'SERVER_ERROR',
+] as const satisfies readonly FindingCode[];
+
 export interface NetworkProblem {
   readonly code: FindingCode;
   readonly summary: string;

@@ -31,7 +31,7 @@ export const anonymousUser = (ctx: CheckContext): Promise<HttpResult> =>
  * permitted", bitbucket-auth.md §8); Data Center checks are future work.
  */
 export const onDataCenter = async (ctx: CheckContext): Promise<boolean> =>
-  (await ctx.result('connectivity'))?.data['product'] === 'data-center';
+  (await ctx.fact('product')) === 'data-center';
 
 export const DATA_CENTER_SKIP =
   'Skipped: the API answers like Bitbucket Data Center; this check knows Bitbucket Cloud only.';

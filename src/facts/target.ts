@@ -27,8 +27,7 @@ export const bestAuth = async (ctx: CheckContext): Promise<AuthAttempt | undefin
   const credential = primaryCredential(ctx.input);
   if (credential !== undefined && !isUnexpanded(credential))
     return correctAuth(credential, ctx.input);
-  await ctx.result('token-fetch');
-  const token = fetchedToken(ctx);
+  const token = await fetchedToken(ctx);
   if (token === undefined) return undefined;
   return {
     header: `Bearer ${token.token}`,

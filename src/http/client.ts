@@ -1,13 +1,10 @@
 import got, { type Agents, type Method } from 'got';
+import { isTraceHeader } from '../knowledge/headers.js';
 import type { Exchange, HttpClient, HttpResult, RequestOptions } from '../types.js';
 
 /** Evidence keeps the first 4 KB of a body; checks may read up to 1 MB. */
 export const EVIDENCE_BODY_BYTES = 4096;
 export const MAX_BODY_BYTES = 1024 * 1024;
-
-/** Response headers support staff ask for: Bitbucket's and Atlassian's trace ids. */
-const TRACE_HEADERS =
-  /^(?:x-b3-traceid|x-b3-spanid|x-trace-id|x-request-id|x-arequestid|atl-traceid|atl-request-id|x-amzn-trace-id|traceparent|x-cloud-trace-context)$/u;
 
 export interface ClientOptions {
   /** Origins credentials may be sent to (API, auth, the user's own target). */
@@ -49,7 +46,7 @@ const lowerHeaders = (
 const traceIdsOf = (
   headers: Readonly<Record<string, string>>,
 ): Record<string, string> | undefined => {
-  const ids = Object.entries(headers).filter(([name]) => TRACE_HEADERS.test(name));
+  const ids = Object.entries(headers).filter(([name]) => isTraceHeader(name));
   return ids.length > 0 ? Object.fromEntries(ids) : undefined;
 };
 

@@ -12,3 +12,4 @@ export * from './endpoints.js';
 export * from './api-versions.js';
 export * from './timeline.js';
 export * from './data-center.js';
+export * from './headers.js';

@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { expect } from 'vitest';
 import check from '../../checks/identity.js';
-import { FETCHED_TOKEN, type FetchedToken } from '../../src/facts/auth.js';
+import type { FetchedToken } from '../../src/facts/auth.js';
 import { credentialFromAuthorization } from '../../src/intake/input.js';
 import type { CheckReport, DoctorInput, GivenHeader } from '../../src/types.js';
 import { type Prior, testCheck } from '../helpers/check-tester.js';
@@ -34,7 +34,7 @@ const sent = (report: CheckReport): (string | undefined)[] =>
 const tokenFetchPassed = (token?: FetchedToken): Record<string, Prior> => ({
   'token-fetch': {
     outcome: { verdict: 'pass', summary: 'token-fetch passed (stub)' },
-    ...(token === undefined ? {} : { shared: { [FETCHED_TOKEN]: token } }),
+    ...(token === undefined ? {} : { provides: { fetchedToken: token } }),
   },
 });
 
@@ -301,6 +301,7 @@ testCheck(check, [
           remediation: { hint: 'Use Cloud.' },
           data: { product: 'data-center' },
         },
+        provides: { product: 'data-center' },
       },
     },
     http: () =>

@@ -3,9 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import contrast from '../../checks/public-private-contrast.js';
 import check from '../../checks/rate-limit.js';
 import { runChecks } from '../../src/runner.js';
-import { replayAsSent } from '../../src/facts/target.js';
-import type { Check, CheckReport, Credential, DoctorInput, Outcome } from '../../src/types.js';
-import { testCheck } from '../helpers/check-tester.js';
+import type { Check, CheckReport, Credential, Exchange, Outcome } from '../../src/types.js';
+import { testJudge } from '../helpers/judge-tester.js';
 import { API, cred, makeHttp, makeInput } from '../helpers/context.js';
 import { fixturesOf } from '../helpers/fixtures.js';
 
@@ -14,83 +13,45 @@ const REPO_TOKEN = 'ATCTT3xFfGN0repoToken=1111AAAA';
 const EMAIL = 'alice@example.com';
 const API_TOKEN = 'ATATT3xFfGF0aliceApiToken=0000AAAA';
 
-/**
- * rate-limit reads the evidence of the checks before it, and the tester's stubs send nothing. So
- * the tested check first replays the user's call exactly as target-call and api-version do
- * (replayAsSent), files that exchange as target-call's evidence, then runs the real rate-limit
- * over those results. Without a failing call it is the real check, untouched.
- */
-const afterReplay: Check = {
-  meta: check.meta,
-  run: async (ctx) => {
-    const replay = replayAsSent(ctx);
-    if (replay === undefined) return check.run(ctx);
-    const answer = await replay;
-    const results = new Map(ctx.results);
-    results.set('target-call', {
-      id: 'target-call',
-      title: 'The failing call works once corrected',
-      status: 'skip',
-      summary: 'Replayed the call (test).',
-      durationMs: 0,
-      evidence: [answer.exchange],
-      data: {},
-    });
-    return check.run({ ...ctx, results });
-  },
-};
-const failing = (path: string): Partial<DoctorInput> => ({
-  workspace: 'acme',
-  failingRequest: { method: 'GET', url: `${API}${path}`, headers: [], source: 'url' },
+const exchange = (status: number | undefined, headers: Record<string, string> = {}): Exchange => ({
+  request: { method: 'GET', url: `${API}/2.0/repositories/acme`, headers: {} },
+  ...(status === undefined
+    ? { error: { code: 'ECONNRESET', message: 'reset' } }
+    : { response: { status, headers, body: '' } }),
+  durationMs: 1,
 });
 
-testCheck(afterReplay, [
-  {
-    name: 'no check saw a 429: pass',
-    expected: { verdict: 'pass', summary: 'No 429 in 0 answers.', requests: 0 },
-  },
-  {
-    name: 'earlier checks that failed for other reasons do not make a rate limit',
-    prior: {
-      identity: {
-        outcome: {
-          verdict: 'fail',
-          code: 'TOKEN_INVALID',
-          summary: 'Bitbucket does not recognise the token (stub).',
-          remediation: { hint: 'Create a new token.' },
-        },
-      },
+testJudge(check, {
+  valid: [
+    { name: 'no answer at all', facts: { exchanges: [] }, summary: 'No 429 in 0 answers.' },
+    {
+      name: 'answers that are not 429, counted once each',
+      facts: { exchanges: [exchange(200), exchange(401), exchange(undefined)] },
+      summary: 'No 429 in 2 answers.',
     },
-    expected: { verdict: 'pass', requests: 0 },
-  },
-  {
-    name: 'an earlier answer that is not a 429: pass, counted',
-    input: failing('/2.0/repositories/acme'),
-    http: () => fx.reply(nock(API).get('/2.0/repositories/acme'), 'listing-public'),
-    expected: { verdict: 'pass', summary: 'No 429 in 1 answer.', requests: 1 },
-  },
-  {
-    name: 'an earlier 429 with X-RateLimit-* headers: RATE_LIMITED with data.headers',
-    input: failing('/2.0/repositories/acme'),
-    http: () => fx.reply(nock(API).get('/2.0/repositories/acme'), 'rate-limited-access-token-429'),
-    expected: {
-      verdict: 'fail',
+  ],
+  invalid: [
+    {
+      name: 'a 429 with X-RateLimit-* headers names them',
+      facts: {
+        exchanges: [
+          exchange(200),
+          exchange(429, { 'x-ratelimit-limit': '1000', 'content-type': 'application/json' }),
+        ],
+      },
       code: 'RATE_LIMITED',
-      summary:
-        /^1 of 1 answers were 429 .*\(x-ratelimit-limit: 1000, x-ratelimit-resource: api, x-ratelimit-nearlimit: false\): a limit, not the credentials\.$/u,
-      data: {
-        limited: 1,
-        headers: {
-          'x-ratelimit-limit': '1000',
-          'x-ratelimit-resource': 'api',
-          'x-ratelimit-nearlimit': 'false',
-        },
-      },
+      summary: /^1 of 2 answers were 429 .*\(x-ratelimit-limit: 1000\): a limit/u,
+      data: { limited: 1, headers: { 'x-ratelimit-limit': '1000' } },
       hint: /hourly window/u,
-      requests: 1,
     },
-  },
-]);
+    {
+      name: 'one answer, a 429: singular',
+      facts: { exchanges: [exchange(429)] },
+      code: 'RATE_LIMITED',
+      summary: /^1 of 1 answer was 429 /u,
+    },
+  ],
+});
 
 /**
  * A 429 only reaches rate-limit as evidence of an earlier check, and stubs send nothing: so these

@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { expect } from 'vitest';
 import check from '../../checks/scopes.js';
-import { FETCHED_TOKEN, type FetchedToken } from '../../src/facts/auth.js';
+import type { FetchedToken } from '../../src/facts/auth.js';
 import type { DoctorInput, Outcome } from '../../src/types.js';
 import { type Prior, testCheck } from '../helpers/check-tester.js';
 import { API, cred } from '../helpers/context.js';
@@ -43,7 +43,7 @@ const priors = (
 ): Record<string, Prior> => ({
   'token-fetch': {
     outcome: pass('token-fetch (stub)'),
-    ...(options.token === undefined ? {} : { shared: { [FETCHED_TOKEN]: options.token } }),
+    ...(options.token === undefined ? {} : { provides: { fetchedToken: options.token } }),
   },
   identity: { outcome: pass('identity (stub)', options.identityData) },
 });

@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { expect } from 'vitest';
 import check from '../../checks/target-call.js';
-import { type AuthAttempt, WORKING_AUTH } from '../../src/facts/auth.js';
+import type { AuthAttempt } from '../../src/facts/auth.js';
 import { credentialFromAuthorization } from '../../src/intake/input.js';
 import type { CheckReport, DoctorInput, GivenHeader, Outcome } from '../../src/types.js';
 import { type Prior, testCheck } from '../helpers/check-tester.js';
@@ -53,7 +53,7 @@ const priors = (identity: Outcome, working?: AuthAttempt): Record<string, Prior>
   'token-fetch': { outcome: { verdict: 'skip', summary: 'Skipped: no OAuth consumer (stub).' } },
   identity: {
     outcome: identity,
-    ...(working === undefined ? {} : { shared: { [WORKING_AUTH]: working } }),
+    ...(working === undefined ? {} : { provides: { workingAuth: working } }),
   },
 });
 const identityPassed = (working?: AuthAttempt): Record<string, Prior> =>

@@ -1,7 +1,6 @@
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import check from '../../checks/token-fetch.js';
-import { FETCHED_TOKEN } from '../../src/facts/auth.js';
 import { runChecks } from '../../src/runner.js';
 import type { Check, Outcome } from '../../src/types.js';
 import { testCheck } from '../helpers/check-tester.js';
@@ -259,10 +258,10 @@ describe('token-fetch shares and protects the token it obtained', () => {
       codes: [],
       needs: ['after:token-fetch'],
     },
-    run: (ctx): Outcome => ({
+    run: async (ctx): Promise<Outcome> => ({
       verdict: 'pass',
       summary: 'probe',
-      data: { token: ctx.shared.get(FETCHED_TOKEN) },
+      data: { token: await ctx.fact('fetchedToken') },
     }),
   };
 

@@ -68,6 +68,11 @@ describe('two-factor quotes Bitbucket when identity sent the password', () => {
     run: (): Outcome => ({ verdict: 'skip', summary: 'Skipped: no OAuth consumer (stub).' }),
   };
 
+  const connectivity: Check = {
+    meta: { id: 'connectivity', title: 'Stub connectivity', description: 'Stub.', codes: [] },
+    run: (): Outcome => ({ verdict: 'pass', summary: 'Reached (stub).' }),
+  };
+
   it('provenByAnswer is true when identity got the §3.4 "stopped supporting account passwords" answer', async () => {
     const input = makeInput({ credentials: [password] });
     const http = makeHttp(input);
@@ -80,10 +85,13 @@ describe('two-factor quotes Bitbucket when identity sent the password', () => {
         ),
       'account-password-401',
     );
-    const [, identityReport, report] = await runChecks([tokenFetch, identity, check], {
-      input,
-      httpFor: (evidence) => http.forCheck(evidence),
-    });
+    const [, , identityReport, report] = await runChecks(
+      [connectivity, tokenFetch, identity, check],
+      {
+        input,
+        httpFor: (evidence) => http.forCheck(evidence),
+      },
+    );
     expect(scope.pendingMocks()).toEqual([]);
     expect(identityReport?.code).toBe('ACCOUNT_PASSWORD_REJECTED');
     expect(report?.status).toBe('fail');
@@ -101,7 +109,7 @@ describe('two-factor quotes Bitbucket when identity sent the password', () => {
     nock(API)
       .get('/2.0/user')
       .reply(401, 'Login failed due to incorrect login credentials or method.');
-    const [, , report] = await runChecks([tokenFetch, identity, check], {
+    const [, , , report] = await runChecks([connectivity, tokenFetch, identity, check], {
       input,
       httpFor: (evidence) => http.forCheck(evidence),
     });

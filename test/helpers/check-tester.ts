@@ -1,13 +1,14 @@
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runChecks } from '../../src/runner.js';
-import type { Check, CheckReport, DoctorInput, Outcome } from '../../src/types.js';
+import { FINDING_CODES } from '../../src/types.js';
+import type { Check, CheckReport, DoctorInput, Outcome, SharedFacts } from '../../src/types.js';
 import { makeHttp, makeInput } from './context.js';
 
 /** An earlier check's outcome (and what it shared) as a case wants it. */
 export interface Prior {
   readonly outcome: Outcome;
-  readonly shared?: Readonly<Record<string, unknown>>;
+  readonly provides?: Partial<SharedFacts>;
 }
 
 export interface CheckCase {
@@ -30,10 +31,10 @@ export interface CheckCase {
 }
 
 const stub = (id: string, prior: Prior | undefined): Check => ({
-  meta: { id, title: `Stub ${id}`, description: 'Stub.', codes: [] },
-  run: (ctx) => {
-    for (const [key, value] of Object.entries(prior?.shared ?? {})) ctx.shared.set(key, value);
-    return prior?.outcome ?? { verdict: 'pass', summary: `${id} passed (stub)` };
+  meta: { id, title: `Stub ${id}`, description: 'Stub.', codes: FINDING_CODES },
+  run: () => {
+    const outcome = prior?.outcome ?? { verdict: 'pass', summary: `${id} passed (stub)` };
+    return prior?.provides === undefined ? outcome : { ...outcome, provides: prior.provides };
   },
 });
 
@@ -68,7 +69,7 @@ export const testCheck = (check: Check, cases: readonly CheckCase[]): void => {
         const scopes =
           produced === undefined ? [] : Array.isArray(produced) ? produced : [produced];
         const deps = (check.meta.needs ?? [])
-          .map((need) => /^(?:after|pass):(.+)$/u.exec(need)?.[1])
+          .map((need) => /^(?:after|pass|reads):(.+)$/u.exec(need)?.[1])
           .filter((id): id is string => id !== undefined);
         const priorIds = [...new Set([...deps, ...Object.keys(testCase.prior ?? {})])];
         const reports = await runChecks(
