@@ -80,4 +80,28 @@ export default defineConfig(
       },
     },
   },
+  {
+    // A check that is a folder (checks/<id>/): its files import each other, never another check.
+    files: ['checks/*/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./(?!\\.\\./src/)',
+              message: 'Checks never import each other; put shared code in src/facts/.',
+            },
+          ],
+          paths: ['node:fs', 'node:fs/promises', 'node:child_process', 'node:process', 'got'].map(
+            (name) => ({
+              name,
+              message: 'Use the CheckContext (http, input) so tests can fake it.',
+              ...(name === 'got' ? { allowTypeImports: true, importNames: ['default'] } : {}),
+            }),
+          ),
+        },
+      ],
+    },
+  },
 );

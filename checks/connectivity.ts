@@ -1,4 +1,5 @@
-import { answerProblem } from '../src/facts/network.js';
+import { capturedFailure, resultOf } from '../src/explain/capture.js';
+import { answerProblem, capturedNetworkProblem } from '../src/facts/network.js';
 import { anonymousListing, anonymousUser } from '../src/facts/requests.js';
 import { CLOUD_EDGE_HEADERS, detectDataCenter } from '../src/knowledge/index.js';
 import { DOCS } from '../src/knowledge/docs.js';
@@ -8,6 +9,8 @@ import { defineCheck, type HttpResult, type Outcome, type Product } from '../src
 export interface ConnectivityFacts {
   readonly host: string;
   readonly result: HttpResult;
+  /** From a capture: whoever answered, a missing Cloud header is no finding (a pasted body has none). */
+  readonly captured?: boolean;
 }
 
 const withProduct = (outcome: Outcome, product: Product): Outcome => ({
@@ -16,8 +19,12 @@ const withProduct = (outcome: Outcome, product: Product): Outcome => ({
 });
 
 /** Pure: the network first (never "your token is invalid"), then which product answered. */
-export const judge = ({ host, result }: ConnectivityFacts): Outcome => {
-  const problem = answerProblem(result);
+export const judge = ({ host, result, captured = false }: ConnectivityFacts): Outcome => {
+  // A captured failure names curl's and Chromium's own error codes; a blocked request is none.
+  const problem =
+    captured && result.exchange.error !== undefined
+      ? capturedNetworkProblem(result.exchange)
+      : answerProblem(result);
   if (problem !== undefined) {
     return {
       verdict: 'fail',
@@ -53,6 +60,16 @@ export const judge = ({ host, result }: ConnectivityFacts): Outcome => {
   const cloudLike =
     CLOUD_EDGE_HEADERS.some((mark) => names.includes(mark)) ||
     /"type"\s*:\s*"(?:error|paginated|repository)|"pagelen"/u.test(result.body);
+  if (captured && !cloudLike) {
+    return withProduct(
+      {
+        verdict: 'pass',
+        summary: `The captured answer of ${host} (${result.status ?? '?'}) shows no network problem.`,
+        data: { product: 'unknown', status: result.status },
+      },
+      'unknown',
+    );
+  }
   if (!cloudLike) {
     return withProduct(
       {
@@ -98,5 +115,17 @@ export default defineCheck({
     host: new URL(ctx.input.apiUrl).host,
     result: await (anonymousListing(ctx) ?? anonymousUser(ctx)),
   }),
+  // explain: the failing call that matters most (its error, or its answer, tells the product).
+  fromCapture: (ctx, capture): ConnectivityFacts | Promise<ConnectivityFacts> => {
+    // parse.ts never yields an empty capture.
+    const exchange = capturedFailure(capture) ?? capture.exchanges[0]!;
+    let host = new URL(ctx.input.apiUrl).host;
+    try {
+      host = new URL(exchange.request.url).host;
+    } catch {
+      // A capture without the request: the API host of the run.
+    }
+    return { host, result: resultOf(exchange), captured: true };
+  },
   judge,
 });

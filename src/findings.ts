@@ -127,10 +127,10 @@ export const FINDINGS: readonly FindingInfo[] = [
   },
   { code: 'TOKEN_INVALID', layer: 'credential', cause: 'a token Bitbucket does not recognise' },
   {
-    code: 'AUTH_FAILED',
+    code: 'AUTH_REJECTED',
     layer: 'credential',
     cause:
-      'Basic credentials rejected ("Login failed") for a reason the doctor could not narrow down',
+      'a rejection whose cause the evidence cannot narrow to one code; data.alternatives ranks the candidates',
   },
   {
     code: 'CONSUMER_INVALID',

@@ -3,7 +3,7 @@ import connectivity from '../checks/connectivity.js';
 import credentials from '../checks/credentials.js';
 import curlCommand from '../checks/curl-command.js';
 import headerCasing from '../checks/header-casing.js';
-import identity from '../checks/identity.js';
+import identity from '../checks/identity/index.js';
 import publicPrivateContrast from '../checks/public-private-contrast.js';
 import rateLimit from '../checks/rate-limit.js';
 import savedExchange from '../checks/saved-exchange.js';

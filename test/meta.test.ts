@@ -81,7 +81,7 @@ describe('meta: checks are registered, tested and documented', () => {
     const produced = new Set(CHECKS.flatMap((c) => c.meta.codes));
     for (const code of FINDING_CODES) {
       expect(readme, `README lists ${code}`).toContain(`\`${code}\``);
-      if (code !== 'AUTH_FAILED' && code !== 'REFRESH_TOKEN_INVALID')
+      if (code !== 'AUTH_REJECTED' && code !== 'REFRESH_TOKEN_INVALID')
         expect(produced, `${code} is produced by a check`).toContain(code);
     }
   });

@@ -1,3 +1,4 @@
+import { GIT_ACCESS_TOKEN_USER } from '../knowledge/shapes.js';
 import { fingerprint } from '../report/redactor.js';
 import {
   basicAuthorization,
@@ -63,7 +64,7 @@ const attempt = (credential: Credential, header: string, describe: string): Auth
  */
 export const effectiveKind = (credential: Credential): CredentialKind => {
   // x-token-auth is the user name git uses for access tokens (bitbucket-auth.md §2.3).
-  if (credential.username === 'x-token-auth') return 'access-token';
+  if (credential.username === GIT_ACCESS_TOKEN_USER) return 'access-token';
   const shape = kindByShape(credential.secret)?.kind;
   return shape === 'api-token' || shape === 'access-token' || shape === 'app-password'
     ? shape

@@ -154,3 +154,50 @@ export const answerProblem = (result: HttpResult): NetworkProblem | undefined =>
     },
   };
 };
+
+/**
+ * A captured exchange with no response: curl(1)'s EXIT CODES (`CURLE_28`…) and Chromium's net
+ * errors (`net::ERR_…`) name network failures; a request the browser blocked (an extension, CORS)
+ * was never sent and says nothing, so it is no finding.
+ */
+export const capturedNetworkProblem = (exchange: Exchange): NetworkProblem | undefined => {
+  const error = exchange.error;
+  if (error === undefined || exchange.response !== undefined) return undefined;
+  const { code, message } = error;
+  let host = 'the server';
+  try {
+    host = new URL(exchange.request.url).host;
+  } catch {
+    // No request in the capture.
+  }
+  const curl = /^CURLE_(\d+)$/u.exec(code)?.[1] ?? '';
+  const net = /net::(ERR_[A-Z_]+)/u.exec(message)?.[1] ?? '';
+  const said = message || code;
+  const problem = (found: FindingCode, summary: string): NetworkProblem => ({
+    code: found,
+    summary,
+    remediation: REMEDY[found],
+  });
+  if (/\b407\b/u.test(message) || net.startsWith('ERR_PROXY_AUTH')) {
+    return problem(
+      'PROXY_AUTH_REQUIRED',
+      `A proxy wanted its own credentials (407) on the way to ${host}.`,
+    );
+  }
+  if (curl === '28' || net.includes('TIMED_OUT')) {
+    return problem('TIMEOUT', `No answer from ${host} in time (${said}).`);
+  }
+  const tlsCurl = ['35', '53', '54', '58', '59', '60', '66', '77', '80', '82', '83', '90', '91'];
+  if (tlsCurl.includes(curl) || /^ERR_(?:CERT|SSL)_/u.test(net)) {
+    return problem('TLS_ERROR', `TLS to ${host} failed (${said}).`);
+  }
+  if (
+    ['5', '6', '7', '52', '55', '56', '97'].includes(curl) ||
+    /^ERR_(?:NAME_NOT_RESOLVED|CONNECTION_(?:REFUSED|RESET|CLOSED|FAILED)|INTERNET_DISCONNECTED|ADDRESS_UNREACHABLE|EMPTY_RESPONSE)$/u.test(
+      net,
+    )
+  ) {
+    return problem('NETWORK_UNREACHABLE', `${host} could not be reached (${said}).`);
+  }
+  return undefined;
+};

@@ -112,7 +112,7 @@ export const REMEDY: Readonly<Record<FindingCode, Remediation>> = {
     hint: 'Check that the token was copied whole and not revoked, or create a new one (access tokens cannot be viewed again after creation).',
     url: DOCS.accessTokens,
   },
-  AUTH_FAILED: {
+  AUTH_REJECTED: {
     hint: 'Check the username and secret pair: an API token goes with your Atlassian account email, an app password with your Bitbucket username, an access token as Bearer.',
     url: DOCS.getting401KB,
   },

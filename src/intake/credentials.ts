@@ -1,20 +1,5 @@
+import { SECRET_SHAPES as SHAPES } from '../knowledge/shapes.js';
 import type { Credential, CredentialKind } from '../types.js';
-
-/**
- * Secret shapes (bitbucket-auth.md §4.2: API tokens "start with ATAT"/"ATATT3x" [L]; anchors.md §5:
- * app passwords "ATBB…" [L]). Repository/project/workspace access tokens start with "ATCTT" in
- * every token Atlassian shows in its access-token docs' screenshots; no text states it, so it is
- * only a hint [L]. A shape never overrides what the user said; it adds a note when they disagree.
- */
-const SHAPES: readonly { prefix: RegExp; kind: CredentialKind; label: string }[] = [
-  { prefix: /^ATATT/u, kind: 'api-token', label: 'API token (ATATT prefix)' },
-  { prefix: /^ATBB/u, kind: 'app-password', label: 'app password (ATBB prefix)' },
-  {
-    prefix: /^ATCTT/u,
-    kind: 'access-token',
-    label: 'repository/project/workspace access token (ATCTT prefix)',
-  },
-];
 
 /** Header names whose values are credentials: registered with the redactor, replayed as sent. */
 export const CREDENTIAL_HEADER =

@@ -132,3 +132,12 @@ export const CLOUD_URLS = {
   tokenEndpoint: 'https://bitbucket.org/site/oauth2/access_token',
   authorizeEndpoint: 'https://bitbucket.org/site/oauth2/authorize',
 } as const;
+
+/**
+ * API paths the doctor asks itself (bitbucket-auth.md §3.1, §3.3): who the credential is, and a
+ * workspace's repositories (answered to anonymous callers with the public ones only).
+ */
+export const CLOUD_PATHS = {
+  currentUser: '/2.0/user',
+  repositories: '/2.0/repositories',
+} as const;

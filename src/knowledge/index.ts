@@ -13,3 +13,5 @@ export * from './api-versions.js';
 export * from './timeline.js';
 export * from './data-center.js';
 export * from './headers.js';
+export * from './rejections.js';
+export * from './shapes.js';

@@ -109,7 +109,7 @@ export const SIGNATURES: readonly Signature[] = [
   {
     // §3.4 (2): plain text, not JSON, when Basic credentials are rejected.
     id: 'cloud-basic-login-failed',
-    code: 'AUTH_FAILED',
+    code: 'AUTH_REJECTED',
     alsoConsider: ['API_TOKEN_NEEDS_EMAIL', 'APP_PASSWORD_REMOVED', 'ACCESS_TOKEN_AS_BASIC'],
     status: 401,
     body: /Login failed due to incorrect login credentials or method/,
@@ -128,7 +128,7 @@ export const SIGNATURES: readonly Signature[] = [
     // §3.5 / §5.2: the KB's diagnosis of a failed Basic login is this challenge header. The 2025
     // variant `BitbucketCustom realm=Bitbucket.org HTTP` [L] matches too.
     id: 'cloud-basic-realm',
-    code: 'AUTH_FAILED',
+    code: 'AUTH_REJECTED',
     alsoConsider: ['API_TOKEN_NEEDS_EMAIL', 'APP_PASSWORD_REMOVED', 'ACCESS_TOKEN_AS_BASIC'],
     status: 401,
     header: { name: 'www-authenticate', pattern: /realm="?Bitbucket\.org HTTP/i },
@@ -181,7 +181,7 @@ export const SIGNATURES: readonly Signature[] = [
   {
     // §3.4 (4), §9.19: account lockout after repeated bad passwords (two wordings).
     id: 'cloud-too-many-password-attempts',
-    code: 'AUTH_FAILED',
+    code: 'AUTH_REJECTED',
     status: [401, 403],
     body: /Too many invalid password attempts/,
     product: 'cloud',
@@ -585,7 +585,7 @@ export const SIGNATURES: readonly Signature[] = [
     // Seen in several clients' fixtures (no URL in the dossier); the DC Basic-auth how-to is the
     // nearest official page.
     id: 'dc-incorrect-password',
-    code: 'AUTH_FAILED',
+    code: 'AUTH_REJECTED',
     status: 401,
     body: /IncorrectPasswordAuthenticationException|Authentication failed\. Please check your credentials/,
     product: 'data-center',
@@ -617,7 +617,7 @@ export const SIGNATURES: readonly Signature[] = [
   {
     // The same body without X-AUSERNAME: nobody was authenticated.
     id: 'dc-not-authenticated',
-    code: 'AUTH_FAILED',
+    code: 'AUTH_REJECTED',
     alsoConsider: ['CREDENTIALS_IGNORED'],
     status: 401,
     body: /AuthorisationException|You are not permitted to access this resource/,
@@ -633,7 +633,7 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: 'dc-captcha',
-    code: 'AUTH_FAILED',
+    code: 'AUTH_REJECTED',
     status: [401, 403],
     body: /CaptchaRequiredAuthenticationException|CAPTCHA required/,
     product: 'data-center',
@@ -648,7 +648,7 @@ export const SIGNATURES: readonly Signature[] = [
   {
     // GCM identifies on-prem Bitbucket by this realm.
     id: 'dc-basic-realm',
-    code: 'AUTH_FAILED',
+    code: 'AUTH_REJECTED',
     status: 401,
     header: { name: 'www-authenticate', pattern: /realm="Atlassian Bitbucket"/i },
     product: 'data-center',

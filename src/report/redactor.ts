@@ -1,3 +1,4 @@
+import { GIT_ACCESS_TOKEN_USER, GIT_API_TOKEN_USER } from '../knowledge/shapes.js';
 import { createHash } from 'node:crypto';
 
 /** First 8 hex digits of the SHA-256 of a secret: lets support tell two tokens apart. */
@@ -37,7 +38,7 @@ const surfaceForms = (value: string): string[] => {
  */
 export class Redactor {
   private readonly secrets = new Map<string, string>();
-  private readonly usernames = new Set<string>(['', 'x-token-auth', 'x-bitbucket-api-token-auth']);
+  private readonly usernames = new Set<string>(['', GIT_ACCESS_TOKEN_USER, GIT_API_TOKEN_USER]);
   /** form → replacement mark; rebuilt lazily when secrets or usernames change. */
   private table: [string, string][] | undefined;
 

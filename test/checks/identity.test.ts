@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { expect } from 'vitest';
-import check from '../../checks/identity.js';
+import check from '../../checks/identity/index.js';
 import type { FetchedToken } from '../../src/facts/auth.js';
 import { credentialFromAuthorization } from '../../src/intake/input.js';
 import type { CheckReport, DoctorInput, GivenHeader } from '../../src/types.js';
@@ -266,7 +266,7 @@ testCheck(check, [
     },
   },
   {
-    name: 'Basic refused, and the secret refused as Bearer too: AUTH_FAILED',
+    name: 'Basic refused, and the secret refused as Bearer too: AUTH_REJECTED',
     input: fromHeader(basic('alice', 'someSecretValue42')),
     http: () => [
       fx.reply(user(basic('alice', 'someSecretValue42')), 'login-failed-401'),
@@ -274,7 +274,7 @@ testCheck(check, [
     ],
     expected: {
       verdict: 'fail',
-      code: 'AUTH_FAILED',
+      code: 'AUTH_REJECTED',
       summary: /does not work as Bearer either/u,
       requests: 2,
     },

@@ -420,7 +420,7 @@ describe('check saved-exchange: rules', () => {
     {
       name: 'Login failed + app password with the username, answered in 2025: not blamed on removal',
       text: loginFailed(basic('jdoe', APP_PASSWORD), 'Fri, 10 Jan 2025 10:00:00 GMT'),
-      code: 'AUTH_FAILED',
+      code: 'AUTH_REJECTED',
     },
     {
       name: 'Login failed + Basic x-token-auth',
@@ -435,7 +435,7 @@ describe('check saved-exchange: rules', () => {
     {
       name: 'Login failed + Basic username + password',
       text: loginFailed(basic('jdoe', PASSWORD)),
-      code: 'AUTH_FAILED',
+      code: 'AUTH_REJECTED',
       summary: /Basic with jdoe and a secret/u,
     },
     {
@@ -573,7 +573,7 @@ describe('check saved-exchange: rules', () => {
           body: 'Too many invalid password attempts. Log in at https://id.atlassian.com/ to restore access.',
         },
       ),
-      code: 'AUTH_FAILED',
+      code: 'AUTH_REJECTED',
     },
     {
       name: 'token endpoint: invalid refresh token',
@@ -640,7 +640,7 @@ describe('check saved-exchange: rules', () => {
           }),
         },
       ),
-      code: 'AUTH_FAILED',
+      code: 'AUTH_REJECTED',
       summary:
         /^Saved exchange 1 \(GET \/rest\/api\/1\.0\/projects → 401\): Bitbucket Data Center: /u,
     },
@@ -856,7 +856,7 @@ describe('check saved-exchange: meta', () => {
       'ACCESS_TOKEN_AS_BASIC',
       'TOKEN_EXPIRED',
       'TOKEN_INVALID',
-      'AUTH_FAILED',
+      'AUTH_REJECTED',
       'CONSUMER_INVALID',
       'CONSUMER_NOT_PRIVATE',
       'CONSUMER_NO_CALLBACK',

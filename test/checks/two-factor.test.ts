@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import check from '../../checks/two-factor.js';
-import identity from '../../checks/identity.js';
+import identity from '../../checks/identity/index.js';
 import { runChecks } from '../../src/runner.js';
 import type { Check, Outcome } from '../../src/types.js';
 import { testCheck } from '../helpers/check-tester.js';

@@ -1,0 +1,78 @@
+/**
+ * identity's facts from a capture: the captured answer to the credentials (a /2.0/user exchange
+ * if the capture has one, else the failing call that matters most, when it is a refusal) and the
+ * request that got it, described by structure. No experiment is possible offline, so the judge
+ * names the cause from the answer, the credential's shape and the username (bitbucket-auth.md
+ * §3.4, §5.2, §5.3), and says when the capture cannot show more.
+ */
+import {
+  answerDate,
+  capturedAuthorization,
+  capturedFailure,
+  capturedTo,
+  describeAuthorization,
+  requestKnown,
+  resultOf,
+} from '../../src/explain/capture.js';
+import { lintAuthorization } from '../../src/facts/header-lint.js';
+import { FINDINGS } from '../../src/findings.js';
+import { CLOUD_PATHS, CLOUD_URLS } from '../../src/knowledge/docs.js';
+import { matchSignatures } from '../../src/knowledge/signatures.js';
+import type { Capture, CheckContext, Exchange } from '../../src/types.js';
+import type { IdentityFacts } from './judge.js';
+
+const TOKEN_PATH = new URL(CLOUD_URLS.tokenEndpoint).pathname;
+
+/**
+ * An answer that speaks about the user's credentials: a refusal of an API call. The token
+ * endpoint's answers speak about the OAuth consumer instead (token-fetch's).
+ */
+const aboutCredentials = (exchange: Exchange): boolean => {
+  const response = exchange.response;
+  if (response === undefined) return false;
+  if (requestKnown(exchange) && exchange.request.url.includes(TOKEN_PATH)) return false;
+  const signatures = matchSignatures(response);
+  // A consumer's refusal (invalid_client, not private…) is token-fetch's, even without the URL.
+  if (signatures.some((s) => FINDINGS.find((f) => f.code === s.code)?.layer === 'token-fetch')) {
+    return false;
+  }
+  if (response.status === 401) return true;
+  return signatures.some((s) => s.blamesCredentials && s.code !== 'SCOPE_MISSING');
+};
+
+export const fromCapture = async (ctx: CheckContext, capture: Capture): Promise<IdentityFacts> => {
+  const user = capturedTo(capture, (url) => url.pathname.endsWith(CLOUD_PATHS.currentUser));
+  const failure = capturedFailure(capture);
+  const exchange =
+    user ?? (failure !== undefined && aboutCredentials(failure) ? failure : undefined);
+  const now = ctx.now();
+  const base = { captured: true, date: now, url: ctx.input.apiUrl, requestKnown: false } as const;
+  if (exchange === undefined) {
+    return { ...base, skip: 'the capture holds no answer to the credentials.' };
+  }
+  const url = requestKnown(exchange) ? exchange.request.url.replace(/[?#].*$/su, '') : base.url;
+  const facts = {
+    ...base,
+    url,
+    date: answerDate(exchange, now),
+    requestKnown: requestKnown(exchange),
+    product: await ctx.fact('product'),
+    result: resultOf(exchange),
+  };
+  if (!requestKnown(exchange)) return facts;
+  const header = capturedAuthorization(exchange);
+  if (header === undefined) {
+    return { ...facts, skip: 'the captured request carries no credentials (see credentials).' };
+  }
+  // A misspelled scheme is the cause (header-casing): the answer then says nothing about the
+  // credential itself, which Bitbucket never read (§2.2).
+  if (lintAuthorization(header) !== undefined) {
+    return {
+      ...facts,
+      skip: 'the captured Authorization header is malformed (see header-casing), so Bitbucket never read the credential.',
+    };
+  }
+  const auth = describeAuthorization(header);
+  const scheme = auth.scheme.toLowerCase() === 'basic' ? 'Basic' : 'Bearer';
+  return { ...facts, sent: { ...auth, scheme } };
+};

@@ -1,0 +1,36 @@
+import { NETWORK_CODES } from '../../src/facts/network.js';
+import { defineCheck } from '../../src/types.js';
+import { fromCapture } from './capture.js';
+import { gather } from './gather.js';
+import { judge } from './judge.js';
+
+/**
+ * identity: who the credentials authenticate as, and if refused, why. Live: GET /2.0/user and one
+ * changed variable (gather.ts); explain: the captured refusal and its request (capture.ts); one
+ * pure judge for both (judge.ts, rejected.ts).
+ */
+export default defineCheck({
+  meta: {
+    id: 'identity',
+    title: 'The credentials authenticate a Bitbucket user',
+    description:
+      'GET /2.0/user says who the credentials are and, when Bitbucket refuses them, its answer and one changed variable (email for username, Bearer for Basic) say why.',
+    codes: [
+      'API_TOKEN_NEEDS_EMAIL',
+      'API_TOKEN_AS_BEARER',
+      'API_TOKEN_UNSCOPED',
+      'APP_PASSWORD_REMOVED',
+      'ACCOUNT_PASSWORD_REJECTED',
+      'ACCESS_TOKEN_AS_BASIC',
+      'TOKEN_EXPIRED',
+      'TOKEN_INVALID',
+      'AUTH_REJECTED',
+      'REPO_NOT_FOUND_OR_NO_ACCESS',
+      ...NETWORK_CODES,
+    ],
+    needs: ['credentials', 'reads:connectivity', 'reads:token-fetch'],
+  },
+  gather,
+  fromCapture,
+  judge,
+});

@@ -1,0 +1,275 @@
+/**
+ * identity's judgement of a refusal: which mistake, from the credential's kind as sent, the
+ * answer's documented signature (bitbucket-auth.md §3.4, §3.5, §5.2, §5.3, §2.3) and the
+ * experiment, when there was one. Pure.
+ */
+import { REFRESH_COMMAND, remedy } from '../../src/facts/remedies.js';
+import { DOCS } from '../../src/knowledge/docs.js';
+import { detectDataCenter } from '../../src/knowledge/data-center.js';
+import { matchSignatures } from '../../src/knowledge/signatures.js';
+import { appPasswordStatus } from '../../src/knowledge/timeline.js';
+import type { HttpResult, Outcome } from '../../src/types.js';
+import { fail, type IdentityFacts, proofOf, works } from './judge.js';
+import { alternativesFor, facts, said } from './words.js';
+
+const signaturesOf = (result: HttpResult) =>
+  matchSignatures(result.exchange.response ?? { status: 0, headers: {}, body: '' });
+
+/** A refusal: which mistake, from the credential's kind, the answer and the experiment. */
+export const judgeRejected = (f: IdentityFacts, result: HttpResult): Outcome => {
+  const signatures = signaturesOf(result);
+  const ids = signatures.map((s) => s.id);
+  const codes: readonly string[] = signatures.map((s) => s.code);
+  const answer = said(result);
+  const sent = f.sent;
+  const command = (auth: string): string[] => [`curl ${auth} ${f.url}`];
+  const BASIC = '-u "$BITBUCKET_EMAIL:$BITBUCKET_API_TOKEN"';
+  const BEARER = '-H "Authorization: Bearer $BITBUCKET_ACCESS_TOKEN"';
+  const experiment = f.experiment;
+  const proven = experiment !== undefined && works(experiment.result);
+  const proof = experiment === undefined ? undefined : proofOf(f);
+  const withProof = {
+    ...(proof === undefined ? {} : { proof }),
+    ...(proven ? { working: experiment.auth } : {}),
+  };
+
+  if (sent === undefined || !f.requestKnown) return judgeUnseen(f, result, ids);
+  const kind = sent.kind;
+  const email = sent.username?.includes('@') === true;
+
+  if (kind === 'api-token' && sent.scheme === 'Bearer') {
+    return fail(
+      'API_TOKEN_AS_BEARER',
+      proven
+        ? `The API token was sent as Bearer and refused (${answer}); as Basic with ${f.email ?? 'the email'} it works (${experiment.result.status ?? '?'}).`
+        : `An API token (ATATT…) was sent as Bearer and refused (${answer}); Bitbucket only accepts it as Basic with the Atlassian account email.`,
+      {
+        hint: proven
+          ? 'Send the API token as HTTP Basic with your Atlassian account email: curl -u "$BITBUCKET_EMAIL:$BITBUCKET_API_TOKEN".'
+          : 'Send the API token as HTTP Basic with your Atlassian account email (set --email or BITBUCKET_EMAIL), not as Bearer.',
+        commands: command(BASIC),
+        url: DOCS.apiTokens,
+      },
+      { ...withProof, data: { ...(proven ? facts(experiment.result) : {}), fixVerified: proven } },
+    );
+  }
+  if (kind === 'api-token' && sent.scheme === 'Basic' && !email) {
+    if (experiment !== undefined && !proven) {
+      if (signaturesOf(experiment.result).some((s) => s.id === 'cloud-token-invalid')) {
+        return fail(
+          'API_TOKEN_UNSCOPED',
+          `Refused with the username and with the email ${f.email ?? ''}: ${said(experiment.result)}; a classic API token without Bitbucket scopes (or an expired one) answers this way.`,
+          remedy('API_TOKEN_UNSCOPED'),
+          { ...withProof, data: { fixVerified: false } },
+        );
+      }
+    }
+    const user = sent.username === undefined || sent.username === '' ? '(none)' : sent.username;
+    return fail(
+      'API_TOKEN_NEEDS_EMAIL',
+      proven
+        ? `The API token was sent with the username ${user} and refused (${result.status ?? '?'}); with the account email ${f.email ?? ''} it works (${experiment.result.status ?? '?'}).`
+        : f.captured
+          ? `The captured request sent an API token (ATATT…) with the username ${user} and it was refused (${answer}); for REST, Bitbucket wants the Atlassian account email.`
+          : `The API token was sent with the username ${user} and refused (${answer}); API tokens want the Atlassian account email for REST.`,
+      proven
+        ? {
+            hint: `Use your Atlassian account email (${f.email ?? ''}) as the username with an API token; the Bitbucket username only works for git.`,
+            commands: command(BASIC),
+            url: DOCS.getting401KB,
+          }
+        : {
+            hint: 'Pass your Atlassian account email (the one you log in with at id.atlassian.com) with --email or BITBUCKET_EMAIL; the username only works for git.',
+            commands: f.captured ? command(BASIC) : ['export BITBUCKET_EMAIL=you@example.com'],
+            url: DOCS.getting401KB,
+          },
+      { ...withProof, data: { ...(proven ? facts(experiment.result) : {}), fixVerified: proven } },
+    );
+  }
+  if (kind === 'api-token') {
+    // §5.3, §9.4: with the email, "Token is invalid…" means a classic token without Bitbucket scopes.
+    const unscoped = codes.includes('TOKEN_INVALID');
+    return unscoped
+      ? fail(
+          'API_TOKEN_UNSCOPED',
+          `The API token was refused with the email ${sent.username ?? f.email ?? ''}: ${answer}. A classic token without Bitbucket scopes, or an expired or revoked one, answers this way.`,
+          remedy('API_TOKEN_UNSCOPED'),
+        )
+      : fail(
+          'TOKEN_INVALID',
+          `The API token was refused with the email ${sent.username ?? f.email ?? ''}: ${answer}. The email may not be the token owner's, or the token was revoked.`,
+          {
+            hint: 'Check that the email is the account that created the token, or create a new API token with scopes.',
+            url: DOCS.apiTokens,
+          },
+        );
+  }
+  if (kind === 'app-password' || codes.includes('APP_PASSWORD_REMOVED')) {
+    return judgeAppPassword(f, answer, email, command(BASIC));
+  }
+  if (kind === 'account-password' || codes.includes('ACCOUNT_PASSWORD_REJECTED')) {
+    return fail(
+      'ACCOUNT_PASSWORD_REJECTED',
+      `The account password was refused (${answer}): Bitbucket Cloud rejects account passwords for the API since 2022-03-01.`,
+      remedy('ACCOUNT_PASSWORD_REJECTED', f.captured ? command(BASIC) : undefined),
+    );
+  }
+  if (sent.scheme === 'Basic') {
+    if (proven || kind === 'access-token' || sent.username === 'x-token-auth') {
+      const type = experiment?.result.header('x-credential-type');
+      return fail(
+        'ACCESS_TOKEN_AS_BASIC',
+        proven
+          ? `The token was sent with Basic and refused (${result.status ?? '?'}); as Bearer it works (${experiment.result.status ?? '?'}${type === undefined ? '' : `, ${type}`}).`
+          : `${f.captured ? 'The captured request sent' : 'It sent'} an access token with Basic (${sent.describe}) and it was refused (${answer}); REST wants it as "Authorization: Bearer <token>".`,
+        remedy('ACCESS_TOKEN_AS_BASIC', command(BEARER)),
+        {
+          ...withProof,
+          data: { ...(proven ? facts(experiment.result) : {}), fixVerified: proven },
+        },
+      );
+    }
+    return rejected(
+      f,
+      result,
+      `Basic credentials were refused (${answer})${experiment === undefined ? '' : ' and the secret does not work as Bearer either'}.`,
+    );
+  }
+  if (codes.includes('TOKEN_EXPIRED')) {
+    return fail(
+      'TOKEN_EXPIRED',
+      `The access token has expired (${answer}); Bitbucket OAuth access tokens live 2 hours.`,
+      remedy('TOKEN_EXPIRED', [REFRESH_COMMAND]),
+    );
+  }
+  return fail(
+    'TOKEN_INVALID',
+    `Bitbucket does not recognise the token (${answer}).`,
+    remedy('TOKEN_INVALID'),
+  );
+};
+
+/** §5.1: app passwords fail from the brownouts (2026-06-09) and are gone since 2026-07-28. */
+const judgeAppPassword = (
+  f: IdentityFacts,
+  answer: string,
+  email: boolean,
+  commands: string[],
+): Outcome => {
+  const status = appPasswordStatus(f.date);
+  const when =
+    status === 'removed'
+      ? 'were removed on 2026-07-28'
+      : 'are being removed (brownouts since 2026-06-09, removal 2026-07-28)';
+  return fail(
+    'APP_PASSWORD_REMOVED',
+    email
+      ? `An app password (ATBB…) was sent with the email ${f.sent?.username ?? ''}: app passwords only ever worked with the Bitbucket username, and they ${when}.`
+      : `An app password was refused (${answer}): app passwords ${when}.`,
+    {
+      hint: 'Create an API token with scopes and use it with your Atlassian account email (REST) or your username (git).',
+      commands: f.captured
+        ? commands
+        : ['export BITBUCKET_EMAIL=you@example.com BITBUCKET_API_TOKEN=...   # the new token'],
+      url: DOCS.apiTokens,
+    },
+  );
+};
+
+/**
+ * The request is not in the capture (a pasted body, a log line): name the likeliest catalogue cause
+ * from what the answer shows (its Date: after 2026-07-28 an app password is dead; §5.1), and list
+ * the others with how to tell them apart (contract: AUTH_REJECTED only as a last resort).
+ */
+const judgeUnseen = (f: IdentityFacts, result: HttpResult, ids: readonly string[]): Outcome => {
+  const basic = ids.some((id) => id === 'cloud-basic-login-failed' || id === 'cloud-basic-realm');
+  if (basic) {
+    const removed = appPasswordStatus(f.date) === 'removed';
+    const likeliest = removed ? 'APP_PASSWORD_REMOVED' : 'API_TOKEN_NEEDS_EMAIL';
+    const alternatives = alternativesFor(likeliest);
+    return fail(
+      likeliest,
+      `Bitbucket refused Basic credentials (${said(result)}); the capture does not show the request, so this is the likeliest cause${removed ? ' for an answer after 2026-07-28, when app passwords were removed' : ' (an API token with the username instead of the email)'}, not a proven one.`,
+      remedy(likeliest),
+      { data: { likeliest, alternatives } },
+    );
+  }
+  return rejected(
+    f,
+    result,
+    `Bitbucket refused the credentials (${said(result)}); the capture does not show the request, so which credential was sent (and how) is unknown.`,
+  );
+};
+
+/** The last resort: a refusal no experiment or shape narrows down (contract: AUTH_REJECTED). */
+const rejected = (f: IdentityFacts, result: HttpResult, summary: string): Outcome => {
+  const signature = signaturesOf(result)[0];
+  if (
+    signature !== undefined &&
+    signature.code !== 'AUTH_REJECTED' &&
+    signature.blamesCredentials &&
+    !f.requestKnown
+  ) {
+    const code = signature.code;
+    if (code !== 'SCOPE_MISSING' && code !== 'RATE_LIMITED') {
+      return fail(code, `${summary} ${signature.summary}`, remedy(code));
+    }
+  }
+  return fail('AUTH_REJECTED', summary, remedy('AUTH_REJECTED'), {
+    data: { alternatives: alternativesFor(undefined, f.sent) },
+  });
+};
+
+/**
+ * A captured Data Center answer (bitbucket-auth.md §8): a 401 with X-AUSERNAME is "authenticated,
+ * but not permitted"; a CAPTCHA lock refuses even the right password. The Data Center codes of
+ * contract.md are the Data Center issue's work; until then these are the nearest Cloud codes.
+ */
+export const judgeDataCenter = (result: HttpResult): Outcome => {
+  const response = result.exchange.response ?? { status: 0, headers: {}, body: '' };
+  const dc = detectDataCenter(response);
+  const notes = [
+    ...(dc.explanation === undefined ? [] : [dc.explanation]),
+    ...(dc.evidence.length > 0 ? [`Data Center markers: ${dc.evidence.join('; ')}.`] : []),
+  ];
+  if (dc.captcha) {
+    return {
+      ...fail(
+        'AUTH_REJECTED',
+        'Bitbucket Data Center: CAPTCHA required, the account is locked after too many failed logins, and until the CAPTCHA is solved even the right password fails.',
+        {
+          hint: 'Log in to Bitbucket Data Center in a browser and solve the CAPTCHA (log out first if already logged in), then fix or stop the job that kept sending the wrong password.',
+          url: DOCS.dataCenterBasicAuth,
+        },
+        { data: { product: 'data-center', captcha: true } },
+      ),
+      details: notes,
+    };
+  }
+  if (response.status === 401 && dc.authenticatedAs !== undefined) {
+    return {
+      ...fail(
+        'REPO_NOT_FOUND_OR_NO_ACCESS',
+        `Bitbucket Data Center: authenticated as ${dc.authenticatedAs} but not permitted to access this resource (Data Center answers 401, not 403, for a missing permission).`,
+        {
+          hint: 'Ask a project or repository admin for permission, or use an HTTP access token that has it; the credentials themselves work.',
+          url: DOCS.dataCenterHttpAccessTokens,
+        },
+        { data: { product: 'data-center', authenticatedAs: dc.authenticatedAs } },
+      ),
+      details: notes,
+    };
+  }
+  return {
+    ...fail(
+      'AUTH_REJECTED',
+      `Bitbucket Data Center refused the credentials (${said(result)}).`,
+      {
+        hint: 'Check the Data Center username and password or HTTP access token (project and repository tokens only work as Bearer); repeated failures lock the account behind a CAPTCHA.',
+        url: DOCS.dataCenterHttpAccessTokens,
+      },
+      { data: { product: 'data-center' } },
+    ),
+    details: notes,
+  };
+};

@@ -1,0 +1,85 @@
+/**
+ * What a capture shows, as the facts the checks' judges read (design.md: "offline: explain maps
+ * captured exchanges to the same facts"). Pure helpers shared by the checks' fromCapture.
+ */
+import { makeResult } from '../http/client.js';
+import { kindByShape, parseAuthorization } from '../intake/credentials.js';
+import { headerValue } from '../knowledge/signatures.js';
+import { GIT_ACCESS_TOKEN_USER } from '../knowledge/shapes.js';
+import type { Capture, CredentialKind, Exchange, HttpResult } from '../types.js';
+import { mostImportantFailure } from './offline.js';
+
+/** The captured exchange that shows the request, or only the answer (a pasted body, curl -i). */
+export const requestKnown = (exchange: Exchange): boolean => exchange.request.url !== '';
+
+/** A captured exchange as the answer a check's own request would have got. */
+export const resultOf = (exchange: Exchange): HttpResult =>
+  makeResult({ exchange, body: exchange.response?.body ?? '' });
+
+/** The failing call that matters most (the one explain replays as the user's call). */
+export const capturedFailure = (capture: Capture): Exchange | undefined =>
+  mostImportantFailure(capture.exchanges);
+
+/** The latest captured exchange whose request path ends with `suffix` (method '' = any). */
+export const capturedTo = (
+  capture: Capture,
+  test: (url: URL, method: string) => boolean,
+): Exchange | undefined => {
+  for (let i = capture.exchanges.length - 1; i >= 0; i -= 1) {
+    const exchange = capture.exchanges[i]!;
+    if (!requestKnown(exchange)) continue;
+    try {
+      if (test(new URL(exchange.request.url), exchange.request.method)) return exchange;
+    } catch {
+      // Not a URL: not this one.
+    }
+  }
+  return undefined;
+};
+
+/** The Authorization header a captured request carried, if it shows one. */
+export const capturedAuthorization = (exchange: Exchange): string | undefined =>
+  requestKnown(exchange) ? headerValue(exchange.request.headers, 'authorization') : undefined;
+
+/** How a captured request authenticated, without the secret. */
+export interface CapturedAuth {
+  /** The scheme exactly as written ('' when the header has none). */
+  readonly scheme: string;
+  readonly username?: string | undefined;
+  /** By the secret's shape (§4.2 [L]), or the git user of access tokens; undefined if unknown. */
+  readonly kind: CredentialKind | undefined;
+  /** e.g. `Basic with jdoe and an API token (ATATT…)`. */
+  readonly describe: string;
+}
+
+/** The captured Authorization header, described by structure (scheme, user, kind by shape). */
+export const describeAuthorization = (value: string): CapturedAuth => {
+  const parsed = parseAuthorization(value);
+  const lower = parsed.scheme.toLowerCase();
+  const secret = parsed.basic?.secret ?? (lower === 'bearer' ? parsed.rest : undefined);
+  const shape = secret === undefined ? undefined : kindByShape(secret);
+  const kind = parsed.basic?.username === GIT_ACCESS_TOKEN_USER ? 'access-token' : shape?.kind;
+  const what = shape === undefined ? 'a secret' : shape.label;
+  // A scheme is printed only when it looks like one: a header that is only a token with a space
+  // in it would otherwise put part of the secret in the report.
+  const printable =
+    /^[A-Za-z][A-Za-z0-9_-]{0,15}$/u.test(parsed.scheme) &&
+    kindByShape(parsed.scheme) === undefined;
+  const scheme = printable ? parsed.scheme : '';
+  const describe =
+    parsed.basic !== undefined
+      ? `${scheme} with ${parsed.basic.username === '' ? '(no username)' : parsed.basic.username} and ${what}`
+      : lower === 'bearer'
+        ? `${scheme} with ${what}`
+        : printable
+          ? `the scheme "${scheme}"`
+          : 'a header without a known scheme';
+  return { scheme, username: parsed.basic?.username, kind, describe };
+};
+
+/** When the answer was given: its Date header, else now (advice that depends on dates, §5.1). */
+export const answerDate = (exchange: Exchange, now: Date): Date => {
+  const value = headerValue(exchange.response?.headers ?? {}, 'date');
+  const date = value === undefined ? undefined : new Date(value);
+  return date === undefined || Number.isNaN(date.getTime()) ? now : date;
+};

@@ -1,0 +1,59 @@
+import type { FindingCode } from '../types.js';
+import { DOCS } from './docs.js';
+
+/**
+ * The candidates behind one ambiguous Basic refusal (bitbucket-auth.md §3.4 (2), §3.5, §5.2: one
+ * "Login failed" text and one `Basic realm="Bitbucket.org HTTP"` challenge for every mistake), each
+ * with how to tell it apart. AUTH_REJECTED and a likeliest-cause finding list them in
+ * `data.alternatives` (contract.md, "The diagnosis").
+ */
+export interface Alternative {
+  readonly code: FindingCode;
+  readonly cause: string;
+  /** How to tell this candidate from the others. */
+  readonly tell: string;
+  readonly source: string;
+}
+
+export const BASIC_REFUSAL_CANDIDATES: readonly Alternative[] = [
+  {
+    code: 'API_TOKEN_NEEDS_EMAIL',
+    cause: 'an API token (ATATT…) sent with the Bitbucket username: REST wants the account email',
+    tell: 'curl -v shows the Basic header; its user part (base64-decode it) is the username, not an email',
+    source: DOCS.getting401KB,
+  },
+  {
+    code: 'APP_PASSWORD_REMOVED',
+    cause: 'an app password (ATBB…): removed on 2026-07-28',
+    tell: 'the secret starts with ATBB; any answer dated after 2026-07-28 refuses it',
+    source: DOCS.apiTokens,
+  },
+  {
+    code: 'ACCOUNT_PASSWORD_REJECTED',
+    cause: 'the Atlassian account password: rejected for the API since 2022-03-01',
+    tell: 'the secret has no ATATT/ATBB/ATCTT prefix and is the password you log in with',
+    source: DOCS.getting401KB,
+  },
+  {
+    code: 'ACCESS_TOKEN_AS_BASIC',
+    cause: 'an access token sent with Basic: REST wants "Authorization: Bearer <token>"',
+    tell: 'the secret starts with ATCTT, or the user is x-token-auth',
+    source: DOCS.accessTokens,
+  },
+  {
+    code: 'TOKEN_INVALID',
+    cause: 'a revoked, expired or mistyped token',
+    tell: 'a fresh token with the same username and scheme works',
+    source: DOCS.apiTokens,
+  },
+];
+
+/** The candidates, the likeliest first; those the sent credential rules out are left out. */
+export const alternativesFor = (
+  likeliest: FindingCode | undefined,
+  ruledOut: readonly FindingCode[] = [],
+): Alternative[] => {
+  const kept = BASIC_REFUSAL_CANDIDATES.filter((a) => !ruledOut.includes(a.code));
+  const first = kept.filter((a) => a.code === likeliest);
+  return [...first, ...kept.filter((a) => a.code !== likeliest)];
+};

@@ -1,0 +1,29 @@
+import type { CredentialKind } from '../types.js';
+
+/**
+ * Secret shapes (bitbucket-auth.md §4.2: API tokens "start with ATAT"/"ATATT3x" [L]; anchors.md §5:
+ * app passwords "ATBB…" [L]). Repository/project/workspace access tokens start with "ATCTT" in
+ * every token Atlassian shows in its access-token docs' screenshots; no text states it, so it is
+ * only a hint [L]. A shape never overrides what the user said; it adds a note when they disagree.
+ */
+export const SECRET_SHAPES: readonly {
+  readonly prefix: RegExp;
+  readonly kind: CredentialKind;
+  readonly label: string;
+}[] = [
+  { prefix: /^ATATT/u, kind: 'api-token', label: 'API token (ATATT prefix)' },
+  { prefix: /^ATBB/u, kind: 'app-password', label: 'app password (ATBB prefix)' },
+  {
+    prefix: /^ATCTT/u,
+    kind: 'access-token',
+    label: 'repository/project/workspace access token (ATCTT prefix)',
+  },
+];
+
+/**
+ * The fixed git usernames (bitbucket-auth.md §2.3, §12.1): access tokens go to git as Basic with
+ * `x-token-auth`; API tokens may use `x-bitbucket-api-token-auth` instead of the username. Neither
+ * is a person: the redactor never treats them as a user to hide.
+ */
+export const GIT_ACCESS_TOKEN_USER = 'x-token-auth';
+export const GIT_API_TOKEN_USER = 'x-bitbucket-api-token-auth';
