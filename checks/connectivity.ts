@@ -2,7 +2,9 @@ import { capturedFailure, resultOf } from '../src/explain/capture.js';
 import { answerProblem, capturedNetworkProblem } from '../src/facts/network.js';
 import { anonymousListing, anonymousUser } from '../src/facts/requests.js';
 import { CLOUD_EDGE_HEADERS, detectDataCenter } from '../src/knowledge/index.js';
-import { DOCS } from '../src/knowledge/docs.js';
+import { CLOUD_URLS, DOCS } from '../src/knowledge/docs.js';
+import { DATA_CENTER_API_PREFIX } from '../src/knowledge/hosts.js';
+import { REMEDY } from '../src/knowledge/remedies.js';
 import { defineCheck, type HttpResult, type Outcome, type Product } from '../src/types.js';
 
 /** The first anonymous answer of the API host (live) or the capture's first answer (explain). */
@@ -46,9 +48,9 @@ export const judge = ({ host, result, captured = false }: ConnectivityFacts): Ou
       {
         verdict: 'warn',
         code: 'NOT_BITBUCKET',
-        summary: `${host} answers like Bitbucket Data Center (${dc.evidence[0] ?? 'X-AREQUESTID'}), not Bitbucket Cloud.`,
+        summary: `${host} answers like Bitbucket Data Center (${dc.evidence[0] ?? 'Data Center markers'}), not Bitbucket Cloud.`,
         remediation: {
-          hint: 'Point --api-url at Bitbucket Cloud (https://api.bitbucket.org); on Data Center, call /rest/api/1.0 paths with an HTTP access token as Bearer.',
+          hint: `Point --api-url at Bitbucket Cloud (${CLOUD_URLS.apiBase}); on Data Center, call ${DATA_CENTER_API_PREFIX} paths with an HTTP access token as Bearer.`,
           url: DOCS.dataCenterHttpAccessTokens,
         },
         data: { product: 'data-center', status: result.status },
@@ -76,9 +78,7 @@ export const judge = ({ host, result, captured = false }: ConnectivityFacts): Ou
         verdict: 'warn',
         code: 'NOT_BITBUCKET',
         summary: `${host} answered ${result.status ?? '?'}, but not like Bitbucket Cloud (no trace headers, no Bitbucket JSON).`,
-        remediation: {
-          hint: 'Check the --api-url (Cloud is https://api.bitbucket.org) and whether a proxy or captive portal answers instead.',
-        },
+        remediation: REMEDY.NOT_BITBUCKET,
         data: { product: 'unknown', status: result.status },
       },
       'unknown',

@@ -1,4 +1,5 @@
 import { DOCS } from '../src/knowledge/docs.js';
+import { day } from '../src/knowledge/timeline.js';
 import { matchSignatures } from '../src/knowledge/signatures.js';
 import { defineCheck, type Exchange, type Outcome } from '../src/types.js';
 
@@ -30,7 +31,7 @@ export const judge = (facts: TwoFactorFacts): Outcome => {
   return {
     verdict: 'fail',
     code: 'ACCOUNT_PASSWORD_REJECTED',
-    summary: `The Atlassian account password (${facts.passwordSource}) is in play${grant}: it never worked with two-step verification, and Bitbucket rejects it for everyone since 2022-03-01${proof ? ' (its answer above says so)' : ''}.`,
+    summary: `The Atlassian account password (${facts.passwordSource}) is in play${grant}: it never worked with two-step verification, and Bitbucket rejects it for everyone since ${day('account-passwords-rejected')}${proof ? ' (its answer above says so)' : ''}.`,
     remediation: {
       hint: 'Create an API token with scopes at id.atlassian.com and use it with your account email (or an OAuth consumer with client_credentials); stop sending the account password.',
       commands: [
@@ -46,8 +47,7 @@ export default defineCheck({
   meta: {
     id: 'two-factor',
     title: 'No account password or password grant is in play',
-    description:
-      'Account passwords never worked with two-step verification and are rejected for everyone since 2022-03-01; the OAuth password grant went with them.',
+    description: `Account passwords never worked with two-step verification and are rejected for everyone since ${day('account-passwords-rejected')}; the OAuth password grant went with them.`,
     codes: ['ACCOUNT_PASSWORD_REJECTED'],
     needs: ['reads:identity'],
   },

@@ -112,7 +112,7 @@ export const gather = async (ctx: CheckContext): Promise<IdentityFacts> => {
   const credential = await credentialUnderTest(ctx);
   if ('skip' in credential) return { ...base, skip: credential.skip };
   const first = firstAttempt(credential, ctx);
-  const result = await send(first, `GET /2.0/user (${first.describe})`);
+  const result = await send(first, `GET ${CLOUD_PATHS.currentUser} (${first.describe})`);
   const product = await ctx.fact('product');
   const sent = {
     kind: effectiveKind(credential),

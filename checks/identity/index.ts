@@ -1,3 +1,4 @@
+import { CLOUD_PATHS } from '../../src/knowledge/docs.js';
 import { NETWORK_CODES } from '../../src/facts/network.js';
 import { defineCheck } from '../../src/types.js';
 import { fromCapture } from './capture.js';
@@ -13,8 +14,7 @@ export default defineCheck({
   meta: {
     id: 'identity',
     title: 'The credentials authenticate a Bitbucket user',
-    description:
-      'GET /2.0/user says who the credentials are and, when Bitbucket refuses them, its answer and one changed variable (email for username, Bearer for Basic) say why.',
+    description: `GET ${CLOUD_PATHS.currentUser} says who the credentials are and, when Bitbucket refuses them, its answer and one changed variable (email for username, Bearer for Basic) say why.`,
     codes: [
       'API_TOKEN_NEEDS_EMAIL',
       'API_TOKEN_AS_BEARER',

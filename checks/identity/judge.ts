@@ -8,6 +8,9 @@
  * credential as sent (kind by shape, scheme, username) beside the answer, and the experiment when
  * there is one.
  */
+import { day } from '../../src/knowledge/timeline.js';
+import { CREDENTIAL_HEADERS } from '../../src/knowledge/headers.js';
+import { CLOUD_PATHS } from '../../src/knowledge/docs.js';
 import type { AuthAttempt } from '../../src/facts/auth.js';
 import { answerProblem } from '../../src/facts/network.js';
 import { DOCS } from '../../src/knowledge/docs.js';
@@ -101,13 +104,13 @@ const passed = (f: IdentityFacts, result: HttpResult, summary: string, extra = {
 /** A 200 or a 403 on /2.0/user: authenticated (an access token is not a user: 403, §3.3, §4.1). */
 const judgeAccepted = (f: IdentityFacts, result: HttpResult): Outcome => {
   const kind = f.sent?.kind;
-  const type = result.header('x-credential-type');
+  const type = result.header(CREDENTIAL_HEADERS.credentialType);
   if (result.status === 200) {
     if (kind === 'app-password' && appPasswordStatus(f.date) !== 'removed') {
       return {
         verdict: 'warn',
         code: 'APP_PASSWORD_REMOVED',
-        summary: `Authenticated as ${who(result)} with an app password, which stops working on 2026-07-28.`,
+        summary: `Authenticated as ${who(result)} with an app password, which stops working on ${day('app-passwords-removed')}.`,
         remediation: {
           hint: 'Replace the app password with an API token with scopes, used with your Atlassian account email.',
           url: DOCS.apiTokens,
@@ -120,21 +123,21 @@ const judgeAccepted = (f: IdentityFacts, result: HttpResult): Outcome => {
     return passed(
       f,
       result,
-      `Authenticated as ${who(result)} (${how ?? 'as sent'}${type === undefined ? '' : `, x-credential-type ${type}`}).`,
+      `Authenticated as ${who(result)} (${how ?? 'as sent'}${type === undefined ? '' : `, ${CREDENTIAL_HEADERS.credentialType} ${type}`}).`,
     );
   }
   if (isAccessTokenType(type) || kind === 'access-token') {
     return passed(
       f,
       result,
-      `Valid ${type ?? 'access token'}: it is not a user, so /2.0/user answers 403 as expected.`,
+      `Valid ${type ?? 'access token'}: it is not a user, so ${CLOUD_PATHS.currentUser} answers 403 as expected.`,
       { notAUser: true },
     );
   }
   return passed(
     f,
     result,
-    `Authenticated (${f.sent?.describe ?? 'as sent'}), but /2.0/user answered 403: the credential lacks the account / read:user:bitbucket scope (see scopes).`,
+    `Authenticated (${f.sent?.describe ?? 'as sent'}), but ${CLOUD_PATHS.currentUser} answered 403: the credential lacks the account / read:user:bitbucket scope (see scopes).`,
     { missingIdentityScope: true },
   );
 };

@@ -3,14 +3,19 @@
  * answer's documented signature (bitbucket-auth.md §3.4, §3.5, §5.2, §5.3, §2.3) and the
  * experiment, when there was one. Pure.
  */
+import { GIT_ACCESS_TOKEN_USER, KIND_WITH_SHAPE } from '../../src/knowledge/shapes.js';
+import { CREDENTIAL_HEADERS } from '../../src/knowledge/headers.js';
 import { REFRESH_COMMAND, remedy } from '../../src/facts/remedies.js';
 import { DOCS } from '../../src/knowledge/docs.js';
 import { detectDataCenter } from '../../src/knowledge/data-center.js';
 import { matchSignatures } from '../../src/knowledge/signatures.js';
-import { appPasswordStatus } from '../../src/knowledge/timeline.js';
+import { appPasswordStatus, day } from '../../src/knowledge/timeline.js';
 import type { HttpResult, Outcome } from '../../src/types.js';
 import { fail, type IdentityFacts, proofOf, works } from './judge.js';
 import { alternativesFor, facts, said } from './words.js';
+
+/** Capitalised, for a sentence's start. */
+const cap = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
 const signaturesOf = (result: HttpResult) =>
   matchSignatures(result.exchange.response ?? { status: 0, headers: {}, body: '' });
@@ -42,7 +47,7 @@ export const judgeRejected = (f: IdentityFacts, result: HttpResult): Outcome => 
       'API_TOKEN_AS_BEARER',
       proven
         ? `The API token was sent as Bearer and refused (${answer}); as Basic with ${f.email ?? 'the email'} it works (${experiment.result.status ?? '?'}).`
-        : `An API token (ATATT…) was sent as Bearer and refused (${answer}); Bitbucket only accepts it as Basic with the Atlassian account email.`,
+        : `${cap(KIND_WITH_SHAPE['api-token'])} was sent as Bearer and refused (${answer}); Bitbucket only accepts it as Basic with the Atlassian account email.`,
       {
         hint: proven
           ? 'Send the API token as HTTP Basic with your Atlassian account email: curl -u "$BITBUCKET_EMAIL:$BITBUCKET_API_TOKEN".'
@@ -70,7 +75,7 @@ export const judgeRejected = (f: IdentityFacts, result: HttpResult): Outcome => 
       proven
         ? `The API token was sent with the username ${user} and refused (${result.status ?? '?'}); with the account email ${f.email ?? ''} it works (${experiment.result.status ?? '?'}).`
         : f.captured
-          ? `The captured request sent an API token (ATATT…) with the username ${user} and it was refused (${answer}); for REST, Bitbucket wants the Atlassian account email.`
+          ? `The captured request sent ${KIND_WITH_SHAPE['api-token']} with the username ${user} and it was refused (${answer}); for REST, Bitbucket wants the Atlassian account email.`
           : `The API token was sent with the username ${user} and refused (${answer}); API tokens want the Atlassian account email for REST.`,
       proven
         ? {
@@ -110,13 +115,13 @@ export const judgeRejected = (f: IdentityFacts, result: HttpResult): Outcome => 
   if (kind === 'account-password' || codes.includes('ACCOUNT_PASSWORD_REJECTED')) {
     return fail(
       'ACCOUNT_PASSWORD_REJECTED',
-      `The account password was refused (${answer}): Bitbucket Cloud rejects account passwords for the API since 2022-03-01.`,
+      `The account password was refused (${answer}): Bitbucket Cloud rejects account passwords for the API since ${day('account-passwords-rejected')}.`,
       remedy('ACCOUNT_PASSWORD_REJECTED', f.captured ? command(BASIC) : undefined),
     );
   }
   if (sent.scheme === 'Basic') {
-    if (proven || kind === 'access-token' || sent.username === 'x-token-auth') {
-      const type = experiment?.result.header('x-credential-type');
+    if (proven || kind === 'access-token' || sent.username === GIT_ACCESS_TOKEN_USER) {
+      const type = experiment?.result.header(CREDENTIAL_HEADERS.credentialType);
       return fail(
         'ACCESS_TOKEN_AS_BASIC',
         proven
@@ -159,12 +164,12 @@ const judgeAppPassword = (
   const status = appPasswordStatus(f.date);
   const when =
     status === 'removed'
-      ? 'were removed on 2026-07-28'
-      : 'are being removed (brownouts since 2026-06-09, removal 2026-07-28)';
+      ? `were removed on ${day('app-passwords-removed')}`
+      : `are being removed (brownouts since ${day('app-password-brownouts-start')}, removal ${day('app-passwords-removed')})`;
   return fail(
     'APP_PASSWORD_REMOVED',
     email
-      ? `An app password (ATBB…) was sent with the email ${f.sent?.username ?? ''}: app passwords only ever worked with the Bitbucket username, and they ${when}.`
+      ? `${cap(KIND_WITH_SHAPE['app-password'])} was sent with the email ${f.sent?.username ?? ''}: app passwords only ever worked with the Bitbucket username, and they ${when}.`
       : `An app password was refused (${answer}): app passwords ${when}.`,
     {
       hint: 'Create an API token with scopes and use it with your Atlassian account email (REST) or your username (git).',
@@ -189,7 +194,7 @@ const judgeUnseen = (f: IdentityFacts, result: HttpResult, ids: readonly string[
     const alternatives = alternativesFor(likeliest);
     return fail(
       likeliest,
-      `Bitbucket refused Basic credentials (${said(result)}); the capture does not show the request, so this is the likeliest cause${removed ? ' for an answer after 2026-07-28, when app passwords were removed' : ' (an API token with the username instead of the email)'}, not a proven one.`,
+      `Bitbucket refused Basic credentials (${said(result)}); the capture does not show the request, so this is the likeliest cause${removed ? ` for an answer after ${day('app-passwords-removed')}, when app passwords were removed` : ' (an API token with the username instead of the email)'}, not a proven one.`,
       remedy(likeliest),
       { data: { likeliest, alternatives } },
     );

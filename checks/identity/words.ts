@@ -1,4 +1,5 @@
 /** identity's words: who a 200 says we are, the facts of an answer, Bitbucket's own message. */
+import { CREDENTIAL_HEADERS } from '../../src/knowledge/headers.js';
 import { alternativesFor as candidates } from '../../src/knowledge/rejections.js';
 import type { FindingCode, HttpResult } from '../../src/types.js';
 import type { SentCredential } from './judge.js';
@@ -15,8 +16,8 @@ export const facts = (result: HttpResult): Record<string, unknown> => {
   const body = result.json() as Record<string, unknown> | undefined;
   return {
     status: result.status,
-    credentialType: result.header('x-credential-type'),
-    scopes: result.header('x-oauth-scopes'),
+    credentialType: result.header(CREDENTIAL_HEADERS.credentialType),
+    scopes: result.header(CREDENTIAL_HEADERS.grantedScopes),
     ...(result.status === 200 && body !== undefined
       ? {
           username: body['username'],

@@ -1,3 +1,4 @@
+import { CLOUD_HOSTS } from '../knowledge/hosts.js';
 import type { Exchange, FindingCode, HttpResult, Remediation } from '../types.js';
 import { REMEDY } from './remedies.js';
 
@@ -77,7 +78,7 @@ export const networkProblem = (exchange: Exchange): NetworkProblem | undefined =
       code: 'NETWORK_UNREACHABLE',
       summary: `The proxy refused the tunnel to ${host} (${tunnel}).`,
       remediation: {
-        hint: 'Check HTTPS_PROXY and NO_PROXY, and whether the proxy allows api.bitbucket.org.',
+        hint: `Check HTTPS_PROXY and NO_PROXY, and whether the proxy allows ${CLOUD_HOSTS.api}.`,
       },
     };
   }

@@ -3,6 +3,8 @@
  * typed (WHATWG `URL` would percent-encode `$`, `{` and normalise the path, which hides what the
  * user wrote), shell references (`$VAR`, `$(...)`), and curl's encodings.
  */
+import { CLOUD_HOSTS } from '../knowledge/hosts.js';
+import { SECRET_SHAPES } from '../knowledge/shapes.js';
 import { Buffer } from 'node:buffer';
 
 /** A URL in pieces, each exactly as typed. */
@@ -298,16 +300,11 @@ export function encodeBasic(username: string, secret: string): string {
   return Buffer.from(`${username}:${secret}`, 'utf8').toString('base64');
 }
 
-/** Bitbucket hosts: the website (OAuth) and the REST API (bitbucket-auth.md §1.1). */
-export const WEBSITE_HOSTS: ReadonlySet<string> = new Set(['bitbucket.org', 'www.bitbucket.org']);
-export const API_HOST = 'api.bitbucket.org';
+/** Bitbucket hosts: the website (OAuth) and the REST API (src/knowledge/hosts.ts). */
+export { isCloudHost, WEBSITE_HOSTS } from '../knowledge/hosts.js';
+export const API_HOST: string = CLOUD_HOSTS.api;
 
-export function isCloudHost(host: string): boolean {
-  const h = host.toLowerCase();
-  return h === 'bitbucket.org' || h.endsWith('.bitbucket.org');
-}
-
-/** Atlassian API tokens start with `ATATT` (bitbucket-auth.md §4.2). */
+/** An Atlassian API token, by its shape (src/knowledge/shapes.ts). */
 export function looksLikeApiToken(secret: string): boolean {
-  return secret.startsWith('ATATT');
+  return SECRET_SHAPES.some((shape) => shape.kind === 'api-token' && shape.prefix.test(secret));
 }

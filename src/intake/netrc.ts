@@ -1,3 +1,4 @@
+import { CLOUD_HOSTS } from '../knowledge/hosts.js';
 /**
  * Reads a .netrc the way curl does (curl(1) --netrc, lib/netrc.c): `machine NAME`, `default`,
  * `login`, `password`, `account` (read, unused by curl), `macdef NAME` bodies skipped up to the
@@ -198,7 +199,7 @@ export interface NetrcReadResult {
 export async function readNetrc(
   file?: string,
   env: NodeJS.ProcessEnv = process.env,
-  host = 'api.bitbucket.org',
+  host: string = CLOUD_HOSTS.api,
   login?: string,
 ): Promise<NetrcReadResult> {
   let path = file === undefined ? netrcPath(env) : expandHome(file, env);

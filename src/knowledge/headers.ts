@@ -38,3 +38,17 @@ export const CLOUD_EDGE_HEADERS: readonly string[] = [
   'x-view-name',
   'x-served-by',
 ];
+
+/**
+ * Bitbucket Cloud's answer headers about the credential (bitbucket-auth.md §3.6, §4.4): the scopes
+ * it has, the scopes the endpoint accepts, and what kind of credential Bitbucket read.
+ */
+export const CREDENTIAL_HEADERS = {
+  grantedScopes: 'x-oauth-scopes',
+  acceptedScopes: 'x-accepted-oauth-scopes',
+  credentialType: 'x-credential-type',
+} as const;
+
+/** Answer headers worth showing in a report's evidence (auth, scopes, limits, redirects). */
+export const SHOWN_RESPONSE_HEADERS =
+  /^(www-authenticate|content-type|location|x-oauth-scopes|x-accepted-oauth-scopes|x-credential-type|x-ratelimit-.*|retry-after)$/u;

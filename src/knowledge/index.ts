@@ -15,3 +15,4 @@ export * from './data-center.js';
 export * from './headers.js';
 export * from './rejections.js';
 export * from './shapes.js';
+export * from './hosts.js';

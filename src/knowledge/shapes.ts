@@ -27,3 +27,10 @@ export const SECRET_SHAPES: readonly {
  */
 export const GIT_ACCESS_TOKEN_USER = 'x-token-auth';
 export const GIT_API_TOKEN_USER = 'x-bitbucket-api-token-auth';
+
+/** A kind as a report names it, with the shape that tells it (SECRET_SHAPES). */
+export const KIND_WITH_SHAPE = {
+  'api-token': 'an API token (ATATT…)',
+  'app-password': 'an app password (ATBB…)',
+  'access-token': 'an access token',
+} as const;

@@ -182,3 +182,8 @@ export function appPasswordStatus(now: Date): AppPasswordStatus {
   if (hasHappened('app-password-creation-disabled', now)) return 'creation-disabled';
   return 'working';
 }
+
+/** The day of an event as written in the timeline (`YYYY-MM-DD`), for advice that dates itself. */
+export function day(id: TimelineEventId): string {
+  return TIMELINE.find((candidate) => candidate.id === id)?.date ?? id;
+}

@@ -1,3 +1,4 @@
+import { DATA_CENTER_REST, isCloudHost } from '../knowledge/hosts.js';
 import type { Diagnosis } from '../diagnosis.js';
 import type { CheckReport, CredentialKind, DoctorInput, Exchange, Verdict } from '../types.js';
 import { fingerprint } from './redactor.js';
@@ -78,12 +79,8 @@ export const productOf = (input: DoctorInput): 'cloud' | 'data-center' | 'unknow
   } catch {
     return 'unknown';
   }
-  if (/(^|\.)bitbucket\.org$/u.test(host)) return 'cloud';
-  if (
-    input.url !== undefined &&
-    /\/rest\/api\/(?:1\.0|latest)\//u.test(input.url) &&
-    !input.url.includes('bitbucket.org')
-  ) {
+  if (isCloudHost(host)) return 'cloud';
+  if (input.url !== undefined && DATA_CENTER_REST.test(input.url) && !isCloudHost(host)) {
     return 'data-center';
   }
   return 'unknown';

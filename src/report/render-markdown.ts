@@ -1,3 +1,4 @@
+import { CLOUD_HOSTS } from '../knowledge/hosts.js';
 import type { Exchange, Verdict } from '../types.js';
 import type { Report } from './model.js';
 import { describeExchange } from './render-text.js';
@@ -72,7 +73,7 @@ export const renderMarkdown = (report: Report, options: { readonly verbose: bool
   if (report.target.simulator !== undefined) {
     out.push(
       '',
-      `> **Simulator:** this report comes from bb-doctor's embedded Bitbucket Cloud simulator (scenario \`${report.target.simulator.scenario}\`), not from bitbucket.org.`,
+      `> **Simulator:** this report comes from bb-doctor's embedded Bitbucket Cloud simulator (scenario \`${report.target.simulator.scenario}\`), not from ${CLOUD_HOSTS.website}.`,
     );
   }
   out.push(

@@ -1,3 +1,5 @@
+import { SHOWN_RESPONSE_HEADERS } from '../knowledge/headers.js';
+import { CLOUD_HOSTS } from '../knowledge/hosts.js';
 import boxen from 'boxen';
 import type { CheckReport, Exchange, Verdict } from '../types.js';
 import type { Report } from './model.js';
@@ -87,12 +89,7 @@ const exchangeLines = (exchange: Exchange, indent: string, width: number): strin
   }
   if (exchange.response !== undefined) {
     for (const [name, value] of Object.entries(exchange.response.headers)) {
-      if (
-        !/^(www-authenticate|content-type|location|x-oauth-scopes|x-accepted-oauth-scopes|x-credential-type|x-ratelimit-.*|retry-after)$/u.test(
-          name,
-        )
-      )
-        continue;
+      if (!SHOWN_RESPONSE_HEADERS.test(name)) continue;
       lines.push(...wrap(`< ${name}: ${value}`, width, `${indent}  `));
     }
     const body = exchange.response.body.trim();
@@ -208,7 +205,7 @@ export const renderText = (report: Report, options: TextOptions): string => {
   if (target.simulator !== undefined) {
     out.push(
       ...wrap(
-        `SIMULATOR: this run talks to bb-doctor's embedded Bitbucket Cloud simulator (scenario "${target.simulator.scenario}") on ${target.apiUrl}, not to bitbucket.org.`,
+        `SIMULATOR: this run talks to bb-doctor's embedded Bitbucket Cloud simulator (scenario "${target.simulator.scenario}") on ${target.apiUrl}, not to ${CLOUD_HOSTS.website}.`,
         width,
       ).map((l) => paint(36, l)),
     );
