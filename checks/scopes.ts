@@ -92,8 +92,7 @@ export default defineCheck({
   meta: {
     id: 'scopes',
     title: 'The credential has the scopes the target needs',
-    description:
-      'A 403 with a valid credential is a missing scope: what the credential has (x-oauth-scopes, 403 detail.granted) against what the target needs (x-accepted-oauth-scopes, 403 detail.required).',
+    description: `A 403 with a valid credential is a missing scope: what the credential has (${SCOPE_HEADERS.granted}, 403 detail.granted) against what the target needs (${SCOPE_HEADERS.accepted}, 403 detail.required).`,
     codes: ['SCOPE_MISSING'],
     needs: ['reads:connectivity', 'reads:token-fetch', 'reads:identity'],
   },

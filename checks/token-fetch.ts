@@ -13,6 +13,7 @@ import {
 import { basicAuthorization } from '../src/intake/credentials.js';
 import {
   GRANT,
+  TOKEN_FIELDS,
   TOKEN_FORM,
   TOKEN_TYPE_AS_SENT,
   grantOf,
@@ -72,14 +73,14 @@ export const judge = (facts: TokenFetchFacts): Outcome => {
     const life =
       token.expiresIn === undefined
         ? 'an unknown lifetime'
-        : `${Math.round(token.expiresIn / 60)} min (expires_in ${token.expiresIn})`;
+        : `${Math.round(token.expiresIn / 60)} min (${TOKEN_FIELDS.expiresIn} ${token.expiresIn})`;
     return {
       verdict: 'pass',
       summary: `${captured ? 'The capture shows a token obtained' : 'Got a token'} with ${grant}: scopes ${token.scopes.length > 0 ? token.scopes.join(' ') : '(none listed)'}; lives ${life}.`,
       details:
         token.tokenType === TOKEN_TYPE_AS_SENT
           ? [
-              `token_type is "${TOKEN_TYPE_AS_SENT}" in lower case, as OAuth allows (RFC 6749 §5.1); Bitbucket still wants the header scheme spelled "Bearer": never copy token_type into the header.`,
+              `${TOKEN_FIELDS.tokenType} is "${TOKEN_TYPE_AS_SENT}" in lower case, as OAuth allows (RFC 6749 §5.1); Bitbucket still wants the header scheme spelled "Bearer": never copy ${TOKEN_FIELDS.tokenType} into the header.`,
             ]
           : [],
       data: {

@@ -79,6 +79,18 @@ export const grantOf = (form: string | undefined): string | undefined => {
  */
 export const TOKEN_TYPE_AS_SENT = 'bearer';
 
+/** §1.4: the fields of a token endpoint success (RFC 6749 §5.1, plus Bitbucket's `scopes`). */
+export const TOKEN_FIELDS = {
+  accessToken: 'access_token',
+  refreshToken: 'refresh_token',
+  /** Since 2026-05-04. */
+  scope: 'scope',
+  /** Before 2026-05-04. */
+  scopes: 'scopes',
+  expiresIn: 'expires_in',
+  tokenType: 'token_type',
+} as const;
+
 /** A token endpoint success (§1.4), as read from its JSON. */
 export interface TokenResponse {
   readonly accessToken: string;
@@ -100,13 +112,14 @@ export const readTokenResponse = (json: unknown): TokenResponse | undefined => {
   const body = json as Record<string, unknown>;
   const text = (key: string): string | undefined =>
     typeof body[key] === 'string' && body[key] !== '' ? body[key] : undefined;
-  const accessToken = text('access_token');
+  const accessToken = text(TOKEN_FIELDS.accessToken);
   if (accessToken === undefined) return undefined;
   // Since 2026-05-04 the answer says "scope", before it said "scopes" (§1.4): accept both.
-  const scopes = parseScopeList(text('scope') ?? text('scopes'));
-  const refreshToken = text('refresh_token');
-  const tokenType = text('token_type');
-  const expiresIn = typeof body['expires_in'] === 'number' ? body['expires_in'] : undefined;
+  const scopes = parseScopeList(text(TOKEN_FIELDS.scope) ?? text(TOKEN_FIELDS.scopes));
+  const refreshToken = text(TOKEN_FIELDS.refreshToken);
+  const tokenType = text(TOKEN_FIELDS.tokenType);
+  const expires = body[TOKEN_FIELDS.expiresIn];
+  const expiresIn = typeof expires === 'number' ? expires : undefined;
   return {
     accessToken,
     scopes,
