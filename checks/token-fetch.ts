@@ -1,37 +1,138 @@
-import { basicAuthorization } from '../src/intake/credentials.js';
-import type { FetchedToken } from '../src/facts/auth.js';
 import { NETWORK_CODES } from '../src/facts/network.js';
-import { answerProblem } from '../src/facts/network.js';
-import { CLIENT_CREDENTIALS_COMMAND, remedy } from '../src/facts/remedies.js';
-import { parseScopeList } from '../src/knowledge/scopes.js';
-import { matchSignatures, parseErrorBody } from '../src/knowledge/signatures.js';
 import {
-  defineCheck,
-  type CheckContext,
-  type FindingCode,
-  type Outcome,
-  type Remediation,
-} from '../src/types.js';
+  TOKEN_CODES,
+  TOKEN_FIXES,
+  capturedResult,
+  capturedTokenCall,
+  fetchedTokenOf,
+  readTokenAnswer,
+  registerTokens,
+  type TokenCode,
+  type TokenFetchFacts,
+} from '../src/facts/token-endpoint.js';
+import { basicAuthorization } from '../src/intake/credentials.js';
+import {
+  GRANT,
+  TOKEN_FIELDS,
+  TOKEN_FORM,
+  TOKEN_TYPE_AS_SENT,
+  grantOf,
+  secretFieldsOf,
+  tokenEndpointUrl,
+} from '../src/knowledge/oauth.js';
+import { TIMELINE, type TimelineEventId } from '../src/knowledge/timeline.js';
+import { defineCheck, type Outcome } from '../src/types.js';
 
-const TOKEN_CODES = [
-  'CONSUMER_INVALID',
-  'CONSUMER_NOT_PRIVATE',
-  'CONSUMER_NO_CALLBACK',
-  'REFRESH_TOKEN_INVALID',
-  'PASSWORD_GRANT_REMOVED',
-] as const;
+export type { TokenFetchFacts } from '../src/facts/token-endpoint.js';
 
-/** What to do about each token-endpoint error (bitbucket-auth.md §1.6): the catalogue's advice. */
-const FIXES: Record<(typeof TOKEN_CODES)[number], Remediation> = {
-  CONSUMER_INVALID: remedy('CONSUMER_INVALID', [CLIENT_CREDENTIALS_COMMAND]),
-  CONSUMER_NOT_PRIVATE: remedy('CONSUMER_NOT_PRIVATE'),
-  CONSUMER_NO_CALLBACK: remedy('CONSUMER_NO_CALLBACK'),
-  REFRESH_TOKEN_INVALID: remedy('REFRESH_TOKEN_INVALID'),
-  PASSWORD_GRANT_REMOVED: remedy('PASSWORD_GRANT_REMOVED', [CLIENT_CREDENTIALS_COMMAND]),
+const dateOf = (id: TimelineEventId): string => TIMELINE.find((e) => e.id === id)?.date ?? '';
+const PASSWORD_GRANT = `${TOKEN_FORM.grantType}=${GRANT.password}`;
+const REMOVED = `removed in ${dateOf('account-passwords-rejected').slice(0, 4)}`;
+const NO_REFRESH = `none (${GRANT.clientCredentials} issues none since ${dateOf('oauth-changes-enforced')})`;
+
+/** Pure: the network first, then the password grant, then the token or Bitbucket's own error. */
+export const judge = (facts: TokenFetchFacts): Outcome => {
+  const { answer } = facts;
+  if (answer === undefined)
+    return { verdict: 'skip', summary: `Skipped: ${facts.skip ?? 'no token request to judge'}.` };
+  const captured = facts.from === 'capture';
+  const grant = facts.grant ?? 'an unknown grant';
+  if (answer.problem !== undefined) {
+    const { code, summary, remediation } = answer.problem;
+    return { verdict: 'fail', code, summary: `Token endpoint: ${summary}`, remediation };
+  }
+  const said = `${answer.status ?? '?'}${answer.description === undefined ? '' : ` "${answer.description}"`}`;
+  const token = answer.token;
+  const fetchedToken = fetchedTokenOf(answer, grant);
+  const provides = fetchedToken === undefined ? {} : { provides: { fetchedToken } };
+
+  if (facts.password !== undefined) {
+    // The password grant is gone (§1.2). Live, bb-doctor never sends the account password: it
+    // shows whether the consumer works another way instead.
+    return {
+      verdict: 'fail',
+      code: 'PASSWORD_GRANT_REMOVED',
+      summary:
+        facts.password === 'sent'
+          ? `The captured token request used ${PASSWORD_GRANT}, which was ${REMOVED}; the token endpoint answered ${said}.`
+          : `A username and account password were given with an OAuth consumer: ${PASSWORD_GRANT} was ${REMOVED}. ${
+              token !== undefined
+                ? `The same consumer does get a token with ${grant}.`
+                : `The consumer did not get a token with ${grant} either.`
+            }`,
+      remediation: TOKEN_FIXES.PASSWORD_GRANT_REMOVED,
+      data:
+        facts.password === 'sent'
+          ? { grant: GRANT.password, status: answer.status, error: answer.error, captured }
+          : { grant: GRANT.password, alternativeWorks: token !== undefined },
+      ...provides,
+    };
+  }
+
+  if (token !== undefined) {
+    const life =
+      token.expiresIn === undefined
+        ? 'an unknown lifetime'
+        : `${Math.round(token.expiresIn / 60)} min (${TOKEN_FIELDS.expiresIn} ${token.expiresIn})`;
+    return {
+      verdict: 'pass',
+      summary: `${captured ? 'The capture shows a token obtained' : 'Got a token'} with ${grant}: scopes ${token.scopes.length > 0 ? token.scopes.join(' ') : '(none listed)'}; lives ${life}.`,
+      details:
+        token.tokenType === TOKEN_TYPE_AS_SENT
+          ? [
+              `${TOKEN_FIELDS.tokenType} is "${TOKEN_TYPE_AS_SENT}" in lower case, as OAuth allows (RFC 6749 §5.1); Bitbucket still wants the header scheme spelled "Bearer": never copy ${TOKEN_FIELDS.tokenType} into the header.`,
+            ]
+          : [],
+      data: {
+        grant,
+        scopes: token.scopes,
+        expiresIn: token.expiresIn,
+        tokenType: token.tokenType,
+        refreshToken: grant === GRANT.clientCredentials ? NO_REFRESH : 'rotated',
+        ...(captured ? { captured } : {}),
+      },
+      ...provides,
+    };
+  }
+
+  // The signatures that can explain this answer. A password-grant signature only when the request
+  // may have sent that grant: "Unsupported grant type: None" means no grant_type was read at all.
+  const signature = answer.signatures.find(
+    (s) =>
+      s.code !== 'PASSWORD_GRANT_REMOVED' ||
+      (facts.grant === undefined && s.id !== 'oauth-unsupported-grant'),
+  );
+  // Live, the doctor sent the consumer correctly as Basic: any refusal is the consumer's (or the
+  // refresh token's). A capture shows only what was sent: without a known answer, no guess.
+  const code: TokenCode | undefined =
+    signature?.code ??
+    (captured
+      ? undefined
+      : facts.grant === GRANT.refreshToken
+        ? 'REFRESH_TOKEN_INVALID'
+        : 'CONSUMER_INVALID');
+  const data = {
+    grant: facts.grant,
+    status: answer.status,
+    error: answer.error,
+    ...(signature === undefined ? {} : { signature: signature.id }),
+    ...(captured ? { captured } : {}),
+  };
+  if (code === undefined) {
+    return {
+      verdict: 'skip',
+      summary: `Skipped: the captured token request was answered ${said}, which matches no documented token-endpoint error; the doctor cannot name the cause.`,
+      data,
+    };
+  }
+  return {
+    verdict: 'fail',
+    code,
+    summary: `The token endpoint answered ${said}${captured ? ` to the captured ${facts.grant ?? 'token'} request` : ''}.`,
+    remediation: TOKEN_FIXES[code],
+    data,
+  };
 };
-
-const isTokenCode = (code: FindingCode): code is (typeof TOKEN_CODES)[number] =>
-  (TOKEN_CODES as readonly string[]).includes(code);
 
 export default defineCheck({
   meta: {
@@ -40,146 +141,51 @@ export default defineCheck({
     description:
       'With an OAuth consumer, the token endpoint says exactly what is wrong with the consumer; the token it gives is what the later checks use.',
     codes: [...TOKEN_CODES, ...NETWORK_CODES],
-    needs: ['network', 'consumer'],
   },
-  async run(ctx) {
-    const provided: { fetchedToken?: FetchedToken } = {};
-    const outcome = await evaluate(ctx, provided);
-    return provided.fetchedToken === undefined ? outcome : { ...outcome, provides: provided };
-  },
-});
-
-async function evaluate(
-  ctx: CheckContext,
-  provided: { fetchedToken?: FetchedToken },
-): Promise<Outcome> {
-  const { input } = ctx;
-  const id = input.credentials.find((c) => c.kind === 'client-id')!;
-  const secret = input.credentials.find((c) => c.kind === 'client-secret')!;
-  const refresh = input.credentials.find((c) => c.kind === 'refresh-token');
-  const password = input.credentials.find((c) => c.kind === 'account-password');
-  const grant = refresh !== undefined ? 'refresh_token' : 'client_credentials';
-  // Client credentials go in HTTP Basic (§1.3); the form carries only the grant.
-  const result = await ctx.http.request(
-    `${input.authUrl}/site/oauth2/access_token`,
-    {
-      method: 'POST',
-      label: `token-fetch: ${grant} grant`,
-      headers: {
-        authorization: basicAuthorization(id.secret, secret.secret),
+  async gather(ctx): Promise<TokenFetchFacts> {
+    const { credentials, authUrl } = ctx.input;
+    const id = credentials.find((c) => c.kind === 'client-id');
+    const secret = credentials.find((c) => c.kind === 'client-secret');
+    if (id === undefined || secret === undefined)
+      return { from: 'live', skip: 'no OAuth consumer (client id and secret) was given' };
+    const refresh = credentials.find((c) => c.kind === 'refresh-token');
+    const password = credentials.some((c) => c.kind === 'account-password');
+    const grant = refresh !== undefined ? GRANT.refreshToken : GRANT.clientCredentials;
+    // Client credentials go in HTTP Basic (§1.3); the form carries only the grant.
+    const result = await ctx.http.request(
+      tokenEndpointUrl(authUrl),
+      {
+        method: 'POST',
+        label: `token-fetch: ${grant} grant`,
+        headers: { authorization: basicAuthorization(id.secret, secret.secret) },
+        form: {
+          [TOKEN_FORM.grantType]: grant,
+          ...(refresh === undefined ? {} : { [TOKEN_FORM.refreshToken]: refresh.secret }),
+        },
+        secretKey: 'consumer',
       },
-      form:
-        refresh === undefined
-          ? { grant_type: grant }
-          : { grant_type: grant, refresh_token: refresh.secret },
-      secretKey: 'consumer',
-    },
-    ctx.signal,
-  );
-  const problem = answerProblem(result);
-  if (problem !== undefined) {
-    return {
-      verdict: 'fail',
-      code: problem.code,
-      summary: `Token endpoint: ${problem.summary}`,
-      remediation: problem.remediation,
-    };
-  }
-  const body = result.json() as Record<string, unknown> | undefined;
-  const token = typeof body?.['access_token'] === 'string' ? body['access_token'] : undefined;
-  let obtained: FetchedToken | undefined;
-  if (result.status === 200 && token !== undefined) {
-    // Register at once: from here on the token is a secret of this run like any other.
-    ctx.registerSecret(token);
-    if (typeof body?.['refresh_token'] === 'string') ctx.registerSecret(body['refresh_token']);
-    // Since 2026-05-04 the response says "scope", before it said "scopes" (§1.4): accept both.
-    const scopeKey = typeof body?.['scope'] === 'string' ? 'scope' : 'scopes';
-    const scopes = parseScopeList(
-      typeof body?.[scopeKey] === 'string' ? body[scopeKey] : undefined,
+      ctx.signal,
     );
-    const expiresIn = typeof body?.['expires_in'] === 'number' ? body['expires_in'] : undefined;
-    const tokenType = typeof body?.['token_type'] === 'string' ? body['token_type'] : undefined;
-    obtained = {
-      token,
-      scopes,
-      grant,
-      ...(expiresIn === undefined ? {} : { expiresIn }),
-      ...(tokenType === undefined ? {} : { tokenType }),
-    };
-    provided.fetchedToken = obtained;
-  }
-
-  if (password !== undefined) {
-    // The user's plan is the password grant. It is gone (§1.2); bb-doctor does not send the
-    // account password to prove it, and shows whether the consumer works another way instead.
+    const answer = readTokenAnswer(result);
+    registerTokens(ctx, answer);
+    return { from: 'live', grant, answer, ...(password ? { password: 'given' as const } : {}) };
+  },
+  fromCapture(ctx, capture): TokenFetchFacts {
+    const call = capturedTokenCall(capture.exchanges);
+    if (call === undefined)
+      return { from: 'capture', skip: 'the capture holds no call to the OAuth token endpoint' };
+    const body = call.request.body;
+    // The form's secrets (a password, a refresh token, a client secret) are secrets of this run.
+    for (const { value } of secretFieldsOf(body)) ctx.registerSecret(value);
+    const answer = readTokenAnswer(capturedResult(call));
+    registerTokens(ctx, answer);
+    const grant = grantOf(body);
     return {
-      verdict: 'fail',
-      code: 'PASSWORD_GRANT_REMOVED',
-      summary: `A username and account password were given with an OAuth consumer: grant_type=password was removed in 2022. ${
-        obtained !== undefined
-          ? 'The same consumer does get a token with client_credentials.'
-          : 'The consumer did not get a token with client_credentials either.'
-      }`,
-      remediation: FIXES.PASSWORD_GRANT_REMOVED,
-      data: { grant: 'password', alternativeWorks: obtained !== undefined },
-    };
-  }
-
-  if (obtained !== undefined) {
-    const life =
-      obtained.expiresIn === undefined
-        ? 'an unknown lifetime'
-        : `${Math.round(obtained.expiresIn / 60)} min (expires_in ${obtained.expiresIn})`;
-    const lower = obtained.tokenType === 'bearer';
-    return {
-      verdict: 'pass',
-      summary: `Got a token with ${grant}: scopes ${obtained.scopes.length > 0 ? obtained.scopes.join(' ') : '(none listed)'}; lives ${life}.`,
-      details: lower
-        ? [
-            'token_type is "bearer" in lower case, as OAuth allows (RFC 6749 §5.1); Bitbucket still wants the header scheme spelled "Bearer": never copy token_type into the header.',
-          ]
-        : [],
-      data: {
-        grant,
-        scopes: obtained.scopes,
-        expiresIn: obtained.expiresIn,
-        tokenType: obtained.tokenType,
-        refreshToken:
-          grant === 'client_credentials'
-            ? 'none (client_credentials issues none since 2026-05-04)'
-            : 'rotated',
-      },
-    };
-  }
-
-  const parsed = parseErrorBody(result.body, result.header('content-type'));
-  const signature = matchSignatures({
-    status: result.status ?? 0,
-    headers: result.exchange.response?.headers ?? {},
-    body: result.body,
-    // bb-doctor never sends grant_type=password, so a "password grant" signature ("Unsupported
-    // grant type: None" means the grant was not read) cannot be the cause of this answer.
-  }).find((s) => isTokenCode(s.code) && s.code !== 'PASSWORD_GRANT_REMOVED');
-  const code: (typeof TOKEN_CODES)[number] =
-    signature !== undefined && isTokenCode(signature.code)
-      ? signature.code
-      : grant === 'refresh_token'
-        ? 'REFRESH_TOKEN_INVALID'
-        : 'CONSUMER_INVALID';
-  const said =
-    parsed.message === undefined
-      ? `answered ${result.status ?? '?'}`
-      : `answered ${result.status ?? '?'} "${parsed.message}"`;
-  return {
-    verdict: 'fail',
-    code,
-    summary: `The token endpoint ${said}.`,
-    remediation: FIXES[code],
-    data: {
+      from: 'capture',
       grant,
-      status: result.status,
-      error: parsed.oauthError,
-      ...(signature === undefined ? {} : { signature: signature.id }),
-    },
-  };
-}
+      answer,
+      ...(grant === GRANT.password ? { password: 'sent' as const } : {}),
+    };
+  },
+  judge,
+});

@@ -1,11 +1,20 @@
 import nock from 'nock';
-import { expect } from 'vitest';
-import check from '../../checks/scopes.js';
+import { describe, expect, it } from 'vitest';
+import check, { judge, type ScopesFacts } from '../../checks/scopes.js';
+import type { ScopeAnswerFacts } from '../../src/facts/scope-facts.js';
 import type { FetchedToken } from '../../src/facts/auth.js';
 import type { DoctorInput, Outcome } from '../../src/types.js';
+import {
+  captureContext,
+  explainFixture,
+  explainInput,
+  explainWith,
+  rawCapture,
+} from '../helpers/capture-input.js';
 import { type Prior, testCheck } from '../helpers/check-tester.js';
 import { API, cred } from '../helpers/context.js';
 import { fixturesOf } from '../helpers/fixtures.js';
+import { testJudge } from '../helpers/judge-tester.js';
 
 const fx = fixturesOf('scopes');
 const EMAIL = 'alice@example.com';
@@ -200,9 +209,205 @@ testCheck(check, [
     expected: { verdict: 'pass', data: { granted: [] }, requests: 1 },
   },
   {
+    name: 'no credentials at all: skipped without a request',
+    prior: priors(),
+    expected: { verdict: 'skip', summary: 'Skipped: no credentials were given.', requests: 0 },
+  },
+  {
     name: 'only a consumer and no token obtained: skipped without a request',
     input: consumer,
     prior: priors(),
     expected: { verdict: 'skip', summary: /no credential to inspect/u, requests: 0 },
   },
 ]);
+
+// -----------------------------------------------------------------------------------------------
+// The judge, as data: the doctor's probe (live) and a captured answer (explain) give the same facts.
+// -----------------------------------------------------------------------------------------------
+
+const PRIVILEGE = 'Your credentials lack one or more required privilege scopes.';
+const answer = (facts: Partial<ScopeAnswerFacts>): ScopeAnswerFacts => ({
+  from: 'live',
+  method: 'GET',
+  path: '/2.0/repositories/acme/secret-repo',
+  status: 200,
+  dataCenter: false,
+  granted: [],
+  accepted: [],
+  notAUser: false,
+  ...facts,
+});
+const capturedAnswer = (facts: Partial<ScopeAnswerFacts>): ScopeAnswerFacts =>
+  answer({ from: 'capture', ...facts });
+
+testJudge<ScopesFacts>(check, {
+  valid: [
+    {
+      name: 'live: 200 with both scope headers passes with both lists',
+      facts: answer({ granted: ['repository:write'], accepted: ['repository'] }),
+      verdict: 'pass',
+      summary:
+        'Scopes repository:write; /2.0/repositories/acme/secret-repo accepts repository (200).',
+      data: { endpoint: '/2.0/repositories/{workspace}/{repo_slug}' },
+    },
+    {
+      name: 'captured: a 200 listing the scopes passes, marked as captured',
+      facts: capturedAnswer({ path: '/2.0/user', granted: ['account'], accepted: ['account'] }),
+      verdict: 'pass',
+      data: { granted: ['account'], captured: true },
+    },
+    {
+      name: 'no credential (live) or no scope answer (captured): skipped',
+      facts: { skip: 'the capture holds no answer that names scopes' },
+      verdict: 'skip',
+      summary: 'Skipped: the capture holds no answer that names scopes.',
+    },
+    {
+      name: 'a 401: the scopes cannot be read',
+      facts: capturedAnswer({ status: 401 }),
+      verdict: 'skip',
+      summary: /refused \(401\)/u,
+    },
+    {
+      name: 'no answer or a 429: no verdict',
+      facts: answer({ status: 429 }),
+      verdict: 'skip',
+    },
+    {
+      name: 'a Data Center answer: skipped (permissions, not scopes)',
+      facts: capturedAnswer({ status: 403, dataCenter: true, required: ['account'] }),
+      verdict: 'skip',
+      summary: /Data Center/u,
+    },
+    {
+      name: 'legacy: granted pullrequest satisfies accepted repository, a 403 is a permission',
+      facts: answer({ status: 403, granted: ['pullrequest'], accepted: ['repository'] }),
+      verdict: 'skip',
+      summary: /answered 403 without naming a scope/u,
+    },
+    {
+      name: 'a bare 403 for a credential that is not a user passes',
+      facts: answer({ status: 403, notAUser: true }),
+      verdict: 'pass',
+    },
+  ],
+  invalid: [
+    {
+      name: 'live: 403 detail.required against detail.granted',
+      facts: answer({
+        path: '/2.0/repositories/acme/secret-repo/branch-restrictions',
+        status: 403,
+        message: PRIVILEGE,
+        required: ['repository:admin'],
+        granted: ['repository', 'pullrequest:write'],
+      }),
+      code: 'SCOPE_MISSING',
+      summary:
+        '/2.0/repositories/acme/secret-repo/branch-restrictions needs repository:admin; the credential has repository, pullrequest:write (403 "Your credentials lack one or more required privilege scopes.").',
+      data: { required: ['repository:admin'], missing: ['repository:admin'] },
+      hint: /repository:admin/u,
+    },
+    {
+      name: 'captured without the request (curl -i): the answer alone names the missing scope',
+      facts: capturedAnswer({
+        path: undefined,
+        status: 403,
+        message: PRIVILEGE,
+        required: ['account'],
+        granted: ['team'],
+        accepted: ['account'],
+      }),
+      code: 'SCOPE_MISSING',
+      summary: /^The call needs account; the credential has team \(403 "/u,
+      data: { missing: ['account'], granted: ['team'], captured: true },
+    },
+    {
+      name: 'headers only: granular write does not satisfy the accepted read',
+      facts: capturedAnswer({
+        status: 403,
+        granted: ['write:repository:bitbucket'],
+        accepted: ['read:repository:bitbucket'],
+      }),
+      code: 'SCOPE_MISSING',
+      data: { missing: ['read:repository:bitbucket'] },
+    },
+    {
+      name: 'no x-accepted-oauth-scopes: the built-in table names what the endpoint needs',
+      facts: answer({ status: 403, granted: ['write:repository:bitbucket'] }),
+      code: 'SCOPE_MISSING',
+      data: { missing: ['repository', 'read:repository:bitbucket'] },
+    },
+  ],
+});
+
+// -----------------------------------------------------------------------------------------------
+// fromCapture: the facts of real captured answers, offline.
+// -----------------------------------------------------------------------------------------------
+
+describe('scopes fromCapture: the same facts from a captured answer', () => {
+  const factsOf = async (text: string | Buffer): Promise<ScopesFacts> => {
+    const { input, capture } = explainInput(text);
+    return check.fromCapture!(captureContext(input), capture);
+  };
+
+  it('curl -i (no request): the 403 scope body and headers', async () => {
+    expect(await factsOf(explainFixture('scope-missing.curl-i.txt'))).toEqual({
+      from: 'capture',
+      method: 'GET',
+      path: undefined,
+      status: 403,
+      dataCenter: false,
+      message: PRIVILEGE,
+      required: ['account'],
+      granted: ['team'],
+      accepted: ['account'],
+      notAUser: false,
+    });
+  });
+
+  it("a HAR: the failing 403 among the successes, with its path and the credential's scopes", async () => {
+    const facts = await factsOf(explainFixture('browser-session.har'));
+    expect(facts).toMatchObject({
+      path: '/2.0/repositories/acme/secret-repo/pullrequests',
+      status: 403,
+      required: ['pullrequest'],
+      granted: ['account', 'repository'],
+      accepted: ['pullrequest'],
+    });
+    expect(judge(facts)).toMatchObject({
+      verdict: 'fail',
+      code: 'SCOPE_MISSING',
+      data: { missing: ['pullrequest'] },
+    });
+  });
+
+  it('a 403 with only the scope headers (no body detail)', async () => {
+    const facts = await factsOf(
+      rawCapture(
+        { url: `${API}${REPO}`, headers: { Authorization: `Bearer ${OAUTH}` } },
+        {
+          status: 403,
+          headers: {
+            'content-type': 'application/json',
+            'x-oauth-scopes': 'write:repository:bitbucket',
+            'x-accepted-oauth-scopes': 'read:repository:bitbucket',
+          },
+          body: JSON.stringify({ type: 'error', error: { message: 'Forbidden' } }),
+        },
+      ),
+    );
+    expect(judge(facts)).toMatchObject({ verdict: 'fail', code: 'SCOPE_MISSING' });
+  });
+
+  it('a capture whose answers say nothing of scopes: skipped', async () => {
+    const facts = await factsOf(explainFixture('token-expired.raw.txt'));
+    expect(facts).toEqual({ skip: 'the capture holds no answer that names scopes' });
+  });
+
+  it('through the runner: explain names the missing scope, sending nothing', async () => {
+    const { report, sent } = await explainWith(check, explainFixture('scope-missing.curl-i.txt'));
+    expect(report.code).toBe('SCOPE_MISSING');
+    expect(report.data).toMatchObject({ missing: ['account'] });
+    expect(sent).toBe(0);
+  });
+});
