@@ -1,7 +1,7 @@
 import { matchSignatures } from '../knowledge/signatures.js';
 import type { CheckContext, HttpResult } from '../types.js';
 import { userAuthHeaders, workingAuth } from './auth.js';
-import { anonymousListing, workspaceListingUrl } from './requests.js';
+import { anonymousListing, onDataCenter, workspaceListingUrl } from './requests.js';
 import { bestAuth, replayAsSent } from './target.js';
 
 /**
@@ -113,7 +113,7 @@ export const gatherLiveContrast = async (
     usesOwn,
     anonymous: listingOf(anon),
     authenticated: listingOf(authed),
-    dataCenter: (await ctx.fact('product')) === 'data-center',
+    dataCenter: await onDataCenter(ctx),
     target: input.repo === undefined ? 'your call' : `your call to ${workspace}/${input.repo}`,
     listingUrl,
   };

@@ -21,6 +21,7 @@ import {
 } from './auth.js';
 import { type CapturedCall, capturedFailure } from './capture.js';
 import { correctedCurlCommand } from './curl-fix.js';
+import { onDataCenter } from './requests.js';
 
 /** The user's failing call with every known URL fix applied (v1 → 2.0, /!api, website host...). */
 export const correctedTargetUrl = (ctx: CheckContext): string | undefined => {
@@ -170,7 +171,7 @@ export const gatherLiveTarget = async (
     unfixablePath ? Promise.resolve(undefined) : sendCorrected(ctx),
   ]);
   const identity = await ctx.result('identity');
-  const dataCenter = (await ctx.fact('product')) === 'data-center';
+  const dataCenter = await onDataCenter(ctx);
   const base = {
     source: 'live' as const,
     method: request.method,
