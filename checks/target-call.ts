@@ -1,18 +1,165 @@
-import { workingAuth } from '../src/facts/auth.js';
-import { correctedCurlCommand } from '../src/facts/curl-fix.js';
-import { correctedTargetUrl, replayAsSent, sendCorrected } from '../src/facts/target.js';
-import { classifyUrl } from '../src/knowledge/api-versions.js';
-import { answerProblem } from '../src/facts/network.js';
-import { DATA_CENTER_SKIP, onDataCenter } from '../src/facts/requests.js';
-import { DOCS } from '../src/knowledge/docs.js';
+import { capturedName, redirectRemedy } from '../src/facts/capture.js';
+import { NETWORK_CODES, answerProblem } from '../src/facts/network.js';
+import { DATA_CENTER_SKIP } from '../src/facts/requests.js';
+import {
+  type CapturedTargetFacts,
+  capturedTargetFacts,
+  gatherLiveTarget,
+  type LiveTargetFacts,
+  notFoundRemedy,
+} from '../src/facts/target.js';
 import { matchSignatures } from '../src/knowledge/signatures.js';
-import { defineCheck } from '../src/types.js';
+import { defineCheck, type Outcome, type Proof } from '../src/types.js';
 
-const curlFor = (method: string, url: string, describe: string): string => {
-  const auth = describe.startsWith('Basic')
-    ? `-u "${describe.includes('@') ? '$BITBUCKET_EMAIL' : '$BITBUCKET_USERNAME'}:$BITBUCKET_API_TOKEN"`
-    : '-H "Authorization: Bearer $BITBUCKET_ACCESS_TOKEN"';
-  return `curl ${method === 'GET' ? '' : `-X ${method} `}${auth} '${url}'`;
+/** The user's call as sent and corrected (live), or as captured (explain: nothing is replayed). */
+export type TargetCallFacts =
+  | { readonly source: 'not-replayed'; readonly method: string }
+  | LiveTargetFacts
+  | CapturedTargetFacts;
+
+const works = (status: number | undefined): boolean => status !== undefined && status < 300;
+const shown = (status: number | undefined): string => String(status ?? 'nothing');
+const skip = (summary: string, proof: Proof, data?: Record<string, unknown>): Outcome => ({
+  verdict: 'skip',
+  summary,
+  proof,
+  ...(data === undefined ? {} : { data }),
+});
+
+/** Live: the replay of the corrected call is the proof of the fix (design.md). */
+const judgeLive = (facts: LiveTargetFacts): Outcome => {
+  const asSent = facts.asSent.status;
+  const { corrected } = facts;
+  const proof: Proof = {
+    asSent,
+    corrected: corrected?.result.status,
+    command: corrected?.command,
+    verified: works(corrected?.result.status) && !works(asSent),
+  };
+  const net = answerProblem(facts.asSent);
+  if (net !== undefined) {
+    const summary = `Replaying your call: ${net.summary}`;
+    return { verdict: 'fail', code: net.code, summary, remediation: net.remediation, proof };
+  }
+  if (facts.unfixablePath) {
+    return skip(
+      `Your call answered ${shown(asSent)}; the path itself is the problem and has no automatic replacement (see api-version).`,
+      proof,
+    );
+  }
+  if (works(asSent) && (corrected === undefined || corrected.url === facts.url)) {
+    return { verdict: 'pass', summary: `Your call works as sent (${shown(asSent)}).`, proof };
+  }
+  if (corrected === undefined) {
+    return skip(
+      `Your call answered ${shown(asSent)}; there is no credential to build a corrected call with.`,
+      proof,
+    );
+  }
+  if (facts.dataCenter) return skip(DATA_CENTER_SKIP, proof);
+  const fixed = corrected.result;
+  const data = { correctedUrl: corrected.url };
+  if (works(fixed.status)) {
+    return {
+      verdict: 'pass',
+      summary: `Fix verified: your call answered ${asSent ?? '?'}, the corrected call (${corrected.describe}) answered ${shown(fixed.status)}.`,
+      data,
+      proof,
+    };
+  }
+  const signatures = matchSignatures({
+    status: fixed.status ?? 0,
+    headers: fixed.exchange.response?.headers ?? {},
+    body: fixed.body,
+  });
+  const removed = signatures.some((s) => /^(?:API_V1|ENDPOINT)_REMOVED$/u.test(s.code));
+  // A 404 says something about the repository only once the credentials are known to work.
+  if (fixed.status === 404 && facts.identityProven && !removed) {
+    return {
+      verdict: 'fail',
+      code: 'REPO_NOT_FOUND_OR_NO_ACCESS',
+      summary: `Even with working credentials ${facts.target} answers 404: it does not exist (check the slug and workspace, case matters) or this account may not see it.`,
+      remediation: notFoundRemedy(facts.target, facts.listCommand),
+      data,
+      proof,
+    };
+  }
+  const code = signatures[0] === undefined ? '' : ` (${signatures[0].code})`;
+  return skip(
+    `The corrected call still answered ${shown(fixed.status)}${code}: see the findings above.`,
+    proof,
+    data,
+  );
+};
+
+/**
+ * Explain: the captured call is the call as sent, and nothing is replayed. Bitbucket answers 404
+ * "…make sure you are authenticated" alike for a missing repository, a private one the caller may
+ * not see, and an anonymous caller (bitbucket-auth.md §3.2): what the request carried decides.
+ */
+const judgeCapture = (facts: CapturedTargetFacts): Outcome => {
+  const { call } = facts;
+  if (call === undefined)
+    return { verdict: 'skip', summary: 'Skipped: the capture shows no failing request.' };
+  const response = call.response;
+  const proof: Proof = { asSent: response?.status, corrected: undefined, verified: false };
+  const name = capturedName(call);
+  if (response === undefined) return skip(`The captured request got no answer (${name}).`, proof);
+  if (facts.dataCenter) return skip(DATA_CENTER_SKIP, proof);
+  const best = matchSignatures(response)[0];
+  const notFound = response.status === 404 && best?.code === 'REPO_NOT_FOUND_OR_NO_ACCESS';
+  const dropped = call.droppedBy;
+  if (call.sent === undefined && dropped !== undefined) {
+    const summary = `The captured request ran anonymously: curl followed the redirect of saved exchange ${dropped.index} (${dropped.status}) without the Authorization header sent there (${dropped.sent.describe}), as curl does not resend credentials to another scheme, host or port; so ${name} is Bitbucket's answer to an anonymous caller${notFound ? ' (404 for a private repository as for a missing one)' : ''}.`;
+    const data = { anonymous: true, credentialsDroppedByRedirect: true, redirect: dropped.index };
+    if (!notFound) return skip(summary, proof, data);
+    return {
+      verdict: 'fail',
+      code: 'REPO_NOT_FOUND_OR_NO_ACCESS',
+      summary,
+      remediation: redirectRemedy(dropped.sent, call.url),
+      data,
+      proof,
+    };
+  }
+  if (call.sent === undefined) {
+    return skip(
+      `The captured request carries no credentials (${name}): see credentials and public-private-contrast.`,
+      proof,
+      { anonymous: true },
+    );
+  }
+  if (call.sent.lint !== undefined) {
+    return skip(
+      `The captured request sent an Authorization header Bitbucket does not read (${call.sent.lint}, see header-casing), so ${name} is an answer to an anonymous caller; explain sends no corrected call.`,
+      proof,
+    );
+  }
+  if (notFound) {
+    return {
+      verdict: 'fail',
+      code: 'REPO_NOT_FOUND_OR_NO_ACCESS',
+      summary: `The captured request sent ${call.sent.describe} and got 404 (${name}): ${facts.target} does not exist, or the credentials sent may not see it; Bitbucket answers 404 for both.`,
+      remediation: notFoundRemedy(facts.target, facts.listCommand),
+      data: { anonymous: false },
+      proof,
+    };
+  }
+  return skip(
+    `The captured request answered ${response.status}: see the findings above; explain sends no corrected call to prove a fix.`,
+    proof,
+  );
+};
+
+/** Pure: the call as sent and corrected (live), or as captured (explain). */
+export const judge = (facts: TargetCallFacts): Outcome => {
+  if (facts.source === 'not-replayed') {
+    return {
+      verdict: 'skip',
+      summary: `Skipped: your call is a ${facts.method}; bb-doctor only replays read-only requests.`,
+    };
+  }
+  return facts.source === 'live' ? judgeLive(facts) : judgeCapture(facts);
 };
 
 export default defineCheck({
@@ -21,140 +168,15 @@ export default defineCheck({
     title: 'The failing call works once corrected',
     description:
       'Replays your call as you sent it, then with every fix the other checks found, and says whether the fix works.',
-    codes: ['REPO_NOT_FOUND_OR_NO_ACCESS'],
-    needs: ['network', 'target-url', 'reads:connectivity', 'reads:token-fetch', 'reads:identity'],
+    codes: ['REPO_NOT_FOUND_OR_NO_ACCESS', ...NETWORK_CODES],
+    needs: ['target-url', 'reads:connectivity', 'reads:token-fetch', 'reads:identity'],
   },
-  async run(ctx) {
+  gather: async (ctx): Promise<TargetCallFacts> => {
     const request = ctx.input.failingRequest!;
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
-      return {
-        verdict: 'skip',
-        summary: `Skipped: your call is a ${request.method}; bb-doctor only replays read-only requests.`,
-      };
-    }
-    // A path with no automatic replacement (a Data Center path, say) is api-version's finding:
-    // sending it again with other credentials proves nothing.
-    const unfixablePath =
-      correctedTargetUrl(ctx) === request.url && classifyUrl(request.url).problems.length > 0;
-    // Both calls at once; the other checks' verdicts are only needed to read the answers.
-    const [original, corrected] = await Promise.all([
-      replayAsSent(ctx)!,
-      unfixablePath ? Promise.resolve(undefined) : sendCorrected(ctx),
-    ]);
-    const net = answerProblem(original);
-    if (net !== undefined)
-      return {
-        verdict: 'fail',
-        code: net.code,
-        summary: `Replaying your call: ${net.summary}`,
-        remediation: net.remediation,
-      };
-    if (unfixablePath) {
-      return {
-        verdict: 'skip',
-        summary: `Your call answered ${original.status ?? 'nothing'}; the path itself is the problem and has no automatic replacement (see api-version).`,
-        data: { statusAsSent: original.status },
-      };
-    }
-    if (
-      original.status !== undefined &&
-      original.status < 300 &&
-      (corrected === undefined || corrected.url === request.url)
-    ) {
-      return {
-        verdict: 'pass',
-        summary: `Your call works as sent (${original.status}).`,
-        data: { statusAsSent: original.status, fixVerified: true },
-      };
-    }
-    if (corrected === undefined) {
-      return {
-        verdict: 'skip',
-        summary: `Your call answered ${original.status ?? 'nothing'}; there is no credential to build a corrected call with.`,
-        data: { statusAsSent: original.status },
-      };
-    }
-    const identity = await ctx.result('identity');
-    if (await onDataCenter(ctx))
-      return {
-        verdict: 'skip',
-        summary: DATA_CENTER_SKIP,
-        data: { statusAsSent: original.status },
-      };
-    // The corrected call went out at once with the credential sent the right way by its kind; when
-    // identity proved another way works (Bearer for a token sent as Basic, the email for the
-    // username), and the first try failed, the call is sent once more that way.
-    const working = await workingAuth(ctx);
-    let fixed = corrected.result;
-    let auth = corrected.auth;
-    if (
-      (fixed.status === undefined || fixed.status >= 300) &&
-      working !== undefined &&
-      working.header !== auth.header
-    ) {
-      auth = working;
-      fixed = await ctx.http.request(
-        corrected.url,
-        {
-          method: request.method,
-          label: `the corrected call (${working.describe})`,
-          headers: { authorization: working.header },
-          secretKey: working.secretKey,
-        },
-        ctx.signal,
-      );
-    }
-    const command =
-      correctedCurlCommand(ctx.input, corrected.url, auth) ??
-      curlFor(request.method, corrected.url, auth.describe);
-    const data = {
-      statusAsSent: original.status,
-      statusCorrected: fixed.status,
-      correctedUrl: corrected.url,
-      correctedCommand: command,
-    };
-    if (fixed.status !== undefined && fixed.status < 300) {
-      return {
-        verdict: 'pass',
-        summary: `Fix verified: your call answered ${original.status ?? '?'}, the corrected call (${auth.describe}) answered ${fixed.status}.`,
-        data: { ...data, fixVerified: true },
-      };
-    }
-    const signatures = matchSignatures({
-      status: fixed.status ?? 0,
-      headers: fixed.exchange.response?.headers ?? {},
-      body: fixed.body,
-    });
-    const identityPassed =
-      ['pass', 'warn'].includes(identity?.status ?? '') ||
-      (identity?.status === 'fail' && identity.data['fixVerified'] === true);
-    if (
-      fixed.status === 404 &&
-      identityPassed &&
-      !signatures.some((s) => s.code === 'API_V1_REMOVED' || s.code === 'ENDPOINT_REMOVED')
-    ) {
-      const repo =
-        ctx.input.repo === undefined
-          ? 'the resource'
-          : `${ctx.input.workspace ?? '?'}/${ctx.input.repo}`;
-      return {
-        verdict: 'fail',
-        code: 'REPO_NOT_FOUND_OR_NO_ACCESS',
-        summary: `Even with working credentials ${repo} answers 404: it does not exist (check the slug and workspace, case matters) or this account may not see it.`,
-        remediation: {
-          hint: `Check the workspace and repository slug in the URL, then ask a workspace admin to give your account (or the access token) read access to ${repo}.`,
-          commands: [
-            `curl -u "$BITBUCKET_EMAIL:$BITBUCKET_API_TOKEN" '${ctx.input.apiUrl}/2.0/repositories/${ctx.input.workspace ?? '{workspace}'}?role=member&pagelen=100'`,
-          ],
-          url: DOCS.restIntro,
-        },
-        data: { ...data, fixVerified: false },
-      };
-    }
-    return {
-      verdict: 'skip',
-      summary: `The corrected call still answered ${fixed.status ?? 'nothing'}${signatures[0] === undefined ? '' : ` (${signatures[0].code})`}: see the findings above.`,
-      data: { ...data, fixVerified: false },
-    };
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      return { source: 'not-replayed', method: request.method };
+    return gatherLiveTarget(ctx, request);
   },
+  fromCapture: (ctx, capture): TargetCallFacts => capturedTargetFacts(ctx.input, capture),
+  judge,
 });

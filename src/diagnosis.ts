@@ -1,5 +1,5 @@
 import { NO_VERDICT_CODES, causalRank } from './findings.js';
-import type { CheckReport, FindingCode } from './types.js';
+import type { CheckReport, FindingCode, Proof } from './types.js';
 
 export interface Diagnosis {
   readonly status: 'pass' | 'fail' | 'error';
@@ -10,14 +10,52 @@ export interface Diagnosis {
   readonly fix?: string;
   readonly commands?: readonly string[];
   readonly url?: string;
-  /** How the fix was proven by experiment (target-call's replay of the corrected call), if it was. */
+  /** How the fix was proven by experiment (a replay of the corrected call), if it was. */
   readonly verified?: string;
   /** Other failing findings, in causal order (symptoms of the root cause, or further problems). */
   readonly alsoFound?: readonly FindingCode[];
 }
 
-const statusText = (status: unknown): string =>
-  typeof status === 'number' ? String(status) : 'no answer';
+const statusText = (status: number | undefined): string =>
+  status === undefined ? 'no answer' : String(status);
+
+/** A verified proof and the report it comes from. */
+interface Shown {
+  readonly report: CheckReport;
+  readonly proof: Proof;
+}
+
+/**
+ * The proof the diagnosis shows, by what the proof is, not by check id:
+ * 1. a verified replay of the user's own call: a proof with a `command` (the corrected call, ready
+ *    to paste; a probe such as /2.0/user has none). Of several, the last in report order: a check
+ *    that replays the call with the other checks' fixes reads them, so it comes after them.
+ * 2. else the root cause's own verified proof (its one-variable experiment);
+ * 3. else, until every check sets `proof`, the root cause's legacy data.fixVerified.
+ */
+const shownProof = (checks: readonly CheckReport[], first: CheckReport): Shown | undefined => {
+  const replay = checks
+    .filter((c) => c.proof?.verified === true && c.proof.command !== undefined)
+    .at(-1);
+  if (replay?.proof !== undefined) return { report: replay, proof: replay.proof };
+  if (first.proof?.verified === true) return { report: first, proof: first.proof };
+  if (first.data['fixVerified'] !== true) return undefined;
+  const status = (key: string): number | undefined => {
+    const value = first.data[key];
+    return typeof value === 'number' ? value : undefined;
+  };
+  return {
+    report: first,
+    proof: { asSent: status('statusAsSent'), corrected: status('statusCorrected'), verified: true },
+  };
+};
+
+const verifiedText = ({ report, proof }: Shown): string =>
+  proof.command !== undefined
+    ? `your call answered ${statusText(proof.asSent)}; the corrected call answered ${statusText(proof.corrected)} (${report.id}).`
+    : proof.corrected !== undefined
+      ? `the request as sent answered ${statusText(proof.asSent)}; corrected, it answered ${statusText(proof.corrected)} (${report.id}).`
+      : `proven by experiment in ${report.id}.`;
 
 /**
  * The one most likely root cause: the failing finding that comes first in causal order (ties go
@@ -34,15 +72,8 @@ export const diagnose = (checks: readonly CheckReport[]): Diagnosis => {
     const others = [...new Set(failing.slice(1).map(({ check }) => check.code!))].filter(
       (c) => c !== first.code,
     );
-    // The proof of the fix: target-call's replay of the corrected call, else the finding's own
-    // experiment (a check that proved its fix sets data.fixVerified).
-    const replay = checks.find((check) => check.id === 'target-call');
-    const verified =
-      replay?.data['fixVerified'] === true && replay.data['statusCorrected'] !== undefined
-        ? `your call answered ${statusText(replay.data['statusAsSent'])}; the corrected call answered ${statusText(replay.data['statusCorrected'])} (target-call).`
-        : first.data['fixVerified'] === true
-          ? `proven by replay in ${first.id}.`
-          : undefined;
+    const shown = shownProof(checks, first);
+    const command = shown?.proof.command;
     return {
       status: 'fail',
       code: first.code,
@@ -50,14 +81,13 @@ export const diagnose = (checks: readonly CheckReport[]): Diagnosis => {
       summary: first.summary,
       ...(first.remediation === undefined ? {} : { fix: first.remediation.hint }),
       // The proven corrected call (the user's own command, fixed) beats the finding's generic one.
-      ...(replay?.data['fixVerified'] === true &&
-      typeof replay.data['correctedCommand'] === 'string'
-        ? { commands: [replay.data['correctedCommand']] }
+      ...(command !== undefined
+        ? { commands: [command] }
         : first.remediation?.commands === undefined
           ? {}
           : { commands: first.remediation.commands }),
       ...(first.remediation?.url === undefined ? {} : { url: first.remediation.url }),
-      ...(verified === undefined ? {} : { verified }),
+      ...(shown === undefined ? {} : { verified: verifiedText(shown) }),
       ...(others.length > 0 ? { alsoFound: others } : {}),
     };
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { diagnose, exitCodeFor } from '../src/diagnosis.js';
 import { causalRank, FINDINGS } from '../src/findings.js';
-import type { CheckReport, FindingCode } from '../src/types.js';
+import type { CheckReport, FindingCode, Proof } from '../src/types.js';
 
 const report = (
   id: string,
@@ -20,6 +20,8 @@ const report = (
     ? {}
     : { code, remediation: { hint: `Fix ${code}.`, commands: [`fix ${code}`] } }),
 });
+
+const withProof = (check: CheckReport, proof: Proof): CheckReport => ({ ...check, proof });
 
 describe('diagnosis: the one root cause, in causal order', () => {
   it('picks the most fundamental failing finding, whatever the registry order', () => {
@@ -85,11 +87,11 @@ describe('diagnosis: the one root cause, in causal order', () => {
   it("carries the replay's proof and the user's corrected command", () => {
     const d = diagnose([
       report('header-casing', 'fail', 'HEADER_SCHEME_CASE'),
-      report('target-call', 'pass', undefined, {
-        fixVerified: true,
-        statusAsSent: 404,
-        statusCorrected: 200,
-        correctedCommand: 'curl -H "Authorization: Bearer $BITBUCKET_ACCESS_TOKEN" https://x',
+      withProof(report('target-call', 'pass'), {
+        asSent: 404,
+        corrected: 200,
+        command: 'curl -H "Authorization: Bearer $BITBUCKET_ACCESS_TOKEN" https://x',
+        verified: true,
       }),
     ]);
     expect(d.verified).toBe(
@@ -98,6 +100,96 @@ describe('diagnosis: the one root cause, in causal order', () => {
     expect(d.commands).toEqual([
       'curl -H "Authorization: Bearer $BITBUCKET_ACCESS_TOKEN" https://x',
     ]);
+  });
+
+  it('a replay is found by its proof (a command), not by its check id', () => {
+    const d = diagnose([
+      report('identity', 'fail', 'API_TOKEN_NEEDS_EMAIL'),
+      withProof(report('some-replay', 'pass'), {
+        asSent: 401,
+        corrected: 200,
+        command: 'curl -u "$BITBUCKET_EMAIL:$BITBUCKET_API_TOKEN" https://x',
+        verified: true,
+      }),
+      withProof(report('a-probe', 'pass'), { asSent: 401, corrected: 200, verified: true }),
+    ]);
+    expect(d.verified).toBe(
+      'your call answered 401; the corrected call answered 200 (some-replay).',
+    );
+    expect(d.commands).toEqual(['curl -u "$BITBUCKET_EMAIL:$BITBUCKET_API_TOKEN" https://x']);
+  });
+
+  it('of several verified replays, the last one (it combines the earlier fixes)', () => {
+    const replay = (id: string, command: string): CheckReport =>
+      withProof(report(id, 'pass'), { asSent: 404, corrected: 200, command, verified: true });
+    const d = diagnose([
+      report('header-casing', 'fail', 'HEADER_SCHEME_CASE'),
+      replay('first', 'curl one'),
+      replay('last', 'curl two'),
+    ]);
+    expect(d.commands).toEqual(['curl two']);
+    expect(d.verified).toMatch(/\(last\)\.$/u);
+  });
+
+  it("an unverified replay proves nothing: the root cause's own proof is shown", () => {
+    const d = diagnose([
+      withProof(report('identity', 'fail', 'API_TOKEN_NEEDS_EMAIL'), {
+        asSent: 401,
+        corrected: 200,
+        verified: true,
+      }),
+      withProof(report('target-call', 'skip'), {
+        asSent: 404,
+        corrected: 404,
+        command: 'curl x',
+        verified: false,
+      }),
+    ]);
+    expect(d.verified).toBe(
+      'the request as sent answered 401; corrected, it answered 200 (identity).',
+    );
+    expect(d.commands).toEqual(['fix API_TOKEN_NEEDS_EMAIL']);
+  });
+
+  it("a verified proof of another finding than the root cause is not the root cause's proof", () => {
+    const d = diagnose([
+      report('credentials', 'fail', 'SECRET_WHITESPACE'),
+      withProof(report('identity', 'fail', 'API_TOKEN_NEEDS_EMAIL'), {
+        asSent: 401,
+        corrected: 200,
+        verified: true,
+      }),
+    ]);
+    expect(d.code).toBe('SECRET_WHITESPACE');
+    expect(d).not.toHaveProperty('verified');
+    expect(d.commands).toEqual(['fix SECRET_WHITESPACE']);
+  });
+
+  it('a capture proves no fix: asSent only, not verified', () => {
+    const d = diagnose([
+      withProof(report('target-call', 'fail', 'REPO_NOT_FOUND_OR_NO_ACCESS'), {
+        asSent: 404,
+        corrected: undefined,
+        verified: false,
+      }),
+    ]);
+    expect(d).not.toHaveProperty('verified');
+  });
+
+  it('reads the legacy data.fixVerified of a root cause that has no proof yet', () => {
+    const d = diagnose([
+      report('header-casing', 'fail', 'HEADER_SCHEME_CASE', {
+        fixVerified: true,
+        statusAsSent: 404,
+        statusCorrected: 200,
+      }),
+    ]);
+    expect(d.verified).toBe(
+      'the request as sent answered 404; corrected, it answered 200 (header-casing).',
+    );
+    expect(diagnose([report('x', 'fail', 'TOKEN_INVALID', { fixVerified: true })]).verified).toBe(
+      'proven by experiment in x.',
+    );
   });
 
   it('exit codes: 0 pass, 1 a finding, 3 the network or a crash', () => {

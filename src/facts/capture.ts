@@ -1,0 +1,148 @@
+import { mostImportantFailure } from '../explain/offline.js';
+import { kindByShape, parseAuthorization } from '../intake/credentials.js';
+import { DOCS } from '../knowledge/docs.js';
+import { headerValue } from '../knowledge/signatures.js';
+import type { Capture, Exchange, FindingCode, Remediation } from '../types.js';
+import { lintAuthorization } from './header-lint.js';
+
+/**
+ * What a saved capture (explain) shows of one call: facts for the checks' fromCapture, pure and
+ * without secrets (an Authorization header is described, never kept).
+ */
+
+/** How a captured request authenticated, described without the secret. */
+export interface SentAuthorization {
+  /** e.g. "Bearer with an access token", "Basic with jdoe and an app password (ATBB…)". */
+  readonly describe: string;
+  /** Sent as Bearer (else Basic or a scheme Bitbucket does not know). */
+  readonly bearer: boolean;
+  /** What is wrong with the header the way Bitbucket reads it (header-lint), if anything. */
+  readonly lint?: FindingCode | undefined;
+}
+
+/** The captured call that matters most and what it carried. */
+export interface CapturedCall {
+  /** 1-based position in the capture. */
+  readonly index: number;
+  readonly method: string;
+  readonly url: string;
+  /** Its answer; undefined: none was recorded (a blocked request, a dropped connection). */
+  readonly response?: Exchange['response'];
+  /** Its Authorization header, described; undefined: the request carried none. */
+  readonly sent?: SentAuthorization | undefined;
+  /**
+   * The redirect (1-based index and status) this call followed without the Authorization header
+   * the redirect itself carried: curl -L does not resend credentials to another scheme, host or
+   * port (curl(1) --location; since 7.83.0, CVE-2022-27776), so the call ran anonymously.
+   */
+  readonly droppedBy?:
+    | { readonly index: number; readonly status: number; readonly sent: SentAuthorization }
+    | undefined;
+}
+
+const KIND_LABEL: Partial<Record<string, string>> = {
+  'api-token': 'an API token (ATATT…)',
+  'app-password': 'an app password (ATBB…)',
+  'access-token': 'an access token',
+};
+
+/** Describes an Authorization value by scheme, username and the secret's shape, never the secret. */
+export const describeAuthorization = (value: string): SentAuthorization => {
+  const parsed = parseAuthorization(value);
+  const lower = parsed.scheme.toLowerCase();
+  const secret = parsed.basic?.secret ?? (lower === 'bearer' ? parsed.rest : undefined);
+  const what = KIND_LABEL[secret === undefined ? '' : (kindByShape(secret)?.kind ?? '')];
+  // A scheme is printed only when it looks like one: a bare token with a space in it would
+  // otherwise put part of the secret in the report.
+  const printable =
+    /^[A-Za-z][A-Za-z0-9_-]{0,15}$/u.test(parsed.scheme) &&
+    kindByShape(parsed.scheme) === undefined;
+  const user = parsed.basic?.username;
+  const describe =
+    user !== undefined
+      ? `${parsed.scheme} with ${user === '' ? '(no username)' : user} and ${what ?? 'a secret'}`
+      : lower === 'bearer'
+        ? `${parsed.scheme} with ${what ?? 'a secret'}`
+        : printable
+          ? `the scheme "${parsed.scheme}"`
+          : 'a header without a known scheme';
+  return { describe, bearer: lower === 'bearer', lint: lintAuthorization(value)?.code };
+};
+
+const parsedUrl = (url: string, base?: string): URL | undefined => {
+  try {
+    return new URL(url, base);
+  } catch {
+    return undefined;
+  }
+};
+
+/** The captured exchange that redirected to the one at `position` (curl -L), if any. */
+export const redirectedFrom = (
+  exchanges: readonly Exchange[],
+  position: number,
+): Exchange | undefined => {
+  const previous = exchanges[position - 1];
+  const current = exchanges[position];
+  const location = headerValue(previous?.response?.headers ?? {}, 'location');
+  const status = previous?.response?.status ?? 0;
+  if (previous === undefined || current === undefined || location === undefined) return undefined;
+  if (status < 300 || status > 399) return undefined;
+  const target = parsedUrl(location, previous.request.url)?.href;
+  return target !== undefined && target === parsedUrl(current.request.url)?.href
+    ? previous
+    : undefined;
+};
+
+const authorizationOf = (exchange: Exchange): string | undefined =>
+  exchange.request.url === '' ? undefined : headerValue(exchange.request.headers, 'authorization');
+
+/**
+ * The captured failing call explain diagnoses (the one `ctx.input.failingRequest` is built from:
+ * mostImportantFailure), with what it carried and the redirect that may have dropped it.
+ */
+export const capturedFailure = (capture: Capture): CapturedCall | undefined => {
+  const exchange = mostImportantFailure(capture.exchanges);
+  if (exchange === undefined) return undefined;
+  const position = capture.exchanges.indexOf(exchange);
+  const authorization = authorizationOf(exchange);
+  const from = redirectedFrom(capture.exchanges, position);
+  const before = from === undefined ? undefined : authorizationOf(from);
+  return {
+    index: position + 1,
+    method: exchange.request.method === '' ? 'GET' : exchange.request.method.toUpperCase(),
+    url: exchange.request.url,
+    response: exchange.response,
+    sent: authorization === undefined ? undefined : describeAuthorization(authorization),
+    droppedBy:
+      authorization !== undefined || before === undefined
+        ? undefined
+        : {
+            index: position,
+            status: from?.response?.status ?? 0,
+            sent: describeAuthorization(before),
+          },
+  };
+};
+
+/** "saved exchange 2 (GET /2.0/repositories/acme/x → 404)": no query, no userinfo. */
+export const capturedName = (call: CapturedCall): string =>
+  `saved exchange ${call.index} (${call.method} ${parsedUrl(call.url)?.pathname ?? '?'} → ${call.response?.status ?? 'no answer'})`;
+
+/** origin + path of a captured URL, for a command (the query may hold access_token=). */
+export const commandUrl = (url: string): string => {
+  const parsed = parsedUrl(url);
+  return parsed === undefined ? url : `${parsed.origin}${parsed.pathname}`;
+};
+
+/**
+ * The call curl -L ran anonymously after a redirect: send it to where the redirect points, with
+ * the credentials (a Bearer token as Bearer, anything else as an API token with the email).
+ */
+export const redirectRemedy = (sent: SentAuthorization, url: string): Remediation => ({
+  hint: 'Call the URL the redirect points to (https://, the API host) directly with the credentials, so that they go with the call.',
+  commands: [
+    `curl ${sent.bearer ? '-H "Authorization: Bearer $BITBUCKET_ACCESS_TOKEN"' : '-u "$BITBUCKET_EMAIL:$BITBUCKET_API_TOKEN"'} '${commandUrl(url)}'`,
+  ],
+  url: DOCS.restIntro,
+});
