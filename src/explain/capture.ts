@@ -5,8 +5,9 @@
 import { makeResult } from '../http/client.js';
 import { kindByShape, parseAuthorization } from '../intake/credentials.js';
 import { headerValue } from '../knowledge/signatures.js';
-import { GIT_ACCESS_TOKEN_USER } from '../knowledge/shapes.js';
-import type { Capture, CredentialKind, Exchange, HttpResult } from '../types.js';
+import { GIT_ACCESS_TOKEN_USER, KIND_WITH_SHAPE } from '../knowledge/shapes.js';
+import { lintAuthorization } from '../facts/header-lint.js';
+import type { Capture, CredentialKind, Exchange, FindingCode, HttpResult } from '../types.js';
 import { mostImportantFailure } from './offline.js';
 
 /** The captured exchange that shows the request, or only the answer (a pasted body, curl -i). */
@@ -43,38 +44,52 @@ export const capturedAuthorization = (exchange: Exchange): string | undefined =>
 
 /** How a captured request authenticated, without the secret. */
 export interface CapturedAuth {
-  /** The scheme exactly as written ('' when the header has none). */
+  /** The scheme exactly as written ('' when it does not look like one). */
   readonly scheme: string;
   readonly username?: string | undefined;
   /** By the secret's shape (§4.2 [L]), or the git user of access tokens; undefined if unknown. */
   readonly kind: CredentialKind | undefined;
-  /** e.g. `Basic with jdoe and an API token (ATATT…)`. */
+  /** e.g. "Bearer with an access token", "Basic with jdoe and an app password (ATBB…)". */
   readonly describe: string;
+  /** Sent as Bearer (else Basic or a scheme Bitbucket does not know). */
+  readonly bearer: boolean;
+  /** What is wrong with the header the way Bitbucket reads it (header-lint), if anything. */
+  readonly lint?: FindingCode | undefined;
 }
 
-/** The captured Authorization header, described by structure (scheme, user, kind by shape). */
+/** Describes an Authorization value by scheme, username and the secret's shape, never the secret. */
 export const describeAuthorization = (value: string): CapturedAuth => {
   const parsed = parseAuthorization(value);
   const lower = parsed.scheme.toLowerCase();
   const secret = parsed.basic?.secret ?? (lower === 'bearer' ? parsed.rest : undefined);
-  const shape = secret === undefined ? undefined : kindByShape(secret);
-  const kind = parsed.basic?.username === GIT_ACCESS_TOKEN_USER ? 'access-token' : shape?.kind;
-  const what = shape === undefined ? 'a secret' : shape.label;
-  // A scheme is printed only when it looks like one: a header that is only a token with a space
-  // in it would otherwise put part of the secret in the report.
+  const shape = secret === undefined ? undefined : kindByShape(secret)?.kind;
+  const kind = parsed.basic?.username === GIT_ACCESS_TOKEN_USER ? 'access-token' : shape;
+  const what =
+    shape === 'api-token' || shape === 'app-password' || shape === 'access-token'
+      ? KIND_WITH_SHAPE[shape]
+      : 'a secret';
+  // A scheme is printed only when it looks like one: a bare token with a space in it would
+  // otherwise put part of the secret in the report.
   const printable =
     /^[A-Za-z][A-Za-z0-9_-]{0,15}$/u.test(parsed.scheme) &&
     kindByShape(parsed.scheme) === undefined;
-  const scheme = printable ? parsed.scheme : '';
+  const user = parsed.basic?.username;
   const describe =
-    parsed.basic !== undefined
-      ? `${scheme} with ${parsed.basic.username === '' ? '(no username)' : parsed.basic.username} and ${what}`
+    user !== undefined
+      ? `${parsed.scheme} with ${user === '' ? '(no username)' : user} and ${what}`
       : lower === 'bearer'
-        ? `${scheme} with ${what}`
+        ? `${parsed.scheme} with ${what}`
         : printable
-          ? `the scheme "${scheme}"`
+          ? `the scheme "${parsed.scheme}"`
           : 'a header without a known scheme';
-  return { scheme, username: parsed.basic?.username, kind, describe };
+  return {
+    scheme: printable ? parsed.scheme : '',
+    username: user,
+    kind,
+    describe,
+    bearer: lower === 'bearer',
+    lint: lintAuthorization(value)?.code,
+  };
 };
 
 /** When the answer was given: its Date header, else now (advice that depends on dates, §5.1). */

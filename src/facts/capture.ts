@@ -1,24 +1,17 @@
+import { type CapturedAuth, describeAuthorization } from '../explain/capture.js';
 import { mostImportantFailure } from '../explain/offline.js';
-import { kindByShape, parseAuthorization } from '../intake/credentials.js';
 import { DOCS } from '../knowledge/docs.js';
 import { headerValue } from '../knowledge/signatures.js';
-import type { Capture, Exchange, FindingCode, Remediation } from '../types.js';
-import { lintAuthorization } from './header-lint.js';
+import type { Capture, Exchange, Remediation } from '../types.js';
 
 /**
  * What a saved capture (explain) shows of one call: facts for the checks' fromCapture, pure and
  * without secrets (an Authorization header is described, never kept).
  */
 
-/** How a captured request authenticated, described without the secret. */
-export interface SentAuthorization {
-  /** e.g. "Bearer with an access token", "Basic with jdoe and an app password (ATBB…)". */
-  readonly describe: string;
-  /** Sent as Bearer (else Basic or a scheme Bitbucket does not know). */
-  readonly bearer: boolean;
-  /** What is wrong with the header the way Bitbucket reads it (header-lint), if anything. */
-  readonly lint?: FindingCode | undefined;
-}
+/** How a captured request authenticated, described without the secret (one describer). */
+export type SentAuthorization = CapturedAuth;
+export { describeAuthorization };
 
 /** The captured call that matters most and what it carried. */
 export interface CapturedCall {
@@ -39,35 +32,6 @@ export interface CapturedCall {
     | { readonly index: number; readonly status: number; readonly sent: SentAuthorization }
     | undefined;
 }
-
-const KIND_LABEL: Partial<Record<string, string>> = {
-  'api-token': 'an API token (ATATT…)',
-  'app-password': 'an app password (ATBB…)',
-  'access-token': 'an access token',
-};
-
-/** Describes an Authorization value by scheme, username and the secret's shape, never the secret. */
-export const describeAuthorization = (value: string): SentAuthorization => {
-  const parsed = parseAuthorization(value);
-  const lower = parsed.scheme.toLowerCase();
-  const secret = parsed.basic?.secret ?? (lower === 'bearer' ? parsed.rest : undefined);
-  const what = KIND_LABEL[secret === undefined ? '' : (kindByShape(secret)?.kind ?? '')];
-  // A scheme is printed only when it looks like one: a bare token with a space in it would
-  // otherwise put part of the secret in the report.
-  const printable =
-    /^[A-Za-z][A-Za-z0-9_-]{0,15}$/u.test(parsed.scheme) &&
-    kindByShape(parsed.scheme) === undefined;
-  const user = parsed.basic?.username;
-  const describe =
-    user !== undefined
-      ? `${parsed.scheme} with ${user === '' ? '(no username)' : user} and ${what ?? 'a secret'}`
-      : lower === 'bearer'
-        ? `${parsed.scheme} with ${what ?? 'a secret'}`
-        : printable
-          ? `the scheme "${parsed.scheme}"`
-          : 'a header without a known scheme';
-  return { describe, bearer: lower === 'bearer', lint: lintAuthorization(value)?.code };
-};
 
 const parsedUrl = (url: string, base?: string): URL | undefined => {
   try {
