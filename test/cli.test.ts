@@ -77,6 +77,15 @@ describe('cli: parsing and usage errors exit 2 with one line, no stack', () => {
       ),
     ).toBe(2);
     expect(u.err()).not.toContain('ATATT3xFlagSecretValue02');
+    // yargs also reads the camel-case spelling: the secret is known before any error prints.
+    const v = io();
+    expect(
+      await main(
+        ['--apiToken', 'ATATT3xFlagSecretValue03', '--cacert', 'ATATT3xFlagSecretValue03'],
+        v.sink,
+      ),
+    ).toBe(2);
+    expect(v.err()).toMatch(/--cacert \[redacted sha256:[0-9a-f]{8}\]: ENOENT/u);
   });
 });
 
