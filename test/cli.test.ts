@@ -194,6 +194,26 @@ describe('cli: runs against the simulator', () => {
     expect(t.out()).not.toContain('[redacted');
   });
 
+  it('an Authorization header keeps its scheme as sent: bearer [redacted …]', async () => {
+    const t = io();
+    await main(
+      [
+        '--api-url',
+        sim.url,
+        '--workspace',
+        'acme',
+        '--header',
+        'Authorization: bearer ATCTT3xNotARealAccessToken01',
+        '--format',
+        'json',
+        '--verbose',
+      ],
+      t.sink,
+    );
+    expect(t.out()).toMatch(/"authorization": "bearer \[redacted sha256:[0-9a-f]{8}\]"/u);
+    expect(t.out()).not.toContain('ATCTT3xNotARealAccessToken01');
+  });
+
   it('an unwritable --output exits 2 with one line', async () => {
     const t = io();
     const code = await main(['--api-url', sim.url, '--output', '/nonexistent-dir/r.json'], t.sink);

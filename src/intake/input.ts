@@ -122,6 +122,10 @@ const parseHeader = (text: string, source: string): GivenHeader => {
   };
 };
 
+/** A scheme alone ("Bearer" from an empty $TOKEN), or nothing: no credential, no secret. */
+export const schemeOnly = (value: string): boolean =>
+  value.trim() === '' || /^(?:bearer|basic|token)$/iu.test(value.trim());
+
 /** A credential from an Authorization header, classified by scheme and shape. */
 export const credentialFromAuthorization = (header: GivenHeader): Credential | undefined => {
   const parsed = parseAuthorization(header.value);
@@ -136,8 +140,7 @@ export const credentialFromAuthorization = (header: GivenHeader): Credential | u
     );
   }
   const secret = parsed.rest;
-  // A scheme alone ("Bearer" from an empty $TOKEN) carries no credential.
-  if (secret.trim() === '' || /^(?:bearer|basic|token)$/iu.test(secret.trim())) return undefined;
+  if (schemeOnly(secret)) return undefined;
   const claimed: CredentialKind = /^bearer$/iu.test(parsed.scheme) ? 'access-token' : 'unknown';
   const credential = makeCredential(
     'unknown',

@@ -3,7 +3,7 @@ import type { Exchange } from '../types.js';
 import { CREDENTIAL_HEADER, parseAuthorization } from './credentials.js';
 import type { ParsedCurl } from './curl.js';
 import { decodeComponent, SECRET_PARAM_RE, splitParams } from './curl-url.js';
-import { SECRET_OPTIONS } from './input.js';
+import { schemeOnly, SECRET_OPTIONS } from './input.js';
 
 /**
  * One secret an input carries, with the usernames it may be paired with in Basic
@@ -64,17 +64,22 @@ const urlPassword = (text: string | undefined): FoundSecret[] => {
 };
 
 /**
- * What a credential-bearing header carries: the value itself, its credential after the scheme,
- * the secret and username of a Basic pair.
+ * What a credential-bearing header carries: the value itself, and for an Authorization value its
+ * credential after the scheme (never the scheme: `bearer [redacted …]` keeps the spelling that is
+ * often the diagnosis), the secret and username of a Basic pair.
  */
 export const headerSecrets = (name: string, value: string): FoundSecret[] => {
   const header = name.trim().toLowerCase();
   if (!CREDENTIAL_HEADER.test(header)) return [];
+  const authorization = header === 'authorization' || header === 'proxy-authorization';
+  // A scheme alone ("Bearer" from an empty $TOKEN) carries no credential: the word is no secret.
+  if (authorization && schemeOnly(value)) return [];
   const parsed = parseAuthorization(value);
   const found: FoundSecret[] = [
-    { secret: value },
+    // A value with a scheme is registered by its credential only, so the scheme stays visible.
+    ...(authorization && parsed.scheme !== '' ? [] : [{ secret: value }]),
     { secret: parsed.rest },
-    { secret: value.replace(/^\S+\s+/u, '') },
+    { secret: value.trimStart().replace(/^\S+\s+/u, '') },
   ];
   if (parsed.basic !== undefined)
     found.push({ secret: parsed.basic.secret, usernames: [parsed.basic.username] });
@@ -121,14 +126,12 @@ export const argvSecrets = (argv: readonly string[], env: Env): FoundSecret[] =>
   ];
   for (const text of headers) {
     const colon = text.indexOf(':');
-    if (colon <= 0) continue;
-    // The value as a header carries it (no leading whitespace), and as `--header` parses it (one
-    // space after the colon removed), which keeps a second space.
-    const asSent = text.slice(colon + 1).replace(/^\s*/u, '');
-    const asParsed = text.slice(colon + 1).replace(/^ /u, '');
-    found.push(...headerSecrets(text.slice(0, colon), asSent));
-    if (asParsed !== asSent && CREDENTIAL_HEADER.test(text.slice(0, colon).trim()))
-      found.push({ secret: asParsed });
+    // The value as a header carries it: no whitespace after the colon (a second space there would
+    // otherwise become part of a "secret" and be cut out of every text).
+    if (colon > 0)
+      found.push(
+        ...headerSecrets(text.slice(0, colon), text.slice(colon + 1).replace(/^\s*/u, '')),
+      );
   }
   return found;
 };

@@ -10,6 +10,7 @@ import {
   argvSecrets,
   captureSecrets,
   curlSecrets,
+  headerSecrets,
   registerSecrets,
   secretsOf,
   storedSecrets,
@@ -67,6 +68,27 @@ describe('secretsOf: the command line and the environment', () => {
     expect(secrets(found)).toEqual(expect.arrayContaining([TOKEN, OTHER]));
     expect(secrets(found).join(' ')).not.toContain('application/json');
     expect(usernames(found)).toContain('alice@example.com');
+  });
+
+  it('an Authorization value is registered by its credential, so its scheme stays visible', () => {
+    const redactor = new Redactor();
+    registerSecrets(
+      redactor,
+      argvSecrets(
+        ['--header', `Authorization:  bearer ${TOKEN}`, '-H', 'Authorization: Bearer '],
+        {},
+      ),
+    );
+    expect(redactor.redact(`authorization: bearer ${TOKEN}`)).toMatch(
+      /^authorization: bearer \[redacted sha256:[0-9a-f]{8}\]$/u,
+    );
+    // A scheme alone (an empty $TOKEN) is no secret: the report can say "Bearer".
+    expect(headerSecrets('Authorization', 'Bearer ')).toEqual([]);
+    expect(redactor.redact('Write the header as "Authorization: Bearer <token>"')).toBe(
+      'Write the header as "Authorization: Bearer <token>"',
+    );
+    // A header without a scheme is a secret whole.
+    expect(secrets(headerSecrets('X-Auth-Token', OTHER))).toContain(OTHER);
   });
 
   it('agrees with the flags parser: whatever yargs reads as a secret, the raw scan found first', async () => {
