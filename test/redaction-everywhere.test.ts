@@ -40,7 +40,7 @@ describe('redaction everywhere (property): random secrets through whole runs', (
         arbSecret,
         arbSecret,
         fc.constantFrom('text', 'markdown', 'json'),
-        fc.constantFrom('r.md', 'r.json', 'r.txt'),
+        fc.constantFrom('r.md', 'r.json', 'r.txt', 'r.har'),
         async (token, password, format, file) => {
           const dir = mkdtempSync(join(tmpdir(), 'bb-redact-'));
           const env = { BITBUCKET_USERNAME: 'alice', BITBUCKET_APP_PASSWORD: password };

@@ -4,7 +4,9 @@ import { intakeCurl, type CurlRead } from '../intake/curl-input.js';
 import { buildInput, DEFAULT_API_URL, UsageError } from '../intake/input.js';
 import { disagreements, storedCredentials } from '../intake/stored.js';
 import { CHECKS } from '../registry.js';
+import type { Report } from '../report/model.js';
 import type { Redactor } from '../report/redactor.js';
+import { renderHar } from '../report/render-har.js';
 import { formatForFile, render, type Format } from '../report/render.js';
 import type { Check, Credential, DoctorInput, FailingRequest, GivenHeader } from '../types.js';
 import type { ParsedArgs } from './args.js';
@@ -23,19 +25,25 @@ export interface RunExtras {
   readonly http?: RunHttp;
 }
 
+/** What a file of `--output` holds: a report format, or the run's exchanges as HAR 1.2. */
+export type FileFormat = Format | 'har';
+
 interface Output {
   readonly format: Format;
-  readonly file?: { readonly path: string; readonly format: Format };
+  readonly file?: { readonly path: string; readonly format: FileFormat };
   readonly verbose: boolean;
 }
 
 const outputOf = (args: ParsedArgs): Output => {
   const explicit = args.format as Format | undefined;
   if (args.output === undefined) return { format: explicit ?? 'text', verbose: args.verbose };
-  const implied = formatForFile(args.output);
+  // A .har file is always HAR: --format sets what goes to stdout, and a HAR is no report.
+  const implied: FileFormat | undefined = /\.har$/iu.test(args.output)
+    ? 'har'
+    : (explicit ?? formatForFile(args.output));
   return {
     format: explicit ?? 'text',
-    file: { path: args.output, format: explicit ?? implied ?? 'text' },
+    file: { path: args.output, format: implied ?? 'text' },
     verbose: args.verbose,
   };
 };
@@ -64,6 +72,12 @@ const readCa = async (file: string): Promise<string> => {
   if (!text.includes('-----BEGIN CERTIFICATE-----'))
     throw new UsageError(`--cacert ${file} holds no PEM certificate.`);
   return text;
+};
+
+/** The report without the run's exchanges: they are only shown with --verbose. */
+const withoutExchanges = (report: Report): Report => {
+  const { exchanges: _exchanges, ...rest } = report;
+  return rest;
 };
 
 /**
@@ -108,6 +122,7 @@ export const runCommand = async (
     stream: process.stderr,
     discardStdin: false,
   }).start();
+  const har = output.file?.format === 'har';
   const { report, exitCode } = await runDoctor({
     input,
     checks: extras.checks ?? CHECKS,
@@ -116,6 +131,8 @@ export const runCommand = async (
     timeoutSeconds,
     ...(ca === undefined ? {} : { ca }),
     verbose: output.verbose,
+    // A HAR file is the run's exchanges: keep them all, even without --verbose.
+    ...(har ? { keepExchanges: true } : {}),
     ...(extras.http === undefined ? {} : { http: extras.http }),
     mode: extras.mode ?? (extras.simulator === undefined ? 'live' : 'demo'),
     onStart: (check) => {
@@ -131,13 +148,18 @@ export const runCommand = async (
   });
   spinner?.stop();
 
+  // The report as the renderers see it: the exchanges only with --verbose.
+  const shown = output.verbose ? report : withoutExchanges(report);
   const color = useColor(io);
   const width = Math.max(60, Math.min(100, process.stdout.columns ?? 80));
-  out(render(report, output.format, { color, verbose: output.verbose, width }));
+  out(render(shown, output.format, { color, verbose: output.verbose, width }));
   if (output.file !== undefined) {
     const { path, format } = output.file;
+    // Like stdout, the file passes the redactor whole (the report was redacted field by field).
     const text = redactor.redact(
-      render(report, format, { color: false, verbose: output.verbose, width: 80 }),
+      format === 'har'
+        ? renderHar(report)
+        : render(shown, format, { color: false, verbose: output.verbose, width: 80 }),
     );
     try {
       await writeFile(path, text, 'utf8');
