@@ -154,7 +154,8 @@ const withOutputOptions = <T>(y: Argv<T>): Argv<T> =>
       alias: 'o',
       type: 'string',
       group: OUT_GROUP,
-      describe: 'Also write the report to FILE (.md, .json, .txt pick the format)',
+      describe:
+        'Also write the report to FILE (.md, .json, .txt pick the format; .har: the exchanges as HAR 1.2)',
       requiresArg: true,
     })
     .option('verbose', {
