@@ -50,6 +50,8 @@ export interface DoctorOptions {
   /** Deadline of the whole run, in seconds. */
   readonly timeoutSeconds: number;
   readonly verbose: boolean;
+  /** Keep every exchange in the report without --verbose (for `--output FILE.har`). */
+  readonly keepExchanges?: boolean;
   readonly mode: Report['mode'];
   readonly onStart?: (check: Check) => void;
   readonly onFinish?: (report: CheckReport) => void;
@@ -120,7 +122,7 @@ export const runDoctor = async (
     requests: http.sent,
     environment: environmentFacts(input.apiUrl, options.env),
     mode: options.mode,
-    ...(options.verbose ? { exchanges: http.exchanges } : {}),
+    ...(options.verbose || options.keepExchanges === true ? { exchanges: http.exchanges } : {}),
   });
   // Every byte of the report passes the redactor before any renderer sees it.
   return { report: options.redactor.redactDeep(report), exitCode: exitCodeFor(diagnosis) };

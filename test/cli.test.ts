@@ -77,6 +77,15 @@ describe('cli: parsing and usage errors exit 2 with one line, no stack', () => {
       ),
     ).toBe(2);
     expect(u.err()).not.toContain('ATATT3xFlagSecretValue02');
+    // yargs also reads the camel-case spelling: the secret is known before any error prints.
+    const v = io();
+    expect(
+      await main(
+        ['--apiToken', 'ATATT3xFlagSecretValue03', '--cacert', 'ATATT3xFlagSecretValue03'],
+        v.sink,
+      ),
+    ).toBe(2);
+    expect(v.err()).toMatch(/--cacert \[redacted sha256:[0-9a-f]{8}\]: ENOENT/u);
   });
 });
 
@@ -183,6 +192,26 @@ describe('cli: runs against the simulator', () => {
     );
     expect(t.out()).toContain('application/json');
     expect(t.out()).not.toContain('[redacted');
+  });
+
+  it('an Authorization header keeps its scheme as sent: bearer [redacted …]', async () => {
+    const t = io();
+    await main(
+      [
+        '--api-url',
+        sim.url,
+        '--workspace',
+        'acme',
+        '--header',
+        'Authorization: bearer ATCTT3xNotARealAccessToken01',
+        '--format',
+        'json',
+        '--verbose',
+      ],
+      t.sink,
+    );
+    expect(t.out()).toMatch(/"authorization": "bearer \[redacted sha256:[0-9a-f]{8}\]"/u);
+    expect(t.out()).not.toContain('ATCTT3xNotARealAccessToken01');
   });
 
   it('an unwritable --output exits 2 with one line', async () => {

@@ -3,7 +3,9 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main, runCommand, type ParsedArgs } from '../src/cli.js';
+import { main, type ParsedArgs } from '../src/cli.js';
+import { runCommand } from '../src/commands/run.js';
+import { registerSecrets, secretsOf } from '../src/intake/secrets.js';
 import { fakeIO } from './helpers/io.js';
 import { Redactor } from '../src/report/redactor.js';
 import { CHECKS } from '../src/registry.js';
@@ -38,7 +40,7 @@ describe('redaction everywhere (property): random secrets through whole runs', (
         arbSecret,
         arbSecret,
         fc.constantFrom('text', 'markdown', 'json'),
-        fc.constantFrom('r.md', 'r.json', 'r.txt'),
+        fc.constantFrom('r.md', 'r.json', 'r.txt', 'r.har'),
         async (token, password, format, file) => {
           const dir = mkdtempSync(join(tmpdir(), 'bb-redact-'));
           const env = { BITBUCKET_USERNAME: 'alice', BITBUCKET_APP_PASSWORD: password };
@@ -116,8 +118,11 @@ describe('redaction everywhere (property): random secrets through whole runs', (
             },
           });
           const dir = mkdtempSync(join(tmpdir(), 'bb-crash-'));
-          const c = capture({ BITBUCKET_ACCESS_TOKEN: token });
+          const env = { BITBUCKET_ACCESS_TOKEN: token };
+          const c = capture(env);
           const redactor = new Redactor();
+          // As main does: the command line and environment are registered before the run.
+          registerSecrets(redactor, secretsOf({ argv: [], env }));
           const args = {
             _: [],
             verbose: true,

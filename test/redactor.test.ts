@@ -4,6 +4,7 @@ import { diagnose } from '../src/diagnosis.js';
 import { buildReport } from '../src/report/model.js';
 import { fingerprint, Redactor } from '../src/report/redactor.js';
 import { render } from '../src/report/render.js';
+import { renderHar } from '../src/report/render-har.js';
 import type { CheckReport, Exchange } from '../src/types.js';
 import { cred, makeInput } from './helpers/context.js';
 import { arbSecret, forbiddenForms } from './helpers/secrets.js';
@@ -95,15 +96,19 @@ describe('redactor', () => {
     fc.assert(
       fc.property(
         arbSecret,
-        fc.constantFrom('text', 'markdown', 'json'),
+        fc.constantFrom('text', 'markdown', 'json', 'har'),
         fc.boolean(),
         (secret, format, verbose) => {
           const redactor = new Redactor();
           redactor.register(secret, [USER]);
           const report = redactor.redactDeep(leakyReport(secret));
           const output = redactor.redact(
-            render(report, format, { color: format === 'text' && verbose, verbose }),
+            format === 'har'
+              ? renderHar(report)
+              : render(report, format, { color: format === 'text' && verbose, verbose }),
           );
+          // The HAR stays a HAR: redaction never breaks its JSON.
+          if (format === 'har') expect(() => JSON.parse(output) as unknown).not.toThrow();
           for (const form of forbiddenForms(secret, [USER, 'mallory'])) {
             expect(output, `form ${JSON.stringify(form)} leaked in ${format}`).not.toContain(form);
           }

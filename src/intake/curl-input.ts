@@ -1,6 +1,6 @@
 import type { Redactor } from '../report/redactor.js';
 import type { Credential, FailingRequest, GivenHeader } from '../types.js';
-import { CREDENTIAL_HEADER, makeCredential } from './credentials.js';
+import { makeCredential } from './credentials.js';
 import {
   lintCurl,
   parseCurl,
@@ -10,9 +10,10 @@ import {
   type CurlLint,
   type ParsedCurl,
 } from './curl.js';
-import { decodeComponent, SECRET_PARAM_RE, splitParams } from './curl-url.js';
+import { decodeComponent, splitParams } from './curl-url.js';
 import { UsageError } from './input.js';
 import { readNetrc } from './netrc.js';
+import { registerSecrets, secretsOf } from './secrets.js';
 
 /** What a curl command adds to a run: the failing request, its headers and credentials, its lints. */
 export interface CurlIntake {
@@ -40,59 +41,70 @@ export const curlWords = (
   return words;
 };
 
-/** Registers every secret a curl command carries, before anything can print it. */
-export const registerCurlSecrets = (parsed: ParsedCurl, redactor: Redactor): void => {
-  if (parsed.user !== undefined) {
-    redactor.addUsername(parsed.user.username);
-    redactor.register(parsed.user.secret, [parsed.user.username]);
-  }
-  redactor.register(parsed.oauth2Bearer);
-  for (const header of parsed.headers) {
-    if (!CREDENTIAL_HEADER.test(header.name)) continue;
-    redactor.register(header.value);
-    redactor.register(header.value.replace(/^\S+\s+/u, ''));
-  }
-  const params = [
-    ...(parsed.url?.includes('?') === true
-      ? splitParams(parsed.url.slice(parsed.url.indexOf('?') + 1))
-      : []),
-    ...parsed.data.flatMap((d) => splitParams(d.value)),
-  ];
-  for (const param of params) {
-    if (!SECRET_PARAM_RE.test(param.name)) continue;
-    redactor.register(param.value);
-    redactor.register(decodeComponent(param.value));
-  }
+/**
+ * The curl command of a command line, read once: its words (after `--`, or `--curl` pasted whole)
+ * and the parse of them. What is wrong with it is kept, not thrown, so that the secrets of the
+ * parts that did parse are registered before anything can print, and the run reports the error
+ * in its place (after the flags parser's own usage errors).
+ */
+export interface CurlRead {
+  /** The words, `curl` first; undefined when the command line has no curl command. */
+  readonly words?: readonly string[];
+  /** `--curl`'s text as pasted, or the words quoted back into one line. */
+  readonly original?: string;
+  readonly parsed?: ParsedCurl;
+  /** Why the words could not be read (both forms, not curl, unbalanced quotes). */
+  readonly wordsError?: Error;
+  /** Why the words do not parse as curl options. */
+  readonly parseError?: Error;
+}
+
+const quoteWord = (w: string): string =>
+  /^[\w@%+=:,./-]+$/u.test(w) ? w : `'${w.replace(/'/gu, `'\\''`)}'`;
+
+const asError = (error: unknown): Error =>
+  error instanceof Error ? error : new Error(String(error));
+
+/** The curl command of raw argv: the words after the first `--`, or the last `--curl` before it. */
+export const readCurl = (argv: readonly string[]): CurlRead => {
+  const dash = argv.indexOf('--');
+  const options = dash === -1 ? argv : argv.slice(0, dash);
+  let pasted: string | undefined;
+  options.forEach((word, i) => {
+    if (word === '--curl') pasted = options[i + 1];
+    else if (word.startsWith('--curl=')) pasted = word.slice('--curl='.length);
+  });
+  let words: string[] | undefined;
   try {
-    const url = new URL(parsed.url ?? '');
-    if (url.password !== '') {
-      redactor.register(decodeURIComponent(url.password), [decodeURIComponent(url.username)]);
-      redactor.register(url.password);
-    }
-  } catch {
-    // not an absolute URL: nothing to register
+    words = curlWords(dash === -1 ? undefined : argv.slice(dash + 1), pasted);
+  } catch (error) {
+    return { wordsError: asError(error) };
+  }
+  if (words === undefined) return {};
+  const original = pasted ?? words.map(quoteWord).join(' ');
+  try {
+    return { words, original, parsed: parseCurl(words) };
+  } catch (error) {
+    return {
+      words,
+      original,
+      parseError: error instanceof CurlParseError ? new UsageError(error.message) : asError(error),
+    };
   }
 };
 
 /**
- * Reads a curl command as the user ran it: parsed like curl, secrets registered at once, linted,
- * and turned into the failing request and its credentials (with `-n`, from .netrc as curl would).
+ * A curl command as the user ran it, parsed once by `readCurl` (whose secrets are registered by
+ * then): linted, and turned into the failing request and its credentials (with `-n`, from .netrc
+ * as curl would; those are registered here, the moment they are read).
  */
 export const intakeCurl = async (
-  words: readonly string[],
-  original: string,
+  command: { readonly parsed: ParsedCurl; readonly original: string },
   redactor: Redactor,
   env: Readonly<Record<string, string | undefined>>,
   apiUrl: string | undefined,
 ): Promise<CurlIntake> => {
-  let parsed: ParsedCurl;
-  try {
-    parsed = parseCurl(words);
-  } catch (error) {
-    if (error instanceof CurlParseError) throw new UsageError(error.message);
-    throw error;
-  }
-  registerCurlSecrets(parsed, redactor);
+  const { parsed, original } = command;
   if (parsed.url === undefined) throw new UsageError('The curl command has no URL.');
   const lints = lintCurl(parsed, apiUrl === undefined ? {} : { apiUrl });
   const warnings: string[] = [];
@@ -128,8 +140,10 @@ export const intakeCurl = async (
     const netrc = await readNetrc(parsed.netrcFile, env, host);
     const entry = netrc.entry;
     if (entry?.password !== undefined) {
-      redactor.addUsername(entry.login);
-      redactor.register(entry.password, [entry.login]);
+      registerSecrets(
+        redactor,
+        secretsOf({ stored: { username: entry.login, secret: entry.password } }),
+      );
       const source = `netrc:${netrc.file}`;
       failingRequest = {
         ...failingRequest,

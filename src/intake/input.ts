@@ -5,7 +5,6 @@ import type {
   FailingRequest,
   GivenHeader,
 } from '../types.js';
-import type { Redactor } from '../report/redactor.js';
 import { CREDENTIAL_HEADER, makeCredential, parseAuthorization } from './credentials.js';
 
 export const DEFAULT_API_URL = 'https://api.bitbucket.org';
@@ -123,6 +122,10 @@ const parseHeader = (text: string, source: string): GivenHeader => {
   };
 };
 
+/** A scheme alone ("Bearer" from an empty $TOKEN), or nothing: no credential, no secret. */
+export const schemeOnly = (value: string): boolean =>
+  value.trim() === '' || /^(?:bearer|basic|token)$/iu.test(value.trim());
+
 /** A credential from an Authorization header, classified by scheme and shape. */
 export const credentialFromAuthorization = (header: GivenHeader): Credential | undefined => {
   const parsed = parseAuthorization(header.value);
@@ -137,8 +140,7 @@ export const credentialFromAuthorization = (header: GivenHeader): Credential | u
     );
   }
   const secret = parsed.rest;
-  // A scheme alone ("Bearer" from an empty $TOKEN) carries no credential.
-  if (secret.trim() === '' || /^(?:bearer|basic|token)$/iu.test(secret.trim())) return undefined;
+  if (schemeOnly(secret)) return undefined;
   const claimed: CredentialKind = /^bearer$/iu.test(parsed.scheme) ? 'access-token' : 'unknown';
   const credential = makeCredential(
     'unknown',
@@ -151,13 +153,12 @@ export const credentialFromAuthorization = (header: GivenHeader): Credential | u
 };
 
 /**
- * Builds the run's input from flags and the environment. Every secret is registered with the
- * redactor here, the moment it is read, before anything can print it.
+ * Builds the run's input from flags and the environment. Registers nothing: the command line and
+ * the environment are registered as one input (`secretsOf({ argv, env })`) before they are parsed.
  */
 export const buildInput = (
   args: RunArgs,
   env: Readonly<Record<string, string | undefined>>,
-  redactor: Redactor,
   extra: {
     readonly failingRequest?: FailingRequest;
     readonly headers?: readonly GivenHeader[];
@@ -168,17 +169,12 @@ export const buildInput = (
   const warnings: string[] = [];
   const username = args.username ?? env['BITBUCKET_USERNAME'];
   const email = args.email ?? env['BITBUCKET_EMAIL'];
-  redactor.addUsername(username);
-  redactor.addUsername(email);
   const credentials: Credential[] = [];
   const flagged: string[] = [];
 
   for (const option of SECRET_OPTIONS) {
     const fromFlag = args[option.key] as string | undefined;
     const fromEnv = env[option.env];
-    // Register both values before anything else can print them.
-    redactor.register(fromFlag, [username, email]);
-    redactor.register(fromEnv, [username, email]);
     if (fromFlag !== undefined && fromEnv !== undefined && fromFlag !== fromEnv) {
       warnings.push(
         `${option.flag} overrides ${option.env}, which holds a different value; the flag was used.`,
@@ -217,13 +213,6 @@ export const buildInput = (
   ];
   for (const header of headers) {
     if (!CREDENTIAL_HEADER.test(header.name)) continue;
-    redactor.register(header.value);
-    const parsed = parseAuthorization(header.value);
-    redactor.register(parsed.rest);
-    if (parsed.basic !== undefined) {
-      redactor.addUsername(parsed.basic.username);
-      redactor.register(parsed.basic.secret, [parsed.basic.username]);
-    }
     if (header.name.toLowerCase() === 'authorization') {
       const credential = credentialFromAuthorization(header);
       if (credential !== undefined) credentials.push(credential);

@@ -4,6 +4,7 @@ import { makeCredential } from './credentials.js';
 import { GitCredentialError, gitCredentialFill } from './git-credential.js';
 import { UsageError } from './input.js';
 import { NetrcError, readNetrc } from './netrc.js';
+import { registerSecrets, secretsOf } from './secrets.js';
 
 export interface StoredOptions {
   readonly netrc?: boolean | undefined;
@@ -41,8 +42,7 @@ export const storedCredentials = async (
       warnings.push(`${netrc.file} has no machine entry (with a password) for ${host}.`);
     } else {
       const { login, password } = netrc.entry;
-      redactor.addUsername(login);
-      redactor.register(password, [login]);
+      registerSecrets(redactor, secretsOf({ stored: { username: login, secret: password } }));
       credentials.push(makeCredential('unknown', password, `netrc:${netrc.file}`, login, 'netrc'));
       if (netrc.worldReadable)
         warnings.push(`${netrc.file} is readable by other users: chmod 600 ${netrc.file}.`);
@@ -61,8 +61,10 @@ export const storedCredentials = async (
             : `git's credential helpers (${answer.helpers.join(', ')}) hold nothing for https://bitbucket.org.`,
         );
       } else {
-        redactor.addUsername(answer.username);
-        redactor.register(answer.password, [answer.username]);
+        registerSecrets(
+          redactor,
+          secretsOf({ stored: { username: answer.username, secret: answer.password } }),
+        );
         credentials.push(
           makeCredential(
             'unknown',

@@ -1,4 +1,4 @@
-import type { IO } from '../../src/cli.js';
+import type { IO } from '../../src/commands/io.js';
 
 /** An in-process terminal for `main()`: what it wrote to stdout and stderr, not a TTY. */
 export const fakeIO = (env: Record<string, string> = {}) => {

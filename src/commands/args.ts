@@ -1,0 +1,26 @@
+import type { RunArgs } from '../intake/input.js';
+
+/** Parsed options of a run (flags of contract.md), as yargs gives them. */
+export interface ParsedArgs extends RunArgs {
+  readonly _: (string | number)[];
+  readonly '--'?: (string | number)[];
+  readonly format?: string;
+  readonly output?: string;
+  readonly verbose: boolean;
+  readonly timeout: number;
+  readonly cacert?: string;
+  readonly curl?: string;
+  readonly netrc?: boolean;
+  readonly netrcFile?: string;
+  readonly gitCredential?: boolean;
+  readonly list?: boolean;
+  /** demo's positional, or simulate's --scenario. */
+  readonly scenario?: string;
+  readonly port?: number;
+  readonly latencyMs?: number;
+  readonly fault?: string;
+  readonly file?: string;
+}
+
+/** Parses argv the way the CLI does (the demo parses its scenario's arguments with it). */
+export type ParseArgs = (argv: readonly string[]) => Promise<ParsedArgs>;

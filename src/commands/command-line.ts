@@ -1,0 +1,20 @@
+import { readCurl, type CurlRead } from '../intake/curl-input.js';
+import { registerSecrets, secretsOf } from '../intake/secrets.js';
+import type { Redactor } from '../report/redactor.js';
+import type { IO } from './io.js';
+
+/**
+ * Reads a command line before anything else happens: its curl command (after `--` or `--curl`,
+ * parsed here once and handed to the run) and the secrets of both inputs, the curl command's and
+ * the flags' and environment's, registered before the flags parser or anything else can print.
+ */
+export const readCommandLine = (
+  argv: readonly string[],
+  env: IO['env'],
+  redactor: Redactor,
+): CurlRead => {
+  const curl = readCurl(argv);
+  if (curl.parsed !== undefined) registerSecrets(redactor, secretsOf({ curl: curl.parsed }));
+  registerSecrets(redactor, secretsOf({ argv, env }));
+  return curl;
+};

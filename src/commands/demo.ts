@@ -1,0 +1,79 @@
+import type { Redactor } from '../report/redactor.js';
+import type { ParseArgs, ParsedArgs } from './args.js';
+import { readCommandLine } from './command-line.js';
+import { writer, type IO } from './io.js';
+import { commandLineExtras, runCommand } from './run.js';
+import { scenarioOf, simulatorOptions } from './simulator-options.js';
+
+/** The user's environment minus Bitbucket secrets and proxies: the demo must never mix them in. */
+const demoEnv = (
+  env: IO['env'],
+  scenarioEnv: Readonly<Record<string, string>> | undefined,
+): Record<string, string | undefined> => {
+  const clean = Object.fromEntries(
+    Object.entries(env).filter(
+      ([name]) => !/^(BITBUCKET_|https?_proxy$|HTTPS?_PROXY$)/u.test(name),
+    ),
+  );
+  return { ...clean, ...(scenarioEnv ?? {}) };
+};
+
+export interface DemoOptions {
+  /** The CLI's parser, for the scenario's own arguments. */
+  readonly parse: ParseArgs;
+  /** Whether the user gave --timeout (else the scenario's own, or the default, applies). */
+  readonly explicitTimeout: boolean;
+}
+
+/** `demo [SCENARIO]`: the doctor against the embedded simulator; `--list` lists the scenarios. */
+export const demoCommand = async (
+  args: ParsedArgs,
+  io: IO,
+  redactor: Redactor,
+  options: DemoOptions,
+): Promise<number> => {
+  const sim = await import('../simulator/index.js');
+  const { out } = writer(io, redactor);
+  if (args.list === true) {
+    const width = Math.max(...sim.scenarios.map((s) => s.name.length));
+    const lines = sim.scenarios.map(
+      (s) =>
+        `${s.name.padEnd(width)}  ${(s.expected.code ?? 'healthy').padEnd(27)} ${s.title}${s.name === sim.defaultScenarioName ? ' (default)' : ''}`,
+    );
+    out(`${lines.join('\n')}\n`);
+    return 0;
+  }
+  const scenario = scenarioOf(args, sim);
+  const { latencyMs, fault } = simulatorOptions(args, sim);
+  const running = await sim.startSimulator({
+    scenario,
+    ...(latencyMs === undefined ? {} : { latencyMs }),
+    ...(fault === undefined ? {} : { fault }),
+  });
+  try {
+    const words = [
+      '--api-url',
+      running.url,
+      '--auth-url',
+      running.url,
+      ...scenario.args.map((word) => word.replaceAll('{base}', running.url)),
+    ];
+    const demoIo: IO = { ...io, env: demoEnv(io.env, scenario.env) };
+    // The scenario's arguments and environment are an input of their own.
+    const curl = readCommandLine(words, demoIo.env, redactor);
+    const parsed = await options.parse(words);
+    const merged: ParsedArgs = {
+      ...parsed,
+      verbose: args.verbose,
+      timeout: options.explicitTimeout ? args.timeout : parsed.timeout,
+      ...(args.format === undefined ? {} : { format: args.format }),
+      ...(args.output === undefined ? {} : { output: args.output }),
+    };
+    return await runCommand(merged, demoIo, redactor, {
+      ...(await commandLineExtras(merged, curl, demoIo, redactor)),
+      simulator: { scenario: scenario.name },
+    });
+  } finally {
+    await running.close();
+  }
+};

@@ -1,0 +1,36 @@
+import type { Redactor } from '../report/redactor.js';
+
+/** Where the CLI writes; injectable so tests run `main` in-process. */
+export interface IO {
+  readonly stdout: { write(text: string): unknown; readonly isTTY?: boolean };
+  readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean };
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdin?: NodeJS.ReadableStream;
+}
+
+/** The process's own terminal and environment. */
+export const defaultIO = (): IO => ({
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  stdin: process.stdin,
+});
+
+/** Writes text through the redactor: every byte of output passes it. */
+export const writer = (
+  io: IO,
+  redactor: Redactor,
+): { out: (text: string) => void; err: (text: string) => void } => ({
+  out: (text: string): void => {
+    io.stdout.write(redactor.redact(text));
+  },
+  err: (text: string): void => {
+    io.stderr.write(redactor.redact(text));
+  },
+});
+
+/** Colour only on a terminal, never with NO_COLOR or TERM=dumb. */
+export const useColor = (io: IO): boolean =>
+  io.stdout.isTTY === true &&
+  (io.env['NO_COLOR'] === undefined || io.env['NO_COLOR'] === '') &&
+  io.env['TERM'] !== 'dumb';

@@ -1,0 +1,212 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { runDoctor, type RunHttp } from '../doctor.js';
+import { intakeCurl, type CurlRead } from '../intake/curl-input.js';
+import { buildInput, DEFAULT_API_URL, UsageError } from '../intake/input.js';
+import { disagreements, storedCredentials } from '../intake/stored.js';
+import { CHECKS } from '../registry.js';
+import type { Report } from '../report/model.js';
+import type { Redactor } from '../report/redactor.js';
+import { renderHar } from '../report/render-har.js';
+import { formatForFile, render, type Format } from '../report/render.js';
+import type { Check, Credential, DoctorInput, FailingRequest, GivenHeader } from '../types.js';
+import type { ParsedArgs } from './args.js';
+import { useColor, writer, type IO } from './io.js';
+
+export interface RunExtras {
+  readonly simulator?: { readonly scenario: string };
+  readonly failingRequest?: FailingRequest;
+  readonly headers?: readonly GivenHeader[];
+  readonly checks?: readonly Check[];
+  readonly mode?: 'live' | 'demo' | 'explain';
+  readonly offline?: DoctorInput['offline'];
+  readonly warnings?: readonly string[];
+  readonly credentials?: readonly Credential[];
+  readonly curl?: DoctorInput['curl'];
+  readonly http?: RunHttp;
+}
+
+/** What a file of `--output` holds: a report format, or the run's exchanges as HAR 1.2. */
+export type FileFormat = Format | 'har';
+
+interface Output {
+  readonly format: Format;
+  readonly file?: { readonly path: string; readonly format: FileFormat };
+  readonly verbose: boolean;
+}
+
+const outputOf = (args: ParsedArgs): Output => {
+  const explicit = args.format as Format | undefined;
+  if (args.output === undefined) return { format: explicit ?? 'text', verbose: args.verbose };
+  // A .har file is always HAR: --format sets what goes to stdout, and a HAR is no report.
+  const implied: FileFormat | undefined = /\.har$/iu.test(args.output)
+    ? 'har'
+    : (explicit ?? formatForFile(args.output));
+  return {
+    format: explicit ?? 'text',
+    file: { path: args.output, format: implied ?? 'text' },
+    verbose: args.verbose,
+  };
+};
+
+const checkTimeout = (value: number): number => {
+  if (!Number.isFinite(value) || value <= 0 || value > 3600) {
+    throw new UsageError(
+      Number.isNaN(value)
+        ? '--timeout expects a number of seconds between 0 and 3600.'
+        : `--timeout expects a number of seconds between 0 and 3600, got '${String(value)}'.`,
+    );
+  }
+  return value;
+};
+
+/** --cacert FILE: PEM certificates, read once; a missing or non-PEM file is a usage error. */
+const readCa = async (file: string): Promise<string> => {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(
+      `--cacert ${file}: ${(error as { code?: string }).code ?? 'cannot be read'}.`,
+    );
+  }
+  if (!text.includes('-----BEGIN CERTIFICATE-----'))
+    throw new UsageError(`--cacert ${file} holds no PEM certificate.`);
+  return text;
+};
+
+/** The report without the run's exchanges: they are only shown with --verbose. */
+const withoutExchanges = (report: Report): Report => {
+  const { exchanges: _exchanges, ...rest } = report;
+  return rest;
+};
+
+/**
+ * A doctor run: input → checks → report → stdout (and --output). Returns the exit code.
+ * Registers nothing: the caller has registered every input's secrets (`secretsOf`) before.
+ */
+export const runCommand = async (
+  args: ParsedArgs,
+  io: IO,
+  redactor: Redactor,
+  extras: RunExtras = {},
+): Promise<number> => {
+  const { out, err } = writer(io, redactor);
+  const output = outputOf(args);
+  const timeoutSeconds = checkTimeout(args.timeout);
+  const ca = args.cacert === undefined ? undefined : await readCa(args.cacert);
+  const base = buildInput(args, io.env, {
+    ...(extras.failingRequest === undefined ? {} : { failingRequest: extras.failingRequest }),
+    ...(extras.headers === undefined ? {} : { headers: extras.headers }),
+    ...(extras.credentials === undefined ? {} : { credentials: extras.credentials }),
+  });
+  const input: DoctorInput = {
+    ...base,
+    warnings: [...(extras.warnings ?? []), ...base.warnings, ...disagreements(base.credentials)],
+    ...(extras.curl === undefined ? {} : { curl: extras.curl }),
+    ...(extras.simulator === undefined ? {} : { simulator: extras.simulator }),
+    ...(extras.offline === undefined ? {} : { offline: extras.offline }),
+  };
+
+  // ora only on a TTY and only for the text format: CI logs and pipes get the report alone.
+  // A terminal that reports no width (a pseudo-terminal without a size) sends ora into an endless
+  // redraw: spin only on a real, sized terminal.
+  const spin =
+    io.stderr.isTTY === true &&
+    (process.stderr.columns ?? 0) >= 20 &&
+    output.format === 'text' &&
+    io.env['CI'] === undefined;
+  const running = new Set<string>();
+  const ora = spin ? (await import('ora')).default : undefined;
+  const spinner = ora?.({
+    text: 'Starting checks',
+    stream: process.stderr,
+    discardStdin: false,
+  }).start();
+  const har = output.file?.format === 'har';
+  const { report, exitCode } = await runDoctor({
+    input,
+    checks: extras.checks ?? CHECKS,
+    redactor,
+    env: io.env,
+    timeoutSeconds,
+    ...(ca === undefined ? {} : { ca }),
+    verbose: output.verbose,
+    // A HAR file is the run's exchanges: keep them all, even without --verbose.
+    ...(har ? { keepExchanges: true } : {}),
+    ...(extras.http === undefined ? {} : { http: extras.http }),
+    mode: extras.mode ?? (extras.simulator === undefined ? 'live' : 'demo'),
+    onStart: (check) => {
+      running.add(check.meta.id);
+      if (spinner !== undefined)
+        spinner.text = redactor.redact(`Checking: ${[...running].join(', ')}`);
+    },
+    onFinish: (check) => {
+      running.delete(check.id);
+      if (spinner !== undefined)
+        spinner.text = redactor.redact(`Checking: ${[...running].join(', ') || '…'}`);
+    },
+  });
+  spinner?.stop();
+
+  // The report as the renderers see it: the exchanges only with --verbose.
+  const shown = output.verbose ? report : withoutExchanges(report);
+  const color = useColor(io);
+  const width = Math.max(60, Math.min(100, process.stdout.columns ?? 80));
+  out(render(shown, output.format, { color, verbose: output.verbose, width }));
+  if (output.file !== undefined) {
+    const { path, format } = output.file;
+    // Like stdout, the file passes the redactor whole (the report was redacted field by field).
+    const text = redactor.redact(
+      format === 'har'
+        ? renderHar(report)
+        : render(shown, format, { color: false, verbose: output.verbose, width: 80 }),
+    );
+    try {
+      await writeFile(path, text, 'utf8');
+    } catch (error) {
+      const reason =
+        error instanceof Error
+          ? ((error as { code?: string }).code ?? error.message)
+          : String(error);
+      err(`bb-doctor: cannot write --output ${path}: ${reason}\n`);
+      return 2;
+    }
+  }
+  return exitCode;
+};
+
+/**
+ * What a run gets besides flags: the curl command (after `--` or `--curl`, read and parsed once
+ * by `readCommandLine`) and the credentials stored in .netrc or git's helper (`--netrc`,
+ * `--netrc-file`, `--git-credential`).
+ */
+export const commandLineExtras = async (
+  args: ParsedArgs,
+  curl: CurlRead,
+  io: IO,
+  redactor: Redactor,
+): Promise<RunExtras> => {
+  if (curl.wordsError !== undefined) throw curl.wordsError;
+  const stored = await storedCredentials(
+    { netrc: args.netrc, netrcFile: args.netrcFile, gitCredential: args.gitCredential },
+    io.env,
+    args.apiUrl ?? DEFAULT_API_URL,
+    redactor,
+  );
+  if (curl.words === undefined)
+    return { credentials: stored.credentials, warnings: stored.warnings };
+  if (curl.parseError !== undefined) throw curl.parseError;
+  const intake = await intakeCurl(
+    { parsed: curl.parsed!, original: curl.original! },
+    redactor,
+    io.env,
+    args.apiUrl,
+  );
+  return {
+    ...(intake.failingRequest === undefined ? {} : { failingRequest: intake.failingRequest }),
+    headers: intake.headers,
+    credentials: [...intake.credentials, ...stored.credentials],
+    warnings: [...intake.warnings, ...stored.warnings],
+    curl: { original: intake.original, parsed: intake.parsed, lints: intake.lints },
+  };
+};

@@ -1,0 +1,50 @@
+import { UsageError } from '../intake/input.js';
+import type { Redactor } from '../report/redactor.js';
+import type { ParsedArgs } from './args.js';
+import { writer, type IO } from './io.js';
+import { scenarioOf, simulatorOptions } from './simulator-options.js';
+
+/** `simulate`: the simulator in the foreground, one log line per request, until SIGINT/SIGTERM. */
+export const simulateCommand = async (
+  args: ParsedArgs,
+  io: IO,
+  redactor: Redactor,
+): Promise<number> => {
+  const sim = await import('../simulator/index.js');
+  const { out } = writer(io, redactor);
+  const scenario = scenarioOf(args, sim);
+  const port = args.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port expects a number from 0 to 65535, got '${String(port)}'.`);
+  const { latencyMs, fault } = simulatorOptions(args, sim);
+  let running: Awaited<ReturnType<typeof sim.startSimulator>>;
+  try {
+    running = await sim.startSimulator({
+      scenario,
+      port,
+      ...(latencyMs === undefined ? {} : { latencyMs }),
+      ...(fault === undefined ? {} : { fault }),
+      onRequest: (entry) => out(`${sim.formatLogLine(entry)}\n`),
+    });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES')
+      throw new UsageError(`cannot listen on 127.0.0.1:${port} (${code}).`);
+    throw error;
+  }
+  out(
+    `${sim.describeScenario(scenario, running.url).join('\n')}\n\nLogging each request; Ctrl-C stops the simulator.\n`,
+  );
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await running.close();
+  out('Simulator stopped.\n');
+  return 0;
+};
