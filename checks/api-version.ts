@@ -1,18 +1,27 @@
+import { correctedCommand } from '../src/facts/curl-fix.js';
 import { replayAsSent } from '../src/facts/target.js';
-import { classifyUrl } from '../src/knowledge/api-versions.js';
+import { classifyUrl, type UrlOptions } from '../src/knowledge/api-versions.js';
 import { detectDataCenter } from '../src/knowledge/data-center.js';
-import { DOCS } from '../src/knowledge/docs.js';
-import { defineCheck, type FindingCode } from '../src/types.js';
+import { CLOUD_URLS, DOCS } from '../src/knowledge/docs.js';
+import { splitUrlText } from '../src/knowledge/paths.js';
+import { matchSignatures, parseErrorBody } from '../src/knowledge/signatures.js';
+import {
+  defineCheck,
+  type Exchange,
+  type FindingCode,
+  type HttpResult,
+  type Outcome,
+  type Product,
+} from '../src/types.js';
 
-/** Codes this check owns; SECRET_IN_URL and INSECURE_HTTP from the same classifier are reported too. */
-const OWN: readonly FindingCode[] = [
+/** The URL causes of contract.md; SECRET_IN_URL and INSECURE_HTTP from the same judgement too. */
+const URL_CODES: readonly FindingCode[] = [
   'WRONG_HOST',
   'API_V1_REMOVED',
   'ENDPOINT_REMOVED',
   'DATA_CENTER_PATH_ON_CLOUD',
-  'SECRET_IN_URL',
-  'INSECURE_HTTP',
 ];
+const OWN: readonly FindingCode[] = [...URL_CODES, 'SECRET_IN_URL', 'INSECURE_HTTP'];
 
 const DOC: Partial<Record<FindingCode, string>> = {
   API_V1_REMOVED: DOCS.v1Deprecation,
@@ -23,6 +32,124 @@ const DOC: Partial<Record<FindingCode, string>> = {
   INSECURE_HTTP: DOCS.restIntro,
 };
 
+export interface Answer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/** The failing call and what Bitbucket said to it. */
+export interface ApiVersionFacts {
+  readonly url: string;
+  /** The run's hosts: `--api-url` counts as the Cloud API, `--auth-url` as the website. */
+  readonly hosts: UrlOptions;
+  /** The answer to the call as sent (the replay, or the capture); undefined when not sent. */
+  readonly answer?: Answer | undefined;
+  /** Which product connectivity found (live runs). */
+  readonly product?: Product | undefined;
+  /** The user's own curl command, corrected (secrets as placeholders), when one was given. */
+  readonly correctedCommand?: string | undefined;
+}
+
+const hostOf = (url: string): string => splitUrlText(url).host;
+const pathOf = (url: string): string => splitUrlText(url).path;
+
+/**
+ * Pure: the URL's problems (src/knowledge/api-versions.ts) first, then what the answer itself
+ * says about the URL (410 "Resource removed", CHANGE-2770, "no API hosted at this URL": the
+ * signatures that blame the URL, not the credentials; bitbucket-auth.md §3.2, §3.7, §6). A Data
+ * Center path answered by Data Center (or on a Data Center product) is that server's API (§8).
+ */
+export const judge = (facts: ApiVersionFacts): Outcome => {
+  const { answer, url } = facts;
+  const signatures = answer === undefined ? [] : matchSignatures(answer);
+  // An answer in Bitbucket Cloud's own words makes its host a Cloud host (a capture, a proxy).
+  const cloudAnswer = signatures.some((s) => s.product === 'cloud');
+  const classification = classifyUrl(url, {
+    ...facts.hosts,
+    ...(cloudAnswer ? { cloudHosts: [hostOf(url)] } : {}),
+  });
+  const dataCenter =
+    facts.product === 'data-center' ||
+    (answer !== undefined && detectDataCenter(answer).isDataCenter);
+  const problems = classification.problems.filter(
+    (p) => OWN.includes(p.code) && !(dataCenter && p.code === 'DATA_CENTER_PATH_ON_CLOUD'),
+  );
+  const status = answer?.status;
+  const answered = status === undefined ? '' : ` Bitbucket answered ${status}.`;
+  const problem = problems[0];
+  if (problem === undefined) {
+    if (dataCenter && classification.problems.some((p) => p.code === 'DATA_CENTER_PATH_ON_CLOUD'))
+      return {
+        verdict: 'pass',
+        summary: `${pathOf(url)} is a Bitbucket Data Center REST path, and a Data Center server answered it.`,
+        data: { product: 'data-center', status },
+      };
+    // The answer's own words, when the URL alone did not tell (saved exchanges, mostly).
+    const said = signatures.find((s) => URL_CODES.includes(s.code) && !s.blamesCredentials);
+    if (said !== undefined && answer !== undefined) {
+      const announcementUrl =
+        said.code === 'ENDPOINT_REMOVED' ? parseErrorBody(answer.body).announcementUrl : undefined;
+      return {
+        verdict: 'fail',
+        code: said.code,
+        summary: `${said.summary}${answered}`,
+        remediation: {
+          hint: said.explanation.replace(/\.?$/u, '.'),
+          ...(DOC[said.code] === undefined ? {} : { url: DOC[said.code]! }),
+        },
+        data: {
+          status,
+          signature: said.id,
+          ...(announcementUrl === undefined ? {} : { announcementUrl }),
+        },
+      };
+    }
+    const path = pathOf(url);
+    return {
+      verdict: 'pass',
+      summary: /^\/2\.0(?:\/|$)/u.test(path)
+        ? `${path} is a current API 2.0 path${classification.host === 'api' ? ` on ${hostOf(url)}` : ''}.`
+        : `${path} has none of the known URL problems (removed 1.0 and 2.0 endpoints, Data Center paths, the website host).`,
+    };
+  }
+  // The whole correction (every problem's fix), the same URL the corrected command calls.
+  const replacement = classification.adviceUrl ?? problem.replacementUrl;
+  const concrete = !classification.problems.some((p) => p.edit?.placeholder === true);
+  const command =
+    facts.correctedCommand !== undefined && concrete
+      ? facts.correctedCommand
+      : replacement === undefined
+        ? undefined
+        : `curl -u "$BITBUCKET_EMAIL:$BITBUCKET_API_TOKEN" '${replacement}'`;
+  return {
+    verdict: problem.severity,
+    code: problem.code,
+    summary: `${problem.summary}${answered}`,
+    remediation: {
+      hint:
+        replacement === undefined
+          ? `Use the API 2.0 equivalent of this call on ${CLOUD_URLS.apiBase}.`
+          : `Call ${replacement} instead.`,
+      ...(command === undefined ? {} : { commands: [command] }),
+      ...(DOC[problem.code] === undefined ? {} : { url: DOC[problem.code]! }),
+    },
+    data: {
+      ...(replacement === undefined ? {} : { replacement }),
+      status,
+      problems: classification.problems.map((p) => p.code),
+    },
+  };
+};
+
+const answerOf = (exchange: Exchange | undefined, body?: string): Answer | undefined =>
+  exchange?.response === undefined
+    ? undefined
+    : { ...exchange.response, body: body ?? exchange.response.body };
+
+const sameUrl = (a: string, b: string): boolean =>
+  a.replace(/\/+$/u, '') === b.replace(/\/+$/u, '');
+
 export default defineCheck({
   meta: {
     id: 'api-version',
@@ -30,61 +157,36 @@ export default defineCheck({
     description:
       'A removed API 1.0 path, a removed 2.0 endpoint (CHANGE-2770), a Data Center path or the website host fails whatever the credentials; a 410 is never a credentials problem.',
     codes: [...OWN],
-    needs: ['target-url'],
+    needs: ['target-url', 'reads:connectivity'],
   },
-  async run(ctx) {
-    const url = ctx.input.failingRequest!.url;
-    const classification = classifyUrl(url);
-    const problem = classification.problems.find((p) => OWN.includes(p.code));
-    if (problem === undefined) {
-      const path = new URL(url).pathname;
-      return {
-        verdict: 'pass',
-        summary: /^\/2\.0(?:\/|$)/u.test(path)
-          ? `${path} is a current API 2.0 path${classification.host === 'api' ? ' on api.bitbucket.org' : ''}.`
-          : `${path} has none of the known URL problems (removed 1.0 and 2.0 endpoints, Data Center paths, the website host).`,
-      };
-    }
-    // The proof: Bitbucket's own answer to the call as sent (410 "Resource removed", CHANGE-2770...).
-    // Offline (explain) the answer comes from the capture; a POST is not replayed, and then the
-    // classification stands on the documented facts alone.
-    const replay = replayAsSent(ctx);
-    const answer = replay === undefined ? undefined : await replay;
-    const status = answer?.status;
-    // A /rest/api/1.0 path answered by Bitbucket Data Center itself (X-AREQUESTID, its errors[]
-    // bodies, bitbucket-auth.md §8) is that server's current API, not a Cloud mistake.
-    const response = answer?.exchange.response;
-    if (
-      problem.code === 'DATA_CENTER_PATH_ON_CLOUD' &&
-      response !== undefined &&
-      detectDataCenter(response).isDataCenter
-    ) {
-      return {
-        verdict: 'pass',
-        summary: `${new URL(url).pathname} is a Bitbucket Data Center REST path, and a Data Center server answered it.`,
-        data: { product: 'data-center', status },
-      };
-    }
-    const replacement = problem.replacementUrl ?? classification.correctedUrl;
+  async gather(ctx): Promise<ApiVersionFacts> {
+    const { input } = ctx;
+    const url = input.failingRequest!.url;
+    const hosts = { apiUrl: input.apiUrl, authUrl: input.authUrl };
+    // The proof of a suspect URL: Bitbucket's own answer to the call as sent (410 "Resource
+    // removed", CHANGE-2770...). A POST is not replayed (the doctor is read-only).
+    const replay = classifyUrl(url, hosts).problems.length > 0 ? replayAsSent(ctx) : undefined;
+    const result: HttpResult | undefined = replay === undefined ? undefined : await replay;
     return {
-      verdict: 'fail',
-      code: problem.code,
-      summary: `${problem.summary}${status === undefined ? '' : ` Bitbucket answered ${status}.`}`,
-      remediation: {
-        hint:
-          replacement === undefined
-            ? 'Use the API 2.0 equivalent of this call on https://api.bitbucket.org.'
-            : `Call ${replacement} instead.`,
-        ...(replacement === undefined
-          ? {}
-          : { commands: [`curl -u "$BITBUCKET_EMAIL:$BITBUCKET_API_TOKEN" '${replacement}'`] }),
-        ...(DOC[problem.code] === undefined ? {} : { url: DOC[problem.code]! }),
-      },
-      data: {
-        ...(replacement === undefined ? {} : { replacement }),
-        status,
-        problems: classification.problems.map((p) => p.code),
-      },
+      url,
+      hosts,
+      answer: answerOf(result?.exchange, result?.body),
+      product: await ctx.fact('product'),
+      correctedCommand: correctedCommand(input),
     };
   },
+  // Explain: the captured failing call and its captured answer (what saved-exchange judged alone).
+  fromCapture(ctx, capture): ApiVersionFacts {
+    const { input } = ctx;
+    const url = input.failingRequest!.url;
+    const exchange = [...capture.exchanges]
+      .reverse()
+      .find((e) => sameUrl(e.request.url, url) && e.response !== undefined);
+    return {
+      url,
+      hosts: { apiUrl: input.apiUrl, authUrl: input.authUrl },
+      answer: answerOf(exchange),
+    };
+  },
+  judge,
 });

@@ -1,8 +1,110 @@
 import { correctAuth, primaryCredential } from '../src/facts/auth.js';
-import { lintAuthorization } from '../src/facts/header-lint.js';
+import { correctedCommand } from '../src/facts/curl-fix.js';
+import { lintAuthorization, type AuthorizationOptions } from '../src/facts/header-lint.js';
 import { REMEDY } from '../src/facts/remedies.js';
 import { parseAuthorization } from '../src/intake/credentials.js';
-import { defineCheck, type GivenHeader } from '../src/types.js';
+import { API_PATHS, GRANTS, OAUTH_PARAMS, SCHEMES } from '../src/knowledge/wire.js';
+import { defineCheck, type CheckContext, type Outcome } from '../src/types.js';
+
+/** The user's Authorization header and the experiment on it. */
+export interface HeaderCasingFacts {
+  /** The first Authorization header of the failing call (or of --header); undefined: none. */
+  readonly header?: { readonly value: string; readonly source: string } | undefined;
+  readonly options: AuthorizationOptions;
+  /** Where the experiment goes: the target when it is a GET on the API, else /2.0/user. */
+  readonly target: string;
+  /** Status of the call as sent (the replay; in explain, the captured answer), if any. */
+  readonly asSent?: number | undefined;
+  /** Status of the same call with the corrected header; undefined = not sent. */
+  readonly corrected?: number | undefined;
+  /** The two requests were sent (live, and there was a correction to try). */
+  readonly replayed: boolean;
+  /** The user's own curl command, corrected, when one was given. */
+  readonly correctedCommand?: string | undefined;
+}
+
+const BASIC_PLACEHOLDER = '$(printf %s "$BITBUCKET_EMAIL:$BITBUCKET_API_TOKEN" | base64)';
+
+/**
+ * Pure: the one Authorization linter (src/facts/header-lint.ts) names what is wrong with the
+ * header's form; the replay with the corrected header is the proof (bitbucket-auth.md §2.2: an
+ * unreadable header is ignored and the call runs anonymous, so the corrected one answers
+ * differently).
+ */
+export const judge = (facts: HeaderCasingFacts): Outcome => {
+  const { header } = facts;
+  if (header === undefined)
+    return {
+      verdict: 'skip',
+      summary:
+        'Skipped: no Authorization header was given (--header or a curl command); the doctor builds its own headers correctly.',
+    };
+  const lint = lintAuthorization(header.value, facts.options);
+  const scheme = parseAuthorization(header.value).scheme;
+  if (lint === undefined)
+    return {
+      verdict: 'pass',
+      summary: `Authorization: ${scheme} … is well-formed (from ${header.source}).`,
+      data: { scheme },
+    };
+  const correctedScheme = lint.corrected?.replace(/^(\S+) .*$/su, '$1');
+  const command =
+    lint.corrected === undefined
+      ? undefined
+      : (facts.correctedCommand ??
+        `curl -H "Authorization: ${correctedScheme} ${correctedScheme === SCHEMES.basic ? BASIC_PLACEHOLDER : '$BITBUCKET_ACCESS_TOKEN'}" ${facts.target}`);
+  const remediation = {
+    ...REMEDY[lint.code],
+    ...(command === undefined ? {} : { commands: [command] }),
+  };
+  if (!facts.replayed) {
+    // Offline (explain) or nothing to correct: the lint stands on the documented facts alone.
+    return {
+      verdict: 'fail',
+      code: lint.code,
+      summary: `Your Authorization header is wrong: ${lint.problem}.`,
+      remediation,
+      data: { scheme, proven: false },
+      proof: { asSent: facts.asSent, corrected: undefined, command, verified: false },
+    };
+  }
+  const before = facts.asSent;
+  const after = facts.corrected;
+  const proven = before !== undefined && after !== undefined && before !== after;
+  const works = after !== undefined && after < 300;
+  const outcome = !proven
+    ? `Replaying with the corrected header changed nothing (${before ?? 'no answer'} both times), so something else is wrong too.`
+    : works
+      ? `Bitbucket ignored it and answered as if anonymous (${before ?? '?'}); the corrected header got ${after}.`
+      : `Bitbucket ignored it (${before ?? '?'}); with the corrected header it read the credentials (${after}: see identity for why they are refused).`;
+  return {
+    verdict: 'fail',
+    code: lint.code,
+    summary: `Your Authorization header is wrong: ${lint.problem}. ${outcome}`,
+    remediation,
+    data: { scheme, proven, statusAsSent: before, statusCorrected: after, fixVerified: works },
+    proof: { asSent: before, corrected: after, command, verified: proven && works },
+  };
+};
+
+/** What both modes know before any request: the header, where to try it, the corrected command. */
+const base = ({ input }: CheckContext): HeaderCasingFacts => {
+  const request = input.failingRequest;
+  const header = (request?.headers ?? input.headers).find(
+    (h) => h.name.toLowerCase() === 'authorization',
+  );
+  const body = new URLSearchParams(request?.body ?? '');
+  return {
+    ...(header === undefined ? {} : { header: { value: header.value, source: header.source } }),
+    options: { jwtGrant: body.get(OAUTH_PARAMS.grantType) === GRANTS.jwt },
+    target:
+      request?.method === 'GET' && request.url.startsWith(input.apiUrl)
+        ? request.url
+        : `${input.apiUrl}${API_PATHS.user}`,
+    replayed: false,
+    correctedCommand: correctedCommand(input),
+  };
+};
 
 export default defineCheck({
   meta: {
@@ -13,97 +115,29 @@ export default defineCheck({
     codes: ['HEADER_SCHEME_CASE', 'HEADER_SCHEME_UNKNOWN', 'HEADER_MALFORMED'],
     needs: [],
   },
-  async run(ctx) {
-    const { input } = ctx;
-    const headers: GivenHeader[] = (input.failingRequest?.headers ?? input.headers).filter(
-      (h) => h.name.toLowerCase() === 'authorization',
-    );
-    if (headers.length === 0) {
-      return {
-        verdict: 'skip',
-        summary:
-          'Skipped: no Authorization header was given (--header or a curl command); the doctor builds its own headers correctly.',
-      };
-    }
-    const header = headers[0]!;
-    const lint = lintAuthorization(header.value);
-    const scheme = parseAuthorization(header.value).scheme;
-    if (lint === undefined) {
-      return {
-        verdict: 'pass',
-        summary: `Authorization: ${scheme} … is well-formed (from ${header.source}).`,
-        data: { scheme },
-      };
-    }
-    // The experiment (below): the same request with the user's header and with the corrected one,
-    // to the target when it is a GET on the API, else /2.0/user (any authenticated user gets 200).
-    const target =
-      input.failingRequest?.method === 'GET' && input.failingRequest.url.startsWith(input.apiUrl)
-        ? input.failingRequest.url
-        : `${input.apiUrl}/2.0/user`;
-    const placeholder =
-      lint.corrected?.startsWith('Basic') === true
-        ? '$(printf %s "$BITBUCKET_EMAIL:$BITBUCKET_API_TOKEN" | base64)'
-        : '$BITBUCKET_ACCESS_TOKEN';
-    const remediation = {
-      ...REMEDY[lint.code],
-      ...(lint.corrected === undefined
-        ? {}
-        : {
-            commands: [
-              `curl -H "Authorization: ${lint.corrected.replace(/^(\S+) .*$/su, '$1')} ${placeholder}" ${target}`,
-            ],
-          }),
-    };
-    // Offline (explain) or nothing to correct: the lint stands on the documented facts alone.
-    if (input.offline !== undefined || lint.corrected === undefined) {
-      return {
-        verdict: 'fail',
-        code: lint.code,
-        summary: `Your Authorization header is wrong: ${lint.problem}.`,
-        remediation,
-        data: { scheme, proven: false },
-      };
-    }
-
-    const credential = primaryCredential(input);
+  // The experiment: the same request with the user's header and with the corrected one.
+  async gather(ctx): Promise<HeaderCasingFacts> {
+    const facts = base(ctx);
+    const lint =
+      facts.header === undefined ? undefined : lintAuthorization(facts.header.value, facts.options);
+    if (facts.header === undefined || lint?.corrected === undefined) return facts;
+    const credential = primaryCredential(ctx.input);
     const secretKey =
-      credential === undefined ? 'header' : correctAuth(credential, input).secretKey;
+      credential === undefined ? 'header' : correctAuth(credential, ctx.input).secretKey;
+    const send = (label: string, authorization: string) =>
+      ctx.http.request(facts.target, { label, headers: { authorization }, secretKey }, ctx.signal);
     const [asSent, fixed] = await Promise.all([
-      ctx.http.request(
-        target,
-        {
-          label: 'header-casing: your header, as sent',
-          headers: { authorization: header.value.trim() },
-          secretKey,
-        },
-        ctx.signal,
-      ),
-      ctx.http.request(
-        target,
-        {
-          label: 'header-casing: the corrected header',
-          headers: { authorization: lint.corrected },
-          secretKey,
-        },
-        ctx.signal,
-      ),
+      send('header-casing: your header, as sent', facts.header.value.trim()),
+      send('header-casing: the corrected header', lint.corrected),
     ]);
-    const before = asSent.status;
-    const after = fixed.status;
-    const proven = before !== undefined && after !== undefined && before !== after;
-    const works = after !== undefined && after < 300;
-    const outcome = !proven
-      ? `Replaying with the corrected header changed nothing (${before ?? 'no answer'} both times), so something else is wrong too.`
-      : works
-        ? `Bitbucket ignored it and answered as if anonymous (${before ?? '?'}); the corrected header got ${after}.`
-        : `Bitbucket ignored it (${before ?? '?'}); with the corrected header it read the credentials (${after}: see identity for why they are refused).`;
-    return {
-      verdict: 'fail',
-      code: lint.code,
-      summary: `Your Authorization header is wrong: ${lint.problem}. ${outcome}`,
-      remediation,
-      data: { scheme, proven, statusAsSent: before, statusCorrected: after, fixVerified: works },
-    };
+    return { ...facts, replayed: true, asSent: asSent.status, corrected: fixed.status };
   },
+  // Explain: the captured header and the captured answer; nothing can be replayed offline.
+  fromCapture(ctx, capture): HeaderCasingFacts {
+    const facts = base(ctx);
+    const url = ctx.input.failingRequest?.url;
+    const answer = [...capture.exchanges].reverse().find((e) => e.request.url === url)?.response;
+    return { ...facts, asSent: answer?.status };
+  },
+  judge,
 });

@@ -1,5 +1,6 @@
-import { correctCurl, formatCurl } from '../intake/curl.js';
+import { formatCurl, type ParsedCurl } from '../intake/curl.js';
 import { parseAuthorization } from '../intake/credentials.js';
+import { correctedCurl } from '../rules/curl/index.js';
 import type { CredentialKind, DoctorInput } from '../types.js';
 import type { AuthAttempt } from './auth.js';
 
@@ -27,29 +28,55 @@ export const placeholders = (input: DoctorInput, extra?: AuthAttempt): Record<st
 };
 
 /**
- * The user's own curl command, corrected: the mechanical fixes of its lints, the URL that
- * worked, and the credentials sent the way that worked. Their other options (-s, -H Accept...)
- * stay. Secrets are printed as `$BITBUCKET_…` placeholders.
+ * The user's own curl command with every mechanical fix of the curl rules applied (the one
+ * corrected version of it: the URL is `correctedUrl` of src/knowledge/api-versions.ts, the
+ * Authorization header `correctedAuthorization` of header-lint.ts). Undefined without a curl
+ * command. Holds secrets: print it with `formatCurl` and placeholders only.
  */
-export const correctedCurlCommand = (
-  input: DoctorInput,
-  url: string,
-  auth: AuthAttempt,
-): string | undefined => {
-  if (input.curl === undefined) return undefined;
-  const fixed = correctCurl(input.curl.parsed, input.curl.lints);
-  const { user: _user, oauth2Bearer: _bearer, ...rest } = fixed;
+export const correctedParsedCurl = (input: DoctorInput): ParsedCurl | undefined =>
+  input.curl === undefined
+    ? undefined
+    : correctedCurl(input.curl.parsed, { apiUrl: input.apiUrl, authUrl: input.authUrl });
+
+/** `parsed` sending its credentials the way `auth` does (Basic as -u, anything else as a header). */
+const withAuth = (parsed: ParsedCurl, auth: AuthAttempt, url?: string): ParsedCurl => {
+  const { user: _user, oauth2Bearer: _bearer, netrcFile: _file, ...rest } = parsed;
   const headers = rest.headers.filter((h) => h.name.toLowerCase() !== 'authorization');
   const basic = parseAuthorization(auth.header).basic;
-  const command = {
+  return {
     ...rest,
-    url,
+    ...(url === undefined ? {} : { url }),
     netrc: false,
     netrcOptional: false,
     headers:
       basic === undefined ? [...headers, { name: 'Authorization', value: auth.header }] : headers,
     ...(basic === undefined ? {} : { user: { username: basic.username, secret: basic.secret } }),
   };
-  const { netrcFile: _file, ...withoutNetrc } = command;
-  return formatCurl(withoutNetrc, { placeholders: placeholders(input, auth) });
+};
+
+/**
+ * The corrected command as printed, secrets as `$BITBUCKET_…` placeholders: the user's own curl
+ * command with the curl rules' fixes, their other options (-s, -H Accept...) kept. With `auth`,
+ * the credentials are sent the way that worked (identity's proof) instead of as given. Undefined
+ * without a curl command. curl-command, api-version, header-casing and target-call all print this.
+ */
+export const correctedCommand = (input: DoctorInput, auth?: AuthAttempt): string | undefined => {
+  const fixed = correctedParsedCurl(input);
+  if (fixed === undefined) return undefined;
+  const command = auth === undefined ? fixed : withAuth(fixed, auth);
+  return formatCurl(command, { placeholders: placeholders(input, auth) });
+};
+
+/**
+ * The corrected command sent to `url` with `auth` (kept for target-call). `url` is normally
+ * `correctedUrl` of the failing call, i.e. the URL `correctedCommand` already has.
+ */
+export const correctedCurlCommand = (
+  input: DoctorInput,
+  url: string,
+  auth: AuthAttempt,
+): string | undefined => {
+  const fixed = correctedParsedCurl(input);
+  if (fixed === undefined) return undefined;
+  return formatCurl(withAuth(fixed, auth, url), { placeholders: placeholders(input, auth) });
 };

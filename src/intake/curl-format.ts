@@ -6,7 +6,6 @@
 import { quote as shellQuote } from 'shell-quote';
 
 import type { FailingRequest, GivenHeader } from '../types.js';
-import { correctCurl, type CurlLint } from './curl-lint.js';
 import type { ParsedCurl } from './curl-parse.js';
 import {
   curlUrlEncode,
@@ -26,8 +25,6 @@ export const DEFAULT_SECRET_PLACEHOLDER = '$BITBUCKET_SECRET';
 export interface FormatCurlOptions {
   /** Secret value → placeholder, e.g. `{ 'ATATT3x…': '$BITBUCKET_API_TOKEN' }`. */
   placeholders: Readonly<Record<string, string>>;
-  /** Apply the mechanical fixes of these lints first (`correctCurl`). */
-  fixes?: readonly CurlLint[];
   /** One option per line with ` \` continuations (default: one line). */
   multiline?: boolean;
 }
@@ -176,16 +173,15 @@ function renderWord(word: Word, replacer: Replacer): string {
 }
 
 /**
- * Prints a curl command for the report. Secrets in headers, `-u`, `--oauth2-bearer`, the URL's
+ * Prints a curl command for the report (a corrected one comes from the curl rules: `correctCurl`). Secrets in headers, `-u`, `--oauth2-bearer`, the URL's
  * userinfo and query, and the data are replaced by their placeholder (or `$BITBUCKET_SECRET`);
  * any placeholder secret found elsewhere (URL-encoded, JSON-escaped, base64) is replaced too.
  * Shell expressions the user typed in a secret position (`$TOKEN`, `$(cat token.txt)`) are kept,
  * expandable.
  */
 export function formatCurl(parsed: ParsedCurl, options: FormatCurlOptions): string {
-  const command = options.fixes === undefined ? parsed : correctCurl(parsed, options.fixes);
   const replacer = makeReplacer(options.placeholders);
-  const lines = buildGroups(command, true).map((group) =>
+  const lines = buildGroups(parsed, true).map((group) =>
     group.map((word) => renderWord(word, replacer)).join(' '),
   );
   return lines.join(options.multiline === true ? ' \\\n  ' : ' ');

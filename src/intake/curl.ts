@@ -1,7 +1,11 @@
 /**
  * The failing curl command: split it like a shell (`splitCommandLine`), read it like curl
- * (`parseCurl`), find what is wrong (`lintCurl`), fix what is mechanical (`correctCurl`) and print
- * it with secrets as placeholders (`formatCurl`). Pure functions: nothing is sent or executed.
+ * (`parseCurl`) and print it with secrets as placeholders (`formatCurl`). Pure functions: nothing
+ * is sent or executed.
+ *
+ * What is wrong with it is judged by the curl rules (src/rules/curl/), which the curl-command
+ * check runs. `lintCurl`, `correctCurl` and the `CurlLint` types are re-exported here only for
+ * callers that still take them from intake (src/intake/curl-input.ts, src/types.ts).
  */
 export {
   CurlParseError,
@@ -17,12 +21,11 @@ export {
 export {
   correctCurl,
   lintCurl,
-  v1Replacement,
   type CurlLint,
   type CurlLintCode,
   type CurlLintOptions,
   type CurlLintSeverity,
-} from './curl-lint.js';
+} from '../rules/curl/index.js';
 export {
   curlBody,
   DEFAULT_SECRET_PLACEHOLDER,

@@ -1,717 +1,107 @@
 /**
- * Wrong-URL knowledge (bitbucket-auth.md §1.1, §3.7, §6, §8, §9.17): API 1.0 paths (removed
- * 2019-04-29, answer 410) and their 2.0 replacements; 2.0 endpoints removed since (CHANGE-2770 in
- * 2026, teams/users in 2020); Data Center paths sent to Cloud; API paths on the website host; and
- * URLs that leak a secret or use plain HTTP. A 410 or a wrong host is never a credentials problem:
- * this module lets the doctor say so before anyone rotates a token.
+ * What is wrong with a target URL, and the one correction of it (bitbucket-auth.md §1.1, §1.5,
+ * §3.3, §3.7, §6, §8, §9.17): plain HTTP, a secret in the URL, the website host or prefix instead
+ * of the API, a removed API 1.0 path, a removed 2.0 endpoint, a Data Center path sent to Cloud.
+ * A 410 or a wrong host is never a credentials problem: this module lets the doctor say so before
+ * anyone rotates a token.
+ *
+ * Every problem carries its fix as data (`UrlEdit`). The corrected URL is those edits applied in
+ * order to the URL exactly as typed, by `correctedUrl` here and by the curl rules' fixes alike,
+ * so the report shows one corrected call, never two. The path tables are in api-paths.ts.
  */
 import type { FindingCode } from '../types.js';
+import { dataCenterPath, isV1Path, removedEndpoint, v1Replacement } from './api-paths.js';
 import { CLOUD_URLS, DOCS } from './docs.js';
-import type { Confidence, Sourced } from './fact.js';
-import {
-  fillTemplate,
-  literalSegments,
-  matchTemplate,
-  splitTarget,
-  stripApiPrefix,
-} from './paths.js';
+import type { Confidence } from './fact.js';
+import { joinUrlText, splitUrlText, stripApiPrefix, type UrlText } from './paths.js';
 import { SOURCES } from './sources.js';
+import {
+  CLOUD_HOSTS,
+  GIT_USERNAMES,
+  isCloudHost,
+  OAUTH_PARAMS,
+  OAUTH_PATHS,
+  SECRET_PARAMETERS,
+} from './wire.js';
 
-/** Query parameters that carry a secret. access_token: rejected from 2026-05-04 (§1.5). */
-const SECRET_PARAMS = ['access_token', 'client_secret', 'refresh_token', 'password'] as const;
+export * from './api-paths.js';
 
-// -----------------------------------------------------------------------------------------------
-// API 1.0 → 2.0 (§6)
-// -----------------------------------------------------------------------------------------------
-
-export interface V1Mapping extends Sourced {
-  /** The 1.0 path template (without the website prefix `/api`). */
-  readonly v1: string;
-  /** The 2.0 template (same parameter names), or an absolute URL; absent when kept. */
-  readonly v2?: string;
-  /** With this query parameter, `byQuery.v2` replaces `v2` (e.g. changesets?branch=master). */
-  readonly byQuery?: { readonly param: string; readonly v2: string };
-  /** True for the four 1.0 resources that are still served. */
-  readonly kept?: true;
-  readonly note: string;
+export interface UrlOrigin {
+  readonly scheme: string;
+  readonly host: string;
+  readonly port?: string;
 }
 
-const KEPT_NOTE =
-  'Still served: one of the four API 1.0 resources kept "until the Atlassian platform services are fully available".';
-
-export const V1_MAP: readonly V1Mapping[] = [
-  // The four exceptions (§6, users-endpoint-10 [H]).
-  { v1: '/1.0/groups/{rest*}', kept: true, note: KEPT_NOTE, source: DOCS.users10, confidence: 'H' },
-  {
-    v1: '/1.0/group-privileges/{rest*}',
-    kept: true,
-    note: `${KEPT_NOTE} (No 2.0 group-privileges resource; repository permissions are under /2.0/workspaces/{workspace}/permissions/repositories.)`,
-    source: DOCS.users10,
-    confidence: 'H',
-  },
-  {
-    v1: '/1.0/invitations/{rest*}',
-    kept: true,
-    note: KEPT_NOTE,
-    source: DOCS.users10,
-    confidence: 'H',
-  },
-  {
-    v1: '/1.0/users/{accountname}/invitations/{rest*}',
-    kept: true,
-    note: KEPT_NOTE,
-    source: DOCS.users10,
-    confidence: 'H',
-  },
-  // Users.
-  {
-    v1: '/1.0/user',
-    v2: '/2.0/user',
-    note: 'The current user.',
-    source: DOCS.users10,
-    confidence: 'H',
-  },
-  {
-    v1: '/1.0/user/repositories',
-    v2: '/2.0/repositories/{workspace}?role=member',
-    note:
-      'Call it once per workspace (list them with GET /2.0/user/workspaces): the cross-workspace ' +
-      'GET /2.0/repositories?role=member was removed in 2026 (CHANGE-2770).',
-    source: DOCS.v1Deprecation,
-    confidence: 'M',
-  },
-  {
-    v1: '/1.0/users/{accountname}',
-    v2: '/2.0/users/{selected_user}',
-    note:
-      'Identify the user by UUID ({...}) or account_id, not by username; most /2.0/users/* ' +
-      'sub-resources were removed in 2020 (use /2.0/workspaces/{workspace}/...).',
-    source: DOCS.teamsDeprecation,
-    confidence: 'H',
-  },
-  // Repositories.
-  {
-    v1: '/1.0/repositories/{owner}/{slug}',
-    v2: '/2.0/repositories/{owner}/{slug}',
-    note: 'The 1.0 owner is the 2.0 workspace.',
-    source: DOCS.v1Deprecation,
-    confidence: 'H',
-  },
-  {
-    // The seed story (§6): v1 changesets?branch=master → 2.0 commits/master.
-    v1: '/1.0/repositories/{owner}/{slug}/changesets',
-    v2: '/2.0/repositories/{owner}/{slug}/commits',
-    byQuery: { param: 'branch', v2: '/2.0/repositories/{owner}/{slug}/commits/{branch}' },
-    note:
-      'GET /2.0/repositories/{workspace}/{repo_slug}/commits/{revision} "Returns all commits on ' +
-      'ref" {revision} (e.g. commits/master); /commits?include=...&exclude=... narrows further.',
-    source: DOCS.v1Deprecation,
-    confidence: 'H',
-  },
-  {
-    v1: '/1.0/repositories/{owner}/{slug}/changesets/{node}',
-    v2: '/2.0/repositories/{owner}/{slug}/commit/{node}',
-    note: 'One commit: /commit/ (singular) in 2.0.',
-    source: DOCS.v1Deprecation,
-    confidence: 'M',
-  },
-  {
-    v1: '/1.0/repositories/{owner}/{slug}/branches',
-    v2: '/2.0/repositories/{owner}/{slug}/refs/branches',
-    note: 'Branches are refs in 2.0.',
-    source: DOCS.v1Deprecation,
-    confidence: 'M',
-  },
-  {
-    v1: '/1.0/repositories/{owner}/{slug}/branches-tags',
-    v2: '/2.0/repositories/{owner}/{slug}/refs',
-    note: 'Branches and tags together: /refs in 2.0.',
-    source: DOCS.v1Deprecation,
-    confidence: 'M',
-  },
-  {
-    v1: '/1.0/repositories/{owner}/{slug}/tags',
-    v2: '/2.0/repositories/{owner}/{slug}/refs/tags',
-    note: 'Tags are refs in 2.0.',
-    source: DOCS.v1Deprecation,
-    confidence: 'M',
-  },
-  {
-    v1: '/1.0/repositories/{owner}/{slug}/raw/{revision}/{path*}',
-    v2: '/2.0/repositories/{owner}/{slug}/src/{revision}/{path}',
-    note: 'Raw file contents come from /src/{commit}/{path} in 2.0.',
-    source: DOCS.v1Deprecation,
-    confidence: 'M',
-  },
-  {
-    v1: '/1.0/repositories/{owner}/{slug}/src/{revision}/{path*}',
-    v2: '/2.0/repositories/{owner}/{slug}/src/{revision}/{path}',
-    note: 'File browsing: /src/{commit}/{path} in 2.0.',
-    source: DOCS.v1Deprecation,
-    confidence: 'M',
-  },
-  {
-    v1: '/1.0/repositories/{owner}/{slug}/issues/{rest*}',
-    v2: '/2.0/repositories/{owner}/{slug}/issues/{rest}',
-    note: 'Issues exist in 2.0, but Bitbucket announced the sunset of Issues and Wikis for 2026-08-20.',
-    source: DOCS.v1Deprecation,
-    confidence: 'M',
-  },
-  {
-    v1: '/1.0/privileges/{owner}/{slug}',
-    v2: '/2.0/workspaces/{owner}/permissions/repositories/{slug}',
-    note: 'Admin only: "Only users with admin permission for the team may access this resource".',
-    source: DOCS.v1Deprecation,
-    confidence: 'M',
-  },
-  {
-    v1: '/1.0/privileges/{owner}',
-    v2: '/2.0/workspaces/{owner}/permissions/repositories',
-    note: 'Admin only: "Only users with admin permission for the team may access this resource".',
-    source: DOCS.v1Deprecation,
-    confidence: 'M',
-  },
-  // OAuth 1.0a (§6): bitbucket.org/api/1.0/oauth/... → OAuth 2.0.
-  {
-    v1: '/1.0/oauth/request_token',
-    v2: CLOUD_URLS.tokenEndpoint,
-    note: 'OAuth 1.0a is gone: get an OAuth 2.0 token (consumers became OAuth 2 clients once given a callback URL).',
-    source: DOCS.oauth2,
-    confidence: 'H',
-  },
-  {
-    v1: '/1.0/oauth/access_token',
-    v2: CLOUD_URLS.tokenEndpoint,
-    note: 'OAuth 1.0a is gone: POST the OAuth 2.0 token endpoint with the consumer key/secret as Basic.',
-    source: DOCS.oauth2,
-    confidence: 'H',
-  },
-  {
-    v1: '/1.0/oauth/authenticate',
-    v2: CLOUD_URLS.authorizeEndpoint,
-    note: 'OAuth 1.0a is gone: use the OAuth 2.0 authorize endpoint.',
-    source: DOCS.oauth2,
-    confidence: 'H',
-  },
-  // Anything else under a repository: the 2.0 resource of the same name, when there is one.
-  {
-    v1: '/1.0/repositories/{owner}/{slug}/{rest*}',
-    v2: '/2.0/repositories/{owner}/{slug}/{rest}',
-    note: 'No documented mapping: this guesses the 2.0 resource of the same name; check the 2.0 reference.',
-    source: DOCS.v1Deprecation,
-    confidence: 'U',
-  },
-];
-
-export interface V1Replacement extends Sourced {
-  /** False for the four kept 1.0 resources: the path still works, nothing to replace. */
-  readonly removed: boolean;
-  /** The 2.0 path with query (or an absolute URL); for kept resources, the path itself. */
-  readonly replacement: string;
-  readonly note: string;
-  /** The 1.0 template that matched. */
-  readonly v1: string;
+/** One mechanical fix of a URL, applied to its text as typed (`applyUrlEdit`). */
+export interface UrlEdit {
+  readonly https?: true;
+  /** Another scheme, host and port: where the API or the OAuth endpoints live. */
+  readonly origin?: UrlOrigin;
+  readonly dropUserinfo?: true;
+  /** Query parameters to remove (names, any case). */
+  readonly dropParams?: readonly string[];
+  /** A new path; the query stays. */
+  readonly path?: string;
+  /** A new path and query (`/2.0/...?role=member`); the call's query is replaced. */
+  readonly target?: string;
+  /** The result holds a placeholder such as `{workspace}`: advice to show, not a URL to send. */
+  readonly placeholder?: true;
 }
 
-/** Path after the website prefix: `/api/1.0/...` and `/!api/1.0/...` count as `/1.0/...`. */
-function v1PathOf(pathWithQuery: string): { path: string; params: URLSearchParams } {
-  const target = splitTarget(pathWithQuery);
-  return { path: stripApiPrefix(target.path).path, params: target.params };
-}
-
-/** True when the path is an API 1.0 path (`/1.0/...`, `/api/1.0/...`, `/!api/1.0/...`). */
-export function isV1Path(pathWithQuery: string): boolean {
-  const { path } = v1PathOf(pathWithQuery);
-  return path === '/1.0' || path.startsWith('/1.0/');
-}
-
-function bestMatch<T extends { readonly template: string }>(
-  candidates: readonly T[],
-  path: string,
-): { entry: T; params: Readonly<Record<string, string>> } | undefined {
-  let best: { entry: T; params: Readonly<Record<string, string>>; score: number } | undefined;
-  for (const entry of candidates) {
-    const params = matchTemplate(entry.template, path);
-    if (params === undefined) continue;
-    const score = literalSegments(entry.template) * 2 - (entry.template.includes('*}') ? 1 : 0);
-    if (best === undefined || score > best.score) best = { entry, params, score };
-  }
-  return best;
-}
-
-function encodeSegment(value: string): string {
-  try {
-    return encodeURIComponent(decodeURIComponent(value));
-  } catch {
-    return encodeURIComponent(value);
-  }
-}
-
-/** Joins a filled template with `{rest}`-style parameters that may be empty (no `//`, no `/` end). */
-function cleanPath(path: string): string {
-  if (/^https?:\/\//.test(path)) return path;
-  const [bare = '', query] = path.split('?', 2);
-  const tidy = bare.replace(/\/{2,}/g, '/').replace(/(.)\/$/, '$1');
-  return query === undefined ? tidy : `${tidy}?${query}`;
-}
-
-/**
- * The API 2.0 replacement of an API 1.0 path (also `/api/1.0/...` as on bitbucket.org, or a whole
- * URL). The four kept 1.0 resources come back with `removed: false`. Undefined when the path is
- * not 1.0 or has no known replacement.
- */
-export function v1Replacement(pathWithQuery: string): V1Replacement | undefined {
-  const { path, params } = v1PathOf(pathWithQuery);
-  if (!(path === '/1.0' || path.startsWith('/1.0/'))) return undefined;
-  const found = bestMatch(
-    V1_MAP.map((entry) => ({ ...entry, template: entry.v1 })),
-    path,
-  );
-  if (found === undefined) return undefined;
-  const { entry } = found;
-  const base = {
-    note: entry.note,
-    source: entry.source,
-    confidence: entry.confidence,
-    v1: entry.v1,
-  };
-  if (entry.kept === true || entry.v2 === undefined) {
-    return { ...base, removed: false, replacement: path };
-  }
-  const values: Record<string, string> = { ...found.params };
-  let template = entry.v2;
-  const byValue = entry.byQuery === undefined ? null : params.get(entry.byQuery.param);
-  if (entry.byQuery !== undefined && byValue !== null && byValue !== '') {
-    template = entry.byQuery.v2;
-    values[entry.byQuery.param] = encodeSegment(byValue);
-  }
-  const used = entry.byQuery === undefined ? [] : [entry.byQuery.param];
-  const dropped = [...new Set(params.keys())].filter((key) => !used.includes(key));
-  const note =
-    dropped.length === 0
-      ? entry.note
-      : `${entry.note} Query parameters not carried over: ${dropped.join(', ')} (2.0 paginates with pagelen and page).`;
-  return { ...base, note, removed: true, replacement: cleanPath(fillTemplate(template, values)) };
-}
-
-// -----------------------------------------------------------------------------------------------
-// Removed 2.0 endpoints (§3.7, §5.1 timeline): CHANGE-2770 (2026) and teams/users (2020)
-// -----------------------------------------------------------------------------------------------
-
-export type RemovalChange = 'CHANGE-2770' | 'TEAMS-USERS-2020';
-
-export interface RemovedEndpointInfo extends Sourced {
-  readonly change: RemovalChange;
-  /** Upper-case methods it applies to. */
-  readonly methods: readonly string[];
-  readonly template: string;
-  /** The replacement template (same parameter names); the query of the call is kept. */
-  readonly replacement?: string;
-  readonly note: string;
-  readonly announcementUrl: string;
-  /** When it stopped working (ISO date, approximate for CHANGE-2770: brownouts, then enforcement). */
-  readonly removedOn: string;
-}
-
-const ANY = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH'] as const;
-const GET = ['GET', 'HEAD'] as const;
-
-export const REMOVED_ENDPOINTS: readonly RemovedEndpointInfo[] = [
-  {
-    change: 'CHANGE-2770',
-    methods: GET,
-    template: '/2.0/repositories',
-    replacement: '/2.0/repositories/{workspace}',
-    note:
-      'Listing repositories across workspaces is gone: list them per workspace (workspaces from ' +
-      'GET /2.0/user/workspaces). GET /2.0/repositories/{workspace} still works.',
-    announcementUrl: DOCS.change2770,
-    removedOn: '2026-04-14',
-    source: DOCS.change2770,
-    confidence: 'H',
-  },
-  {
-    change: 'CHANGE-2770',
-    methods: GET,
-    template: '/2.0/workspaces',
-    replacement: '/2.0/user/workspaces',
-    note:
-      'GET /2.0/user/workspaces lists your memberships under values[].workspace (several projects ' +
-      'use it as the replacement [M]). GET /2.0/workspaces/{workspace} still works.',
-    announcementUrl: DOCS.change2770,
-    removedOn: '2026-04-14',
-    source: SOURCES.infisicalPr6152,
-    confidence: 'M',
-  },
-  {
-    change: 'CHANGE-2770',
-    methods: GET,
-    template: '/2.0/user/permissions/workspaces',
-    replacement: '/2.0/user/workspaces',
-    note: 'Workspace memberships (and your permission) come from GET /2.0/user/workspaces.',
-    announcementUrl: DOCS.change2770,
-    removedOn: '2026-04-14',
-    source: DOCS.change2770,
-    confidence: 'M',
-  },
-  {
-    change: 'CHANGE-2770',
-    methods: GET,
-    template: '/2.0/user/permissions/repositories',
-    replacement: '/2.0/repositories/{workspace}?role=member',
-    note:
-      'List repositories per workspace with role=member (or admin/owner/contributor). This endpoint ' +
-      'was also seen answering 404 instead of 410.',
-    announcementUrl: DOCS.change2770,
-    removedOn: '2026-04-14',
-    source: SOURCES.t3codeIssue8328,
-    confidence: 'M',
-  },
-  {
-    change: 'CHANGE-2770',
-    methods: GET,
-    template: '/2.0/user/permissions/{rest*}',
-    note: 'The /2.0/user/permissions/* endpoints were removed with the cross-workspace APIs.',
-    announcementUrl: DOCS.change2770,
-    removedOn: '2026-04-14',
-    source: DOCS.change2770,
-    confidence: 'M',
-  },
-  // Teams and users (2020-10-14): /2.0/teams/{team}/... → /2.0/workspaces/{workspace}/... [H].
-  {
-    change: 'TEAMS-USERS-2020',
-    methods: ANY,
-    template: '/2.0/teams',
-    replacement: '/2.0/user/workspaces',
-    note: 'Teams became workspaces; list yours with GET /2.0/user/workspaces.',
-    announcementUrl: DOCS.teamsDeprecation,
-    removedOn: '2020-10-14',
-    source: DOCS.teamsDeprecation,
-    confidence: 'H',
-  },
-  {
-    change: 'TEAMS-USERS-2020',
-    methods: ANY,
-    template: '/2.0/teams/{workspace}/repositories',
-    replacement: '/2.0/repositories/{workspace}',
-    note: "A workspace's repositories are listed at GET /2.0/repositories/{workspace}.",
-    announcementUrl: DOCS.teamsDeprecation,
-    removedOn: '2020-10-14',
-    source: DOCS.teamsDeprecation,
-    confidence: 'M',
-  },
-  {
-    change: 'TEAMS-USERS-2020',
-    methods: ANY,
-    template: '/2.0/teams/{workspace}/{rest*}',
-    replacement: '/2.0/workspaces/{workspace}/{rest}',
-    note: 'Teams became workspaces: /2.0/teams/{team}/... is /2.0/workspaces/{workspace}/...',
-    announcementUrl: DOCS.teamsDeprecation,
-    removedOn: '2020-10-14',
-    source: DOCS.teamsDeprecation,
-    confidence: 'H',
-  },
-  {
-    change: 'TEAMS-USERS-2020',
-    methods: ANY,
-    template: '/2.0/users/{workspace}/repositories',
-    replacement: '/2.0/repositories/{workspace}',
-    note: 'Repositories belong to workspaces: GET /2.0/repositories/{workspace}.',
-    announcementUrl: DOCS.teamsDeprecation,
-    removedOn: '2020-10-14',
-    source: DOCS.teamsDeprecation,
-    confidence: 'M',
-  },
-  ...(['members', 'projects', 'hooks', 'pipelines_config'] as const).map(
-    (resource): RemovedEndpointInfo => ({
-      change: 'TEAMS-USERS-2020',
-      methods: ANY,
-      template: `/2.0/users/{workspace}/${resource}/{rest*}`,
-      replacement: `/2.0/workspaces/{workspace}/${resource}/{rest}`,
-      note: 'Most /2.0/users/* endpoints were removed in 2020; the resource lives under the workspace.',
-      announcementUrl: DOCS.teamsDeprecation,
-      removedOn: '2020-10-14',
-      source: DOCS.teamsDeprecation,
-      confidence: 'M',
-    }),
-  ),
-  ...(['followers', 'following'] as const).map((resource): RemovedEndpointInfo => ({
-    change: 'TEAMS-USERS-2020',
-    methods: ANY,
-    template: `/2.0/users/{user}/${resource}`,
-    note: 'Most /2.0/users/* endpoints were removed in 2020; this one has no replacement.',
-    announcementUrl: DOCS.teamsDeprecation,
-    removedOn: '2020-10-14',
-    source: DOCS.teamsDeprecation,
-    confidence: 'M',
-  })),
-];
-
-export interface RemovedEndpoint extends Sourced {
-  readonly change: RemovalChange;
-  /** The removed endpoint's template. */
-  readonly endpoint: string;
-  /** The call to make instead (with the original query), when there is one. */
-  readonly replacement?: string;
-  readonly note: string;
-  readonly announcementUrl: string;
-  readonly removedOn: string;
-}
-
-/**
- * Whether this call targets a removed 2.0 endpoint. Only exact templates: `/2.0/repositories/acme`
- * and `/2.0/workspaces/acme` are fine (a brownout 410 on them is a signature, not a removal).
- */
-export function removedEndpoint(
-  method: string,
-  pathWithQuery: string,
-): RemovedEndpoint | undefined {
-  const verb = method.toUpperCase();
-  const target = splitTarget(pathWithQuery);
-  const path = stripApiPrefix(target.path).path;
-  const found = bestMatch(
-    REMOVED_ENDPOINTS.filter((entry) => entry.methods.includes(verb)),
-    path,
-  );
-  if (found === undefined) return undefined;
-  const { entry, params } = found;
-  let replacement: string | undefined;
-  if (entry.replacement !== undefined) {
-    const filled = cleanPath(fillTemplate(entry.replacement, params));
-    replacement = target.search === '' ? filled : mergeQuery(filled, target.search);
-  }
-  return {
-    change: entry.change,
-    endpoint: entry.template,
-    ...(replacement === undefined ? {} : { replacement }),
-    note: entry.note,
-    announcementUrl: entry.announcementUrl,
-    removedOn: entry.removedOn,
-    source: entry.source,
-    confidence: entry.confidence,
-  };
-}
-
-/**
- * Adds the call's query to a replacement that may have its own (its own keys win). Secret
- * parameters are dropped: a replacement is shown to the user and must never echo a token.
- */
-function mergeQuery(pathWithQuery: string, search: string): string {
-  const [path = '', own = ''] = pathWithQuery.split('?', 2);
-  const merged = new URLSearchParams(own);
-  for (const [key, value] of new URLSearchParams(search)) {
-    if (!merged.has(key) && !(SECRET_PARAMS as readonly string[]).includes(key)) {
-      merged.append(key, value);
-    }
-  }
-  const query = merged.toString().replace(/%7B/g, '{').replace(/%7D/g, '}');
-  return query === '' ? path : `${path}?${query}`;
-}
-
-// -----------------------------------------------------------------------------------------------
-// Data Center paths (§6 end, §8, §9.17)
-// -----------------------------------------------------------------------------------------------
-
-export interface DataCenterMapping extends Sourced {
-  /** Template after `/rest/api/1.0` (or `/rest/api/latest`). */
-  readonly template: string;
-  readonly cloud?: string;
-  readonly note?: string;
-}
-
-const PROJECT_KEY_NOTE =
-  'A Data Center project key is not a Cloud workspace: put your Cloud workspace id in {workspace}.';
-const DC_REPO = '/projects/{key}/repos/{slug}';
-const CLOUD_REPO = '/2.0/repositories/{workspace}/{slug}';
-
-// The dossier shows that DC paths on Cloud fail (404/401) [H]/[M]; the resource-by-resource
-// mapping below pairs resources by name and is low confidence.
-export const DATA_CENTER_MAP: readonly DataCenterMapping[] = [
-  {
-    template: DC_REPO,
-    cloud: CLOUD_REPO,
-    source: SOURCES.atlassianPythonIssue633,
-    confidence: 'M',
-  },
-  {
-    template: `${DC_REPO}/commits`,
-    cloud: `${CLOUD_REPO}/commits`,
-    source: SOURCES.nishioDensIssue197,
-    confidence: 'L',
-  },
-  {
-    template: `${DC_REPO}/commits/{id}`,
-    cloud: `${CLOUD_REPO}/commit/{id}`,
-    source: SOURCES.nishioDensIssue197,
-    confidence: 'L',
-  },
-  {
-    template: `${DC_REPO}/branches`,
-    cloud: `${CLOUD_REPO}/refs/branches`,
-    source: SOURCES.nishioDensIssue197,
-    confidence: 'L',
-  },
-  {
-    template: `${DC_REPO}/tags`,
-    cloud: `${CLOUD_REPO}/refs/tags`,
-    source: SOURCES.nishioDensIssue197,
-    confidence: 'L',
-  },
-  {
-    template: `${DC_REPO}/browse/{path*}`,
-    cloud: `${CLOUD_REPO}/src/{at}/{path}`,
-    note: 'Cloud wants the revision in the path (/src/{commit}/{path}); HEAD is the main branch.',
-    source: SOURCES.nishioDensIssue197,
-    confidence: 'L',
-  },
-  {
-    template: `${DC_REPO}/raw/{path*}`,
-    cloud: `${CLOUD_REPO}/src/{at}/{path}`,
-    note: 'Cloud wants the revision in the path (/src/{commit}/{path}); HEAD is the main branch.',
-    source: SOURCES.nishioDensIssue197,
-    confidence: 'L',
-  },
-  {
-    template: `${DC_REPO}/pull-requests`,
-    cloud: `${CLOUD_REPO}/pullrequests`,
-    source: SOURCES.nishioDensIssue197,
-    confidence: 'L',
-  },
-  {
-    template: `${DC_REPO}/pull-requests/{id}`,
-    cloud: `${CLOUD_REPO}/pullrequests/{id}`,
-    source: SOURCES.nishioDensIssue197,
-    confidence: 'L',
-  },
-  {
-    template: `${DC_REPO}/pull-requests/{id}/{rest*}`,
-    cloud: `${CLOUD_REPO}/pullrequests/{id}/{rest}`,
-    note: 'Sub-resources differ between the products (e.g. DC activities vs Cloud activity); check the 2.0 reference.',
-    source: SOURCES.nishioDensIssue197,
-    confidence: 'U',
-  },
-  {
-    template: '/projects/{key}/repos',
-    cloud: '/2.0/repositories/{workspace}?q=project.key="{key}"',
-    source: SOURCES.nishioDensIssue197,
-    confidence: 'U',
-  },
-  {
-    template: '/projects/{key}',
-    cloud: '/2.0/workspaces/{workspace}/projects/{key}',
-    note: 'Cloud projects live inside a workspace.',
-    source: SOURCES.nishioDensIssue197,
-    confidence: 'L',
-  },
-  {
-    template: '/projects',
-    cloud: '/2.0/workspaces/{workspace}/projects',
-    source: SOURCES.nishioDensIssue197,
-    confidence: 'L',
-  },
-  {
-    template: '/repos',
-    cloud: '/2.0/repositories/{workspace}',
-    source: SOURCES.nishioDensIssue197,
-    confidence: 'L',
-  },
-  {
-    template: '/users',
-    cloud: '/2.0/workspaces/{workspace}/members',
-    source: SOURCES.nishioDensIssue197,
-    confidence: 'U',
-  },
-  {
-    template: '/application-properties',
-    note:
-      'Data Center clients call this to read X-AUSERNAME ("who am I"). On Cloud, ask GET /2.0/user ' +
-      '(user credentials) instead.',
-    source: DOCS.dataCenterBasicAuth,
-    confidence: 'M',
-  },
-];
-
-export interface DataCenterPath {
-  /** The Cloud 2.0 call for the same resource, with placeholders such as {workspace}. */
-  readonly cloudEquivalent?: string;
-  readonly note: string;
-  /** `/rest/api/1.0/...`, or another `/rest/<plugin>/<version>/...` Data Center API. */
-  readonly kind: 'rest-api' | 'rest-plugin';
-  readonly source: string;
-  readonly confidence: Confidence;
-}
-
-const DC_REST = /^((?:\/[^/]+)?)\/rest\/([^/]+)\/(1\.0|latest)(\/.*)?$/;
-
-/**
- * Recognises a Data Center REST path (`/rest/api/1.0/...`, `/rest/api/latest/...`, optionally
- * behind one context segment such as `/bitbucket`, and other `/rest/<plugin>/1.0/...` APIs) and
- * gives the Cloud equivalent when one is known.
- */
-export function dataCenterPath(pathWithQuery: string): DataCenterPath | undefined {
-  const target = splitTarget(pathWithQuery);
-  const match = DC_REST.exec(target.path);
-  if (match === null) return undefined;
-  const [, , api = '', , rest = ''] = match;
-  const general =
-    'This is a Bitbucket Data Center (Server) REST path; Bitbucket Cloud answers it with 404 or 401. ' +
-    "Cloud's API is https://api.bitbucket.org/2.0/...";
-  if (api !== 'api') {
-    return {
-      kind: 'rest-plugin',
-      note: `${general} (/rest/${api}/... has no one-to-one Cloud path.)`,
-      source: SOURCES.nishioDensIssue197,
-      confidence: 'M',
-    };
-  }
-  const found = bestMatch(DATA_CENTER_MAP, rest === '' ? '/' : rest.replace(/(.)\/$/, '$1'));
-  if (found === undefined) {
-    return { kind: 'rest-api', note: general, source: SOURCES.nishioDensIssue197, confidence: 'M' };
-  }
-  const { entry, params } = found;
-  const usesProject = entry.template.includes('{key}') && entry.cloud?.includes('{workspace}');
-  const notes = [general, entry.note, usesProject === true ? PROJECT_KEY_NOTE : undefined].filter(
-    (part): part is string => part !== undefined,
-  );
-  const result = {
-    kind: 'rest-api' as const,
-    note: notes.join(' '),
-    source: entry.source,
-    confidence: entry.confidence,
-  };
-  if (entry.cloud === undefined) return result;
-  const at = target.params.get('at')?.replace(/^refs\/(?:heads|tags)\//, '');
-  const values = { ...params, at: at === undefined || at === '' ? 'HEAD' : encodeSegment(at) };
-  return { ...result, cloudEquivalent: cleanPath(fillTemplate(entry.cloud, values)) };
-}
-
-// -----------------------------------------------------------------------------------------------
-// Whole-URL classification
-// -----------------------------------------------------------------------------------------------
+export type UrlProblemKind =
+  | 'plain-http'
+  | 'secret-in-userinfo'
+  | 'secret-in-query'
+  | 'website-host'
+  | 'website-prefix'
+  | 'oauth-on-api-host'
+  | 'unversioned-path'
+  | 'api-v1'
+  | 'removed-endpoint'
+  | 'data-center-path';
 
 export interface UrlProblem {
   readonly code: FindingCode;
+  readonly kind: UrlProblemKind;
   /** One line; never contains the secret it warns about. */
   readonly summary: string;
+  /** `warn`: the documented x-token-auth form of a URL with a secret (contract.md, SECRET_IN_URL). */
+  readonly severity: 'fail' | 'warn';
+  readonly edit?: UrlEdit;
   /** The URL with this one problem fixed (secrets removed), when a fix is known. */
   readonly replacementUrl?: string;
+  /** For secret-in-query: the secret parameters found (names only). */
+  readonly params?: readonly string[];
   readonly source: string;
   readonly confidence: Confidence;
 }
 
 export interface UrlClassification {
   readonly product: 'cloud' | 'data-center' | 'unknown';
-  /** `api`: api.bitbucket.org; `website`: bitbucket.org / www.bitbucket.org; `other`: anything else. */
+  /** `api`: the API host; `website`: the website host; `other`: anything else. */
   readonly host: 'api' | 'website' | 'other';
   /** In causal order: transport, secrets, host, then path. */
   readonly problems: UrlProblem[];
-  /** The URL with every known fix applied, when any applies (may hold placeholders: {workspace}). */
+  /**
+   * The URL with every fix that yields a concrete URL applied, as typed otherwise (no secret
+   * parameter, no userinfo): what the corrected command and the corrected replay send.
+   */
   readonly correctedUrl?: string;
+  /** Every fix applied, placeholders (`{workspace}`) included: the advice to show. */
+  readonly adviceUrl?: string;
 }
 
-const API_HOSTS: ReadonlySet<string> = new Set(['api.bitbucket.org']);
-const WEBSITE_HOSTS: ReadonlySet<string> = new Set(['bitbucket.org', 'www.bitbucket.org']);
-/** First segments of 2.0 resources: on api.bitbucket.org without /2.0 they answer 403 (§3.3). */
+/** Which hosts count as what (the simulator and test servers stand in for Cloud). */
+export interface UrlOptions {
+  /** The API base of the run (`--api-url`): its host counts as the Cloud API. */
+  readonly apiUrl?: string;
+  /** The OAuth base (`--auth-url`): its host counts as the website when it differs from the API's. */
+  readonly authUrl?: string;
+  /** More hosts known to be Bitbucket Cloud (e.g. they answered like it). */
+  readonly cloudHosts?: readonly string[];
+}
+
+/** First segments of 2.0 resources: on the API host without /2.0 they answer 403 (§3.3). */
 const UNVERSIONED_RESOURCES: ReadonlySet<string> = new Set([
   'user',
   'users',
@@ -722,6 +112,9 @@ const UNVERSIONED_RESOURCES: ReadonlySet<string> = new Set([
   'pullrequests',
   'hook_events',
 ]);
+
+const CLOUD_API: UrlOrigin = { scheme: 'https', host: CLOUD_HOSTS.api };
+const CLOUD_AUTH: UrlOrigin = { scheme: 'https', host: new URL(CLOUD_URLS.authBase).host };
 
 function isLoopback(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
@@ -734,249 +127,314 @@ function isLoopback(hostname: string): boolean {
   );
 }
 
-/** A URL being corrected, one fix at a time. */
-interface Draft {
-  readonly origin: string;
-  readonly path: string;
-  readonly params: URLSearchParams;
+function originOf(url: string | undefined): UrlOrigin | undefined {
+  if (url === undefined) return undefined;
+  const parts = splitUrlText(url);
+  if (parts.scheme === undefined || parts.host === '') return undefined;
+  const origin = { scheme: parts.scheme, host: parts.host.toLowerCase() };
+  return parts.port === undefined ? origin : { ...origin, port: parts.port };
 }
 
-/** The URL of a draft, without any secret query parameter: a rendered URL is shown to users. */
-function render(draft: Draft): string {
-  const query = withoutParams(draft, SECRET_PARAMS)
-    .params.toString()
-    .replace(/%7B/g, '{')
-    .replace(/%7D/g, '}');
-  return `${draft.origin}${draft.path}${query === '' ? '' : `?${query}`}`;
+interface Roles {
+  readonly api: ReadonlySet<string>;
+  readonly website: ReadonlySet<string>;
+  readonly cloud: ReadonlySet<string>;
+  readonly apiOrigin?: UrlOrigin;
+  readonly authOrigin?: UrlOrigin;
 }
 
-/** Replaces path and query of a draft with a replacement (a path with query, or an absolute URL). */
-function withTarget(draft: Draft, replacement: string, origin?: string): Draft {
-  if (/^https?:\/\//.test(replacement)) {
-    const url = new URL(replacement);
-    return { origin: url.origin, path: url.pathname, params: url.searchParams };
+function rolesOf(options: UrlOptions): Roles {
+  const apiOrigin = originOf(options.apiUrl);
+  const authOrigin = originOf(options.authUrl);
+  const api = new Set<string>([CLOUD_HOSTS.api]);
+  const website = new Set<string>(CLOUD_HOSTS.website);
+  // One host serving both (the simulator) is neither: nothing there is on the wrong host.
+  if (apiOrigin !== undefined && apiOrigin.host !== authOrigin?.host) api.add(apiOrigin.host);
+  if (authOrigin !== undefined && authOrigin.host !== apiOrigin?.host) website.add(authOrigin.host);
+  const cloud = new Set<string>([
+    ...api,
+    ...website,
+    ...[apiOrigin?.host, authOrigin?.host].filter((h): h is string => h !== undefined),
+    ...(options.cloudHosts ?? []).map((h) => h.toLowerCase()),
+  ]);
+  return {
+    api,
+    website,
+    cloud,
+    ...(apiOrigin === undefined ? {} : { apiOrigin }),
+    ...(authOrigin === undefined ? {} : { authOrigin }),
+  };
+}
+
+function paramName(pair: string): string {
+  const raw = pair.split('=', 1)[0] ?? '';
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, ' ')).toLowerCase();
+  } catch {
+    return raw.toLowerCase();
   }
-  const [path = '', query = ''] = replacement.split('?', 2);
-  return { origin: origin ?? draft.origin, path, params: new URLSearchParams(query) };
 }
 
-type Fix = (draft: Draft) => Draft;
+/** Applies one fix to a URL in pieces (as typed); returns a new object. */
+export function applyUrlEdit<T extends UrlText>(parts: T, edit: UrlEdit): T {
+  const next: T = { ...parts };
+  if (edit.https === true) next.scheme = 'https';
+  if (edit.origin !== undefined) {
+    next.scheme = edit.origin.scheme;
+    next.host = edit.origin.host;
+    if (edit.origin.port === undefined) delete next.port;
+    else next.port = edit.origin.port;
+  }
+  if (edit.dropUserinfo === true) delete next.userinfo;
+  if (edit.dropParams !== undefined && next.query !== undefined) {
+    const drop = new Set(edit.dropParams.map((name) => name.toLowerCase()));
+    const kept = next.query.split('&').filter((p) => p !== '' && !drop.has(paramName(p)));
+    if (kept.length > 0) next.query = kept.join('&');
+    else delete next.query;
+  }
+  if (edit.path !== undefined) next.path = edit.path;
+  if (edit.target !== undefined) {
+    const at = edit.target.indexOf('?');
+    next.path = at < 0 ? edit.target : edit.target.slice(0, at);
+    if (at < 0) delete next.query;
+    else next.query = edit.target.slice(at + 1);
+  }
+  return next;
+}
+
+/** A URL as shown to the user: never a secret parameter or userinfo. */
+const shown = (parts: UrlText): string =>
+  joinUrlText(applyUrlEdit(parts, { dropUserinfo: true, dropParams: SECRET_PARAMETERS }));
+
+type Problem = Omit<UrlProblem, 'replacementUrl' | 'severity'> & { severity?: 'warn' };
 
 /**
  * What is wrong with a target URL, before (or without) sending it. Path problems (API 1.0,
- * CHANGE-2770, Data Center paths, `/!api/`) are found on any host, so that the local simulator
- * gets the same diagnosis as bitbucket.org; website-host problems only on bitbucket.org host
- * names; plain HTTP is fine on loopback. Never throws.
+ * removed endpoints, `/!api/`) are found on any host, so that the local simulator gets the same
+ * diagnosis as bitbucket.org; a Data Center path only on a Cloud host (on a Data Center server it
+ * is that server's current API, §8); website-host problems only on website hosts; plain HTTP is
+ * fine on loopback. Never throws.
  */
-export function classifyUrl(url: string): UrlClassification {
-  let parsed: URL;
-  try {
-    parsed = new URL(url.trim());
-  } catch {
+export function classifyUrl(url: string, options: UrlOptions = {}): UrlClassification {
+  const original = splitUrlText(url);
+  if (original.host === '' || (original.scheme !== 'http' && original.scheme !== 'https')) {
     return { product: 'unknown', host: 'other', problems: [] };
   }
-  const hostname = parsed.hostname.toLowerCase().replace(/\.$/, '');
-  const host = API_HOSTS.has(hostname) ? 'api' : WEBSITE_HOSTS.has(hostname) ? 'website' : 'other';
-  const isCloudHost = host !== 'other';
-  const original: Draft = {
-    origin: `${parsed.protocol}//${parsed.host}`,
-    path: splitTarget(parsed.pathname).path,
-    params: new URLSearchParams(parsed.search),
-  };
-  const problems: UrlProblem[] = [];
-  const fixes: Fix[] = [];
-  const add = (problem: Omit<UrlProblem, 'replacementUrl'>, fix?: Fix): void => {
-    if (fix === undefined) {
-      problems.push(problem);
-      return;
-    }
-    fixes.push(fix);
-    problems.push({ ...problem, replacementUrl: render(fix(original)) });
-  };
+  const host = original.host.toLowerCase().replace(/\.$/, '');
+  const roles = rolesOf(options);
+  const role = roles.api.has(host) ? 'api' : roles.website.has(host) ? 'website' : 'other';
+  const cloudHost = isCloudHost(host) || roles.cloud.has(host);
+  // Where a fix moves the call: Cloud's own hosts, else the run's --api-url / --auth-url.
+  const toApi = isCloudHost(host) ? CLOUD_API : (roles.apiOrigin ?? CLOUD_API);
+  const toAuth = isCloudHost(host) ? CLOUD_AUTH : (roles.authOrigin ?? CLOUD_AUTH);
+  const path = original.path === '' ? '/' : original.path;
+  const search = original.query === undefined ? '' : `?${original.query}`;
+  const found: Problem[] = [];
 
   // 1. Transport.
-  if (parsed.protocol === 'http:' && !isLoopback(hostname)) {
-    add(
-      {
-        code: 'INSECURE_HTTP',
-        summary:
-          'The URL uses plain http://: credentials would cross the network unencrypted. Use https://.',
-        source: DOCS.restIntro,
-        confidence: 'H',
-      },
-      (draft) => ({ ...draft, origin: draft.origin.replace(/^http:/, 'https:') }),
-    );
-  }
-
-  // 2. Secrets in the URL (never echoed: the replacement drops them).
-  const secretParams = SECRET_PARAMS.filter((name) => parsed.searchParams.has(name));
-  if (secretParams.includes('access_token')) {
-    add(
-      {
-        code: 'SECRET_IN_URL',
-        summary:
-          'The URL carries access_token= in its query: Bitbucket rejects tokens in the query since ' +
-          '2026-05-04 (and URLs end up in logs). Send it as "Authorization: Bearer <token>".',
-        source: DOCS.oauthChanges2026,
-        confidence: 'H',
-      },
-      (draft) => withoutParams(draft, SECRET_PARAMS),
-    );
-  } else if (secretParams.length > 0) {
-    add(
-      {
-        code: 'SECRET_IN_URL',
-        summary: `The URL carries a secret in its query (${secretParams.join(', ')}=): URLs end up in logs and histories. Send secrets in headers or the form body.`,
-        source: DOCS.oauthChanges2026,
-        confidence: 'M',
-      },
-      (draft) => withoutParams(draft, SECRET_PARAMS),
-    );
-  }
-  if (parsed.password !== '') {
-    add({
-      code: 'SECRET_IN_URL',
+  if (original.scheme === 'http' && !isLoopback(host)) {
+    found.push({
+      code: 'INSECURE_HTTP',
+      kind: 'plain-http',
       summary:
-        'The URL carries a password in user:password@host: URLs end up in logs and histories. Pass ' +
-        'credentials with curl -u or an Authorization header.',
-      source: DOCS.authMethods,
+        'The URL uses plain http://: credentials would cross the network unencrypted. Use https://.',
+      edit: { https: true },
+      source: DOCS.restIntro,
       confidence: 'H',
     });
   }
 
-  // 3. Host and prefix.
-  const { path: unprefixed, prefix } = stripApiPrefix(original.path);
-  const isApiPath = /^\/2\.0(?:\/|$)/.test(unprefixed);
-  if (host === 'website' && isApiPath) {
-    add(
-      {
-        code: 'WRONG_HOST',
-        summary: `The API is on api.bitbucket.org, not ${hostname} (the website): use ${CLOUD_URLS.apiBase}${unprefixed}.`,
-        source: DOCS.apiHostAnswer,
-        confidence: 'H',
-      },
-      (draft) => ({ ...draft, origin: CLOUD_URLS.apiBase, path: stripApiPrefix(draft.path).path }),
-    );
-  } else if (prefix === '/!api' && isApiPath) {
-    add(
-      {
-        code: 'WRONG_HOST',
-        summary:
-          "The /!api/ prefix is the website's internal path: drop it and call /2.0/... directly.",
-        source: SOURCES.ftpbucketPr30,
-        confidence: 'M',
-      },
-      (draft) => ({ ...draft, path: stripApiPrefix(draft.path).path }),
-    );
+  // 2. Secrets in the URL (contract.md SECRET_IN_URL; the fixes drop them, never echo them).
+  const colon = original.userinfo?.indexOf(':') ?? -1;
+  if (original.userinfo !== undefined && colon >= 0 && colon < original.userinfo.length - 1) {
+    const username = original.userinfo.slice(0, colon);
+    found.push({
+      code: 'SECRET_IN_URL',
+      kind: 'secret-in-userinfo',
+      summary:
+        'The URL carries a password in user:password@host: URLs end up in logs and histories. Pass ' +
+        'credentials with curl -u or an Authorization header.',
+      ...(username === GIT_USERNAMES.accessToken ? { severity: 'warn' as const } : {}),
+      edit: { dropUserinfo: true },
+      source: DOCS.authMethods,
+      confidence: 'H',
+    });
   }
-  if (host === 'api' && original.path.startsWith('/site/oauth2')) {
-    add(
-      {
-        code: 'WRONG_HOST',
-        summary: `The OAuth endpoints are on bitbucket.org, not api.bitbucket.org: use ${CLOUD_URLS.authBase}${original.path}.`,
-        source: DOCS.oauth2,
-        confidence: 'H',
-      },
-      (draft) => ({ ...draft, origin: CLOUD_URLS.authBase }),
-    );
-  }
-  const firstSegment = original.path.split('/')[1] ?? '';
-  if (host === 'api' && UNVERSIONED_RESOURCES.has(firstSegment)) {
-    add(
-      {
-        code: 'WRONG_HOST',
-        summary: `The path lacks the /2.0 version prefix (api.bitbucket.org${original.path} answers 403): use /2.0${original.path}.`,
-        source: SOURCES.avivsinaiIssue70,
-        confidence: 'M',
-      },
-      (draft) => ({ ...draft, path: `/2.0${draft.path}` }),
-    );
+  const names = (original.query ?? '')
+    .split('&')
+    .filter((p) => p !== '')
+    .map(paramName);
+  const secrets = SECRET_PARAMETERS.filter((name) => names.includes(name));
+  if (secrets.length > 0) {
+    const token = secrets.includes(OAUTH_PARAMS.accessToken);
+    found.push({
+      code: 'SECRET_IN_URL',
+      kind: 'secret-in-query',
+      summary: token
+        ? 'The URL carries access_token= in its query: Bitbucket rejects tokens in the query since ' +
+          '2026-05-04 (and URLs end up in logs). Send it as "Authorization: Bearer <token>".'
+        : `The URL carries a secret in its query (${secrets.join(', ')}=): URLs end up in logs and histories. Send secrets in headers or the form body.`,
+      edit: { dropParams: SECRET_PARAMETERS },
+      params: secrets,
+      source: DOCS.oauthChanges2026,
+      confidence: token ? 'H' : 'M',
+    });
   }
 
-  // 4. Path: API 1.0, removed 2.0 endpoints, Data Center paths. Any host.
-  const cloudOrigin = (draft: Draft): string => (isCloudHost ? CLOUD_URLS.apiBase : draft.origin);
-  const v1 = isV1Path(original.path) ? v1Replacement(original.path + parsed.search) : undefined;
-  if (isV1Path(original.path) && v1?.removed !== false) {
-    const replacement = v1?.replacement;
-    add(
-      {
+  // 3. Host and prefix (§1.1, §3.3, §9.17).
+  const { path: unprefixed, prefix } = stripApiPrefix(path);
+  const isApiPath = /^\/2\.0(?:\/|$)/.test(unprefixed);
+  if (role === 'website' && isApiPath) {
+    found.push({
+      code: 'WRONG_HOST',
+      kind: 'website-host',
+      summary: `The API is on ${toApi.host}, not ${host} (the website): use ${toApi.scheme}://${toApi.host}${unprefixed}.`,
+      edit: { origin: toApi, path: unprefixed },
+      source: DOCS.apiHostAnswer,
+      confidence: 'H',
+    });
+  } else if (prefix !== '' && isApiPath) {
+    // "/!api/2.0" (FTPbucket PR #30: the 401 went away without the "!") and "/api/2.0" (the
+    // website's prefix of API 1.0, §6) are website routes, not the API.
+    found.push({
+      code: 'WRONG_HOST',
+      kind: 'website-prefix',
+      summary: `The ${prefix}/ prefix is a website path, not the API: drop it and call /2.0/... directly.`,
+      edit: { path: unprefixed },
+      source: SOURCES.ftpbucketPr30,
+      confidence: 'M',
+    });
+  }
+  if (role === 'api' && path.startsWith(OAUTH_PATHS.prefix)) {
+    found.push({
+      code: 'WRONG_HOST',
+      kind: 'oauth-on-api-host',
+      summary: `The OAuth endpoints are on ${toAuth.host}, not ${host}: use ${toAuth.scheme}://${toAuth.host}${path}.`,
+      edit: { origin: toAuth },
+      source: DOCS.oauth2,
+      confidence: 'H',
+    });
+  }
+  if (role === 'api' && UNVERSIONED_RESOURCES.has(path.split('/')[1] ?? '')) {
+    found.push({
+      code: 'WRONG_HOST',
+      kind: 'unversioned-path',
+      summary: `The path lacks the /2.0 version prefix (${host}${path} answers 403): use /2.0${path}.`,
+      edit: { path: `/2.0${path}` },
+      source: SOURCES.avivsinaiIssue70,
+      confidence: 'M',
+    });
+  }
+
+  // 4. Path: API 1.0, removed 2.0 endpoints (any host), Data Center paths (Cloud hosts).
+  if (isV1Path(path)) {
+    const v1 = v1Replacement(path + search);
+    if (v1?.removed !== false) {
+      const move =
+        v1?.on === 'auth'
+          ? role === 'api'
+            ? toAuth
+            : undefined
+          : role === 'website'
+            ? toApi
+            : undefined;
+      found.push({
         code: 'API_V1_REMOVED',
+        kind: 'api-v1',
         summary:
-          replacement === undefined
+          v1 === undefined
             ? 'API 1.0 was removed on 2019-04-29 (answers 410 Gone): use the API 2.0 equivalent.'
-            : `API 1.0 was removed on 2019-04-29 (answers 410 Gone): use ${replacement}.`,
+            : `API 1.0 was removed on 2019-04-29 (answers 410 Gone): use ${v1.replacement}.`,
+        ...(v1 === undefined
+          ? {}
+          : {
+              edit: {
+                target: v1.replacement,
+                ...(move === undefined ? {} : { origin: move }),
+                ...(v1.unresolved.length > 0 ? { placeholder: true as const } : {}),
+              },
+            }),
         source: v1?.source ?? DOCS.v1Deprecation,
         confidence: 'H',
-      },
-      replacement === undefined
-        ? undefined
-        : (draft) => withTarget(draft, withoutSecrets(replacement), cloudOrigin(draft)),
-    );
+      });
+    }
   }
-  const removed = removedEndpoint('GET', `${unprefixed}${parsed.search}`);
+  const removed = removedEndpoint('GET', unprefixed + search);
   if (removed !== undefined) {
     const replacement = removed.replacement;
-    add(
-      {
-        code: 'ENDPOINT_REMOVED',
-        summary:
-          `${removed.endpoint} was removed (${removed.change})` +
-          (replacement === undefined ? '.' : `: use ${withoutSecrets(replacement)}.`),
-        source: removed.source,
-        confidence: removed.confidence,
-      },
-      replacement === undefined
-        ? undefined
-        : (draft) => withTarget(draft, withoutSecrets(replacement), cloudOrigin(draft)),
-    );
+    found.push({
+      code: 'ENDPOINT_REMOVED',
+      kind: 'removed-endpoint',
+      summary:
+        `The endpoint ${removed.endpoint} was removed (${removed.change})` +
+        (replacement === undefined ? '.' : `: use ${replacement}.`),
+      ...(replacement === undefined
+        ? {}
+        : {
+            edit: {
+              target: replacement,
+              ...(role === 'website' ? { origin: toApi } : {}),
+              ...(removed.unresolved.length > 0 ? { placeholder: true as const } : {}),
+            },
+          }),
+      source: removed.source,
+      confidence: removed.confidence,
+    });
   }
-  const dc = dataCenterPath(original.path + parsed.search);
-  if (dc !== undefined) {
+  const dc = dataCenterPath(path + search);
+  if (dc !== undefined && cloudHost) {
     const equivalent = dc.cloudEquivalent;
-    add(
-      {
-        code: 'DATA_CENTER_PATH_ON_CLOUD',
-        summary:
-          'This is a Bitbucket Data Center path (/rest/api/...), which Bitbucket Cloud does not serve' +
-          (equivalent === undefined ? '.' : `: the Cloud call is ${equivalent}.`),
-        source: dc.source,
-        confidence: dc.confidence,
-      },
-      equivalent === undefined
-        ? undefined
-        : (draft) => withTarget(draft, equivalent, cloudOrigin(draft)),
-    );
+    found.push({
+      code: 'DATA_CENTER_PATH_ON_CLOUD',
+      kind: 'data-center-path',
+      summary:
+        'This is a Bitbucket Data Center path (/rest/api/...), which Bitbucket Cloud does not serve' +
+        (equivalent === undefined ? '.' : `: the Cloud call is ${equivalent}.`),
+      ...(equivalent === undefined
+        ? {}
+        : {
+            edit: {
+              target: equivalent,
+              ...(role === 'website' ? { origin: toApi } : {}),
+              ...(/\{\w+\}/.test(equivalent) ? { placeholder: true as const } : {}),
+            },
+          }),
+      source: dc.source,
+      confidence: dc.confidence,
+    });
   }
 
-  const product: UrlClassification['product'] = isCloudHost
+  const problems: UrlProblem[] = found.map((problem) => ({
+    ...problem,
+    severity: problem.severity ?? 'fail',
+    ...(problem.edit === undefined
+      ? {}
+      : { replacementUrl: shown(applyUrlEdit(original, problem.edit)) }),
+  }));
+  const edits = problems.flatMap((p) => (p.edit === undefined ? [] : [p.edit]));
+  const concrete = edits.filter((edit) => edit.placeholder !== true);
+  const product: UrlClassification['product'] = isCloudHost(host)
     ? 'cloud'
     : dc !== undefined
       ? 'data-center'
-      : /^\/[12]\.0(?:\/|$)/.test(unprefixed)
+      : /^\/[12]\.0(?:\/|$)/.test(unprefixed) || cloudHost
         ? 'cloud'
         : 'unknown';
-  const corrected =
-    fixes.length === 0 ? undefined : render(fixes.reduce((draft, fix) => fix(draft), original));
   return {
     product,
-    host,
+    host: role,
     problems,
-    ...(corrected === undefined ? {} : { correctedUrl: corrected }),
+    ...(concrete.length === 0
+      ? {}
+      : { correctedUrl: joinUrlText(concrete.reduce(applyUrlEdit, original)) }),
+    ...(edits.length === 0 ? {} : { adviceUrl: shown(edits.reduce(applyUrlEdit, original)) }),
   };
 }
 
-function withoutParams(draft: Draft, names: readonly string[]): Draft {
-  const params = new URLSearchParams(draft.params);
-  for (const name of names) params.delete(name);
-  return { ...draft, params };
-}
-
-/** Drops secret query parameters from a replacement path (they must never be echoed). */
-function withoutSecrets(pathWithQuery: string): string {
-  const [path = '', query] = pathWithQuery.split('?', 2);
-  if (query === undefined) return path;
-  const params = new URLSearchParams(query);
-  for (const name of SECRET_PARAMS) params.delete(name);
-  const rest = params.toString().replace(/%7B/g, '{').replace(/%7D/g, '}');
-  return rest === '' ? path : `${path}?${rest}`;
-}
+/**
+ * The target URL corrected: every fix that yields a concrete URL, applied in causal order to the
+ * URL as typed (the URL itself when nothing applies). The one corrected URL of a run: the curl
+ * rules' fixes, api-version's replacement and the corrected replay all come to this.
+ */
+export const correctedUrl = (url: string, options: UrlOptions = {}): string =>
+  classifyUrl(url, options).correctedUrl ?? url;

@@ -5,7 +5,11 @@
  */
 
 export interface SplitTarget {
-  /** The path without query, fragment or trailing slash (`/` stays `/`). Never empty. */
+  /**
+   * The path without query, fragment or one trailing slash (`/` stays `/`). Never empty. Only one
+   * slash goes: `/2.0/repositories//` keeps its empty segment (an unset variable), which is "no
+   * API hosted at this URL" (§3.2), not the removed `/2.0/repositories`.
+   */
   readonly path: string;
   /** The query string with its `?`, or `''`. */
   readonly search: string;
@@ -30,7 +34,7 @@ export function splitTarget(pathWithQuery: string): SplitTarget {
   let path = question >= 0 ? raw.slice(0, question) : raw;
   const search = question >= 0 ? raw.slice(question) : '';
   if (!path.startsWith('/')) path = `/${path}`;
-  while (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
+  if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
   return { path, search: search === '?' ? '' : search, params: new URLSearchParams(search) };
 }
 
@@ -80,7 +84,68 @@ export function literalSegments(template: string): number {
   return template.split('/').filter((part) => part !== '' && !part.startsWith('{')).length;
 }
 
+/** The `{name}` placeholders of a template that `params` does not fill. */
+export function missingParams(
+  template: string,
+  params: Readonly<Record<string, string>>,
+): string[] {
+  return [...template.matchAll(/\{(\w+)\*?\}/g)]
+    .map((m) => m[1] ?? '')
+    .filter((name) => params[name] === undefined);
+}
+
 /** Fills `{name}` placeholders from `params`; unknown ones stay as they are. */
 export function fillTemplate(template: string, params: Readonly<Record<string, string>>): string {
   return template.replace(/\{(\w+)\*?\}/g, (whole, name: string) => params[name] ?? whole);
+}
+
+/**
+ * A URL in pieces, each exactly as typed: WHATWG `URL` would percent-encode `$`, `{` and `~` and
+ * drop dot segments and trailing slashes, which changes what the user wrote. The same shape as
+ * intake's `UrlParts`.
+ */
+export interface UrlText {
+  /** Lower-case scheme without `://`; absent when the URL has none. */
+  scheme?: string;
+  userinfo?: string;
+  host: string;
+  port?: string;
+  /** `''` when there is none. */
+  path: string;
+  /** Without the `?`. */
+  query?: string;
+  fragment?: string;
+}
+
+const URL_TEXT =
+  /^(?:([A-Za-z][A-Za-z0-9+.-]*):\/\/)?([^/?#]*)([^?#]*)(?:\?([^#]*))?(?:#([\s\S]*))?$/;
+
+/** Splits a URL as typed; never throws. */
+export function splitUrlText(url: string): UrlText {
+  const m = URL_TEXT.exec(url.trim());
+  if (m === null) return { host: '', path: url };
+  const [, scheme, authority = '', path = '', query, fragment] = m;
+  const at = authority.lastIndexOf('@');
+  const hostPort = at >= 0 ? authority.slice(at + 1) : authority;
+  const hp = /^(\[[^\]]*\]|[^:]*)(?::(\d*))?$/.exec(hostPort);
+  const parts: UrlText = { host: hp?.[1] ?? hostPort, path };
+  if (scheme !== undefined) parts.scheme = scheme.toLowerCase();
+  if (at >= 0) parts.userinfo = authority.slice(0, at);
+  if (hp?.[2] !== undefined && hp[2] !== '') parts.port = hp[2];
+  if (query !== undefined) parts.query = query;
+  if (fragment !== undefined) parts.fragment = fragment;
+  return parts;
+}
+
+/** The inverse of `splitUrlText`. */
+export function joinUrlText(parts: UrlText): string {
+  return (
+    (parts.scheme === undefined ? '' : `${parts.scheme}://`) +
+    (parts.userinfo === undefined ? '' : `${parts.userinfo}@`) +
+    parts.host +
+    (parts.port === undefined ? '' : `:${parts.port}`) +
+    parts.path +
+    (parts.query === undefined ? '' : `?${parts.query}`) +
+    (parts.fragment === undefined ? '' : `#${parts.fragment}`)
+  );
 }

@@ -1,17 +1,130 @@
 import nock from 'nock';
 import { expect } from 'vitest';
-import check from '../../checks/header-casing.js';
+import check, { type HeaderCasingFacts } from '../../checks/header-casing.js';
 import { credentialFromAuthorization } from '../../src/intake/input.js';
 import type { CheckReport, DoctorInput, GivenHeader } from '../../src/types.js';
 import { testCheck } from '../helpers/check-tester.js';
 import { API } from '../helpers/context.js';
 import { fixturesOf } from '../helpers/fixtures.js';
+import { testJudge } from '../helpers/judge-tester.js';
 
 const fx = fixturesOf('header-casing');
 const TOKEN = 'oauthValidTokenForAlice_abcdefghijklmnopqrstuvwxyz0123456789';
 const API_TOKEN = 'ATATT3xFfGF0aliceApiToken=0000AAAA';
 const REPO_PATH = '/2.0/repositories/acme/secret-repo';
 const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
+
+const USER = `${API}/2.0/user`;
+/** The header as given, not replayed (offline, or nothing to correct). */
+const header = (value: string, extra: Partial<HeaderCasingFacts> = {}): HeaderCasingFacts => ({
+  header: { value, source: 'flag:--header' },
+  options: {},
+  target: USER,
+  replayed: false,
+  ...extra,
+});
+/** The header and the replay's two answers. */
+const replayed = (value: string, asSent: number, corrected: number): HeaderCasingFacts =>
+  header(value, { replayed: true, asSent, corrected });
+const CONNECT_JWT = `eyJhbGciOiJIUzI1NiJ9.${Buffer.from('{"qsh":"x"}').toString('base64url')}.c2ln`;
+
+testJudge(check, {
+  valid: [
+    {
+      name: 'no Authorization header: skipped',
+      facts: { options: {}, target: USER, replayed: false },
+      verdict: 'skip',
+    },
+    { name: 'Bearer <token>', facts: header(`Bearer ${TOKEN}`), data: { scheme: 'Bearer' } },
+    { name: 'Basic base64(email:token)', facts: header(`Basic ${b64(`a@b.c:${API_TOKEN}`)}`) },
+    {
+      name: 'a Connect JWT (qsh claim) is well-formed (§1.2)',
+      facts: header(`JWT ${CONNECT_JWT}`),
+    },
+    {
+      name: 'the JWT scheme at the token endpoint with the JWT grant (§1.2)',
+      facts: header('JWT abc', { options: { jwtGrant: true } }),
+    },
+    {
+      name: "quoted credentials are the credentials check's SECRET_WHITESPACE, not the header's form",
+      facts: header(`Bearer "${TOKEN}"`),
+    },
+    {
+      name: 'an unexpanded $(cat file) is SECRET_UNEXPANDED (causal order), not a malformed token',
+      facts: header('Bearer $(cat token file)'),
+    },
+  ],
+  invalid: [
+    {
+      name: 'bearer, replayed: 404 as sent, 200 corrected: proof verified',
+      facts: replayed(`bearer ${TOKEN}`, 404, 200),
+      code: 'HEADER_SCHEME_CASE',
+      proof: { asSent: 404, corrected: 200, verified: true },
+      data: { proven: true, fixVerified: true },
+      assert: (outcome) => {
+        expect(outcome.proof?.command).toBe(
+          `curl -H "Authorization: Bearer $BITBUCKET_ACCESS_TOKEN" ${USER}`,
+        );
+      },
+    },
+    {
+      name: 'a replay that changes nothing proves nothing',
+      facts: replayed('JWT abc', 401, 401),
+      code: 'HEADER_SCHEME_UNKNOWN',
+      summary: /changed nothing \(401 both times\)/u,
+      proof: { verified: false },
+    },
+    {
+      name: 'explain: the captured header alone, no replay (proof unverified, nothing corrected sent)',
+      facts: header(`bearer ${TOKEN}`, { asSent: 404 }),
+      code: 'HEADER_SCHEME_CASE',
+      proof: { asSent: 404, corrected: undefined, verified: false },
+      data: { proven: false },
+    },
+    {
+      name: '"Bearer: x" does not parse: HEADER_MALFORMED (RFC 7235 via §2.1), corrected to Bearer x',
+      facts: header(`Bearer: ${TOKEN}`),
+      code: 'HEADER_MALFORMED',
+      summary: /colon after the scheme/u,
+      proof: { command: `curl -H "Authorization: Bearer $BITBUCKET_ACCESS_TOKEN" ${USER}` },
+    },
+    {
+      name: 'an unknown scheme other than token has no mechanical fix (§10.3): no command',
+      facts: header(`OAuth ${TOKEN}`),
+      code: 'HEADER_SCHEME_UNKNOWN',
+      assert: (outcome) => {
+        expect(outcome.verdict === 'fail' && outcome.remediation.commands).toBeUndefined();
+      },
+    },
+    {
+      name: 'Digest is not supported (§2.3): no Bearer rewrite',
+      facts: header('Digest username="x"'),
+      code: 'HEADER_SCHEME_UNKNOWN',
+      summary: /does not support Digest/u,
+      proof: { command: undefined },
+    },
+    {
+      name: 'an API token without a scheme is not rewritten to Bearer (§5.3)',
+      facts: header(API_TOKEN),
+      code: 'HEADER_SCHEME_UNKNOWN',
+      proof: { command: undefined },
+    },
+    {
+      name: 'Basic user:secret in clear is encoded (§2.3): the command builds the base64',
+      facts: header('Basic jdoe:pw'),
+      code: 'HEADER_MALFORMED',
+      assert: (outcome) => {
+        expect(outcome.proof?.command).toContain('Authorization: Basic $(printf %s');
+      },
+    },
+    {
+      name: "the user's own corrected curl command is the command, when one was given",
+      facts: header(`bearer ${TOKEN}`, { correctedCommand: 'curl CORRECTED' }),
+      code: 'HEADER_SCHEME_CASE',
+      proof: { command: 'curl CORRECTED' },
+    },
+  ],
+});
 
 /** What the intake builds from `--header 'Authorization: <value>'`: the header and its credential. */
 const given = (value: string, extra: Partial<DoctorInput> = {}): Partial<DoctorInput> => {

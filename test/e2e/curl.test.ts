@@ -183,8 +183,15 @@ describe('bb-doctor -- curl ... (the failing command itself, against the simulat
       ],
       code: 'API_V1_REMOVED',
       exit: 1,
-      check: (r) =>
-        expect(r.checks.find((c) => c.id === 'api-version')?.data['replacement']).toBe(commits()),
+      check: (r, stdout) => {
+        expect(r.checks.find((c) => c.id === 'api-version')?.data['replacement']).toBe(commits());
+        // One corrected command in the report (issue "One brain"): curl-command's is the same
+        // commits/master call as api-version's replacement, never commits?branch=master.
+        expect(r.checks.find((c) => c.id === 'curl-command')?.data['correctedCommand']).toBe(
+          `curl -H "Authorization: Bearer $BITBUCKET_ACCESS_TOKEN" ${commits()}`,
+        );
+        expect(stdout).not.toContain('commits?branch');
+      },
     },
   ];
 

@@ -3,12 +3,15 @@ import {
   DATA_CENTER_MAP,
   REMOVED_ENDPOINTS,
   V1_MAP,
+  applyUrlEdit,
   classifyUrl,
+  correctedUrl,
   dataCenterPath,
   isV1Path,
   removedEndpoint,
   v1Replacement,
 } from '../../src/knowledge/api-versions.js';
+import { splitUrlText } from '../../src/knowledge/paths.js';
 import { DOCS } from '../../src/knowledge/docs.js';
 import { FINDING_CODES } from '../../src/types.js';
 
@@ -54,7 +57,8 @@ describe('v1Replacement', () => {
       'https://bitbucket.org/api/1.0/user/repositories',
       '/2.0/repositories/{workspace}?role=member',
     ],
-    ['/1.0/users/jdoe', '/2.0/users/{selected_user}'],
+    // §6 [H]: "/2.0/users/{account_id or {uuid}}" (curl-lint's {account_id} won over {selected_user}).
+    ['/1.0/users/jdoe', '/2.0/users/{account_id}'],
     ['/1.0/repositories/acme/secret-repo', '/2.0/repositories/acme/secret-repo'],
     [
       '/1.0/repositories/acme/secret-repo/branches',
@@ -80,7 +84,7 @@ describe('v1Replacement', () => {
       '/2.0/workspaces/acme/permissions/repositories/secret-repo',
     ],
     ['/1.0/privileges/acme', '/2.0/workspaces/acme/permissions/repositories'],
-    ['/api/1.0/oauth/access_token', 'https://bitbucket.org/site/oauth2/access_token'],
+    ['/api/1.0/oauth/access_token', '/site/oauth2/access_token'],
     [
       '/1.0/repositories/acme/secret-repo/pullrequests/3',
       '/2.0/repositories/acme/secret-repo/pullrequests/3',
@@ -89,6 +93,13 @@ describe('v1Replacement', () => {
     const found = v1Replacement(v1);
     expect(found).toMatchObject({ removed: true, replacement });
     expect(found?.source).toMatch(/^https:\/\//);
+  });
+
+  it('says where a replacement lives and which placeholders it could not fill', () => {
+    expect(v1Replacement('/1.0/oauth/access_token')).toMatchObject({ on: 'auth', unresolved: [] });
+    expect(v1Replacement('/1.0/user')).toMatchObject({ on: 'api', unresolved: [] });
+    expect(v1Replacement('/1.0/user/repositories')?.unresolved).toEqual(['workspace']);
+    expect(v1Replacement('/1.0/users/jdoe')?.unresolved).toEqual(['account_id']);
   });
 
   it('notes query parameters it cannot carry over (names only)', () => {
@@ -238,6 +249,14 @@ describe('dataCenterPath', () => {
       'https://bitbucket.org/rest/api/1.0/projects/ACME/repos/secret-repo',
       '/2.0/repositories/{workspace}/secret-repo',
     ],
+    // §8: a context path may have several segments (curl-lint's answer won).
+    ['/a/b/rest/api/1.0/projects', '/2.0/workspaces/{workspace}/projects'],
+    [
+      '/org/team/rest/api/1.0/projects/ACME/repos/web/commits',
+      '/2.0/repositories/{workspace}/web/commits',
+    ],
+    // §9.17: Server-style projects/{KEY}/repos/{slug} without /rest/api (curl-lint's answer won).
+    ['/projects/ACME/repos/web/commits', '/2.0/repositories/{workspace}/web/commits'],
   ] as const)('%s → %s', (path, cloud) => {
     expect(dataCenterPath(path)?.cloudEquivalent).toBe(cloud);
   });
@@ -259,7 +278,7 @@ describe('dataCenterPath', () => {
     expect(found?.note).toMatch(/Data Center/);
   });
 
-  it.each([['/2.0/repositories/acme'], ['/1.0/user'], ['/rest'], ['/a/b/rest/api/1.0/projects']])(
+  it.each([['/2.0/repositories/acme'], ['/1.0/user'], ['/rest'], ['/projects/ACME']])(
     '%s is not a DC path',
     (path) => {
       expect(dataCenterPath(path)).toBeUndefined();
@@ -385,16 +404,12 @@ describe('classifyUrl', () => {
         ],
       ],
     ],
+    // On a host that is not Cloud it is that Data Center's own API (§8; curl-lint's answer won).
     [
       'https://git.example.com/rest/api/1.0/projects/ACME/repos/secret-repo',
       'data-center',
       'other',
-      [
-        [
-          'DATA_CENTER_PATH_ON_CLOUD',
-          'https://git.example.com/2.0/repositories/{workspace}/secret-repo',
-        ],
-      ],
+      [],
     ],
     // Unversioned path on the API host (§3.3: 403 Forbidden).
     [
@@ -447,7 +462,9 @@ describe('classifyUrl', () => {
       'WRONG_HOST',
       'ENDPOINT_REMOVED',
     ]);
-    expect(found.correctedUrl).toBe(
+    // The concrete fixes are sent; the placeholder one is advice.
+    expect(found.correctedUrl).toBe('https://api.bitbucket.org/2.0/repositories?role=member');
+    expect(found.adviceUrl).toBe(
       'https://api.bitbucket.org/2.0/repositories/{workspace}?role=member',
     );
   });
@@ -496,5 +513,73 @@ describe('classifyUrl', () => {
     for (const url of ['', 'not a url', '::::', 'http://', '/2.0/user', 'https://%zz']) {
       expect(classifyUrl(url)).toMatchObject({ product: 'unknown', host: 'other', problems: [] });
     }
+  });
+});
+
+describe('correctedUrl: the one corrected URL of a run', () => {
+  it('applies every concrete fix to the URL as typed', () => {
+    expect(
+      correctedUrl('http://bitbucket.org/!api/2.0/repositories/{workspace}/r/src/main/a%20b.md/'),
+    ).toBe('https://api.bitbucket.org/2.0/repositories/{workspace}/r/src/main/a%20b.md/');
+    expect(correctedUrl('https://api.bitbucket.org/2.0/user?fields=~x')).toBe(
+      'https://api.bitbucket.org/2.0/user?fields=~x',
+    );
+  });
+
+  it('skips a fix that leaves a placeholder, keeping the concrete ones', () => {
+    expect(correctedUrl('http://api.bitbucket.org/1.0/user/repositories')).toBe(
+      'https://api.bitbucket.org/1.0/user/repositories',
+    );
+  });
+
+  it('drops secrets from the URL (an access token moves to the header)', () => {
+    expect(
+      correctedUrl(
+        'https://jdoe:pw@api.bitbucket.org/2.0/user?access_token=t&pagelen=1&refresh_token=r',
+      ),
+    ).toBe('https://api.bitbucket.org/2.0/user?pagelen=1');
+  });
+
+  it('counts the run hosts: --api-url for the API, --auth-url for OAuth', () => {
+    const hosts = { apiUrl: 'http://127.0.0.1:9001', authUrl: 'http://localhost:9000' };
+    expect(correctedUrl('http://127.0.0.1:9001/site/oauth2/access_token', hosts)).toBe(
+      'http://localhost:9000/site/oauth2/access_token',
+    );
+    expect(correctedUrl('http://localhost:9000/1.0/user', hosts)).toBe(
+      'http://127.0.0.1:9001/2.0/user',
+    );
+    expect(
+      classifyUrl('http://127.0.0.1:9001/rest/api/1.0/projects', hosts).problems[0]?.code,
+    ).toBe('DATA_CENTER_PATH_ON_CLOUD');
+    expect(classifyUrl('http://127.0.0.1:9001/user', hosts).problems[0]?.kind).toBe(
+      'unversioned-path',
+    );
+  });
+
+  it('a host that answered like Cloud counts as Cloud (cloudHosts)', () => {
+    const url = 'https://proxy.example.com/rest/api/1.0/projects';
+    expect(classifyUrl(url).problems).toEqual([]);
+    expect(classifyUrl(url, { cloudHosts: ['proxy.example.com'] }).problems[0]?.code).toBe(
+      'DATA_CENTER_PATH_ON_CLOUD',
+    );
+  });
+
+  it('applyUrlEdit changes only what the edit names', () => {
+    const parts = splitUrlText('http://u:p@h:80/a?x=1&access_token=t#f');
+    expect(applyUrlEdit(parts, { https: true })).toEqual({ ...parts, scheme: 'https' });
+    expect(applyUrlEdit(parts, { dropParams: ['ACCESS_TOKEN'] }).query).toBe('x=1');
+    expect(applyUrlEdit(parts, { target: '/b' })).toMatchObject({ path: '/b', fragment: 'f' });
+    expect(applyUrlEdit(parts, { target: '/b' }).query).toBeUndefined();
+    expect(applyUrlEdit(parts, { origin: { scheme: 'https', host: 'x' } })).toMatchObject({
+      scheme: 'https',
+      host: 'x',
+      userinfo: 'u:p',
+    });
+    expect(applyUrlEdit(parts, { origin: { scheme: 'https', host: 'x' } }).port).toBeUndefined();
+  });
+
+  it('does not take /2.0/repositories// (an empty segment, §3.2) for the removed endpoint', () => {
+    expect(removedEndpoint('GET', '/2.0/repositories//?role=member')).toBeUndefined();
+    expect(removedEndpoint('GET', '/2.0/repositories/?role=member')?.change).toBe('CHANGE-2770');
   });
 });
