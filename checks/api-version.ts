@@ -1,4 +1,9 @@
 import { correctedCommand } from '../src/facts/curl-fix.js';
+import {
+  type InsecureRedirect,
+  insecureRedirect,
+  insecureRedirectOutcome,
+} from '../src/facts/capture.js';
 import { replayAsSent } from '../src/facts/target.js';
 import { classifyUrl, type UrlOptions } from '../src/knowledge/api-versions.js';
 import { detectDataCenter } from '../src/knowledge/data-center.js';
@@ -13,6 +18,7 @@ import {
   type Outcome,
   type Product,
 } from '../src/types.js';
+import { CHANGES } from '../src/knowledge/api-paths.js';
 
 /** The URL causes of contract.md; SECRET_IN_URL and INSECURE_HTTP from the same judgement too. */
 const URL_CODES: readonly FindingCode[] = [
@@ -49,6 +55,8 @@ export interface ApiVersionFacts {
   readonly product?: Product | undefined;
   /** The user's own curl command, corrected (secrets as placeholders), when one was given. */
   readonly correctedCommand?: string | undefined;
+  /** Explain: an http:// call the capture shows redirected to https:// (curl -L). */
+  readonly insecureRedirect?: InsecureRedirect | undefined;
 }
 
 const hostOf = (url: string): string => splitUrlText(url).host;
@@ -61,6 +69,7 @@ const pathOf = (url: string): string => splitUrlText(url).path;
  * Center path answered by Data Center (or on a Data Center product) is that server's API (§8).
  */
 export const judge = (facts: ApiVersionFacts): Outcome => {
+  if (facts.insecureRedirect !== undefined) return insecureRedirectOutcome(facts.insecureRedirect);
   const { answer, url } = facts;
   const signatures = answer === undefined ? [] : matchSignatures(answer);
   // An answer in Bitbucket Cloud's own words makes its host a Cloud host (a capture, a proxy).
@@ -147,15 +156,11 @@ const answerOf = (exchange: Exchange | undefined, body?: string): Answer | undef
     ? undefined
     : { ...exchange.response, body: body ?? exchange.response.body };
 
-const sameUrl = (a: string, b: string): boolean =>
-  a.replace(/\/+$/u, '') === b.replace(/\/+$/u, '');
-
 export default defineCheck({
   meta: {
     id: 'api-version',
     title: 'The target is a current Bitbucket Cloud API path',
-    description:
-      'A removed API 1.0 path, a removed 2.0 endpoint (CHANGE-2770), a Data Center path or the website host fails whatever the credentials; a 410 is never a credentials problem.',
+    description: `A removed API 1.0 path, a removed 2.0 endpoint (${CHANGES.workspaceApis}), a Data Center path or the website host fails whatever the credentials; a 410 is never a credentials problem.`,
     codes: [...OWN],
     needs: ['target-url', 'reads:connectivity'],
   },
@@ -181,11 +186,12 @@ export default defineCheck({
     const url = input.failingRequest!.url;
     const exchange = [...capture.exchanges]
       .reverse()
-      .find((e) => sameUrl(e.request.url, url) && e.response !== undefined);
+      .find((e) => e.request.url.replace(/\/+$/u, '') === url.replace(/\/+$/u, '') && e.response);
     return {
       url,
       hosts: { apiUrl: input.apiUrl, authUrl: input.authUrl },
       answer: answerOf(exchange),
+      insecureRedirect: insecureRedirect(capture),
     };
   },
   judge,

@@ -11,6 +11,8 @@ import { VERSION } from './doctor.js';
 import { UsageError, type RunArgs } from './intake/input.js';
 import { Redactor } from './report/redactor.js';
 import { FORMATS } from './report/render.js';
+import { CLOUD_URLS } from './knowledge/docs.js';
+import { OAUTH_PATHS } from './knowledge/wire.js';
 
 export type { IO } from './commands/io.js';
 export type { ParsedArgs } from './commands/args.js';
@@ -24,14 +26,13 @@ const withRunOptions = <T>(y: Argv<T>): Argv<T> =>
     .option('api-url', {
       type: 'string',
       group: RUN_OPTIONS_GROUP,
-      describe: 'REST API base (default https://api.bitbucket.org)',
+      describe: `REST API base (default ${CLOUD_URLS.apiBase})`,
       requiresArg: true,
     })
     .option('auth-url', {
       type: 'string',
       group: RUN_OPTIONS_GROUP,
-      describe:
-        'OAuth base: POST {auth-url}/site/oauth2/access_token (default https://bitbucket.org)',
+      describe: `OAuth base: POST {auth-url}${OAUTH_PATHS.token} (default ${CLOUD_URLS.authBase})`,
       requiresArg: true,
     })
     .option('workspace', {
@@ -137,7 +138,7 @@ const withRunOptions = <T>(y: Argv<T>): Argv<T> =>
     .option('git-credential', {
       type: 'boolean',
       group: CRED_GROUP,
-      describe: "Also ask git's credential helper for https://bitbucket.org (never prompts)",
+      describe: `Also ask git's credential helper for ${CLOUD_URLS.authBase} (never prompts)`,
     });
 
 const withOutputOptions = <T>(y: Argv<T>): Argv<T> =>

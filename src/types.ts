@@ -192,6 +192,24 @@ export interface Capture {
   readonly file: string;
   readonly format: string;
   readonly exchanges: readonly Exchange[];
+  /**
+   * The non-secret facts of each credential of a bb-doctor HAR (`--output run.har`:
+   * `log._bbDoctor.credentials`), so that a redacted header can still be judged by its kind and
+   * username.
+   */
+  readonly credentials?: readonly CapturedCredential[];
+}
+
+/** A credential as a report or HAR describes it: never the secret. */
+export interface CapturedCredential {
+  readonly kind: CredentialKind;
+  readonly source: string;
+  readonly username?: string | undefined;
+  /** The kind the secret's shape says (ATATT…, ATBB…, ATCTT…), if it has a known shape. */
+  readonly shape?: CredentialKind | undefined;
+  /** `sha256:XXXXXXXX` */
+  readonly fingerprint: string;
+  readonly length: number;
 }
 
 /** Identity helper: literal ids and a shape check without an `as` cast. */
@@ -253,6 +271,11 @@ export interface Credential {
   readonly classifiedBy: string;
   /** Extra facts from the shape: e.g. "looks like an API token (ATATT prefix)". */
   readonly shapeNotes?: readonly string[];
+  /**
+   * Set on a stand-in for a credential that a capture shows only redacted (explain of a bb-doctor
+   * HAR): the report shows the original's fingerprint and length, not the stand-in's.
+   */
+  readonly standsFor?: { readonly fingerprint: string; readonly length: number };
 }
 
 /** An HTTP header exactly as the user's failing call sent it. */

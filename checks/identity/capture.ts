@@ -9,7 +9,6 @@ import {
   answerDate,
   capturedAuthorization,
   capturedFailure,
-  capturedTo,
   describeAuthorization,
   requestKnown,
   resultOf,
@@ -19,7 +18,7 @@ import { FINDINGS } from '../../src/findings.js';
 import { CLOUD_PATHS, CLOUD_URLS } from '../../src/knowledge/docs.js';
 import { matchSignatures } from '../../src/knowledge/signatures.js';
 import type { Capture, CheckContext, Exchange } from '../../src/types.js';
-import type { IdentityFacts } from './judge.js';
+import type { Experiment, IdentityFacts, SentCredential } from './judge.js';
 
 const TOKEN_PATH = new URL(CLOUD_URLS.tokenEndpoint).pathname;
 
@@ -40,11 +39,68 @@ const aboutCredentials = (exchange: Exchange): boolean => {
   return signatures.some((s) => s.blamesCredentials && s.code !== 'SCOPE_MISSING');
 };
 
+/** Every captured /2.0/user call with a well-formed Authorization header, in capture order. */
+const userCalls = (capture: Capture): Exchange[] =>
+  capture.exchanges.filter((exchange) => {
+    if (!requestKnown(exchange) || exchange.response === undefined) return false;
+    try {
+      if (!new URL(exchange.request.url).pathname.endsWith(CLOUD_PATHS.currentUser)) return false;
+    } catch {
+      return false;
+    }
+    const header = capturedAuthorization(exchange);
+    return header !== undefined && lintAuthorization(header) === undefined;
+  });
+
+const sentOf = (header: string): SentCredential => {
+  const auth = describeAuthorization(header);
+  return { ...auth, scheme: auth.scheme.toLowerCase() === 'basic' ? 'Basic' : 'Bearer' };
+};
+
+/**
+ * A bb-doctor HAR holds identity's own experiment: a later /2.0/user call with the same
+ * credential sent another way. It stands in for the experiment the check would have made.
+ */
+const capturedExperiment = (
+  calls: readonly Exchange[],
+  first: SentCredential,
+  firstHeader: string,
+): Experiment | undefined => {
+  for (const exchange of calls) {
+    const header = capturedAuthorization(exchange) ?? '';
+    if (header === firstHeader) continue;
+    const sent = sentOf(header);
+    const toEmail = sent.scheme === 'Basic' && sent.username?.includes('@') === true;
+    const change: Experiment['change'] | undefined =
+      first.scheme === 'Bearer' && toEmail
+        ? 'basic-email'
+        : first.scheme === 'Basic' && sent.scheme === 'Bearer'
+          ? 'bearer'
+          : first.scheme === 'Basic' && toEmail && first.username !== sent.username
+            ? 'email'
+            : undefined;
+    if (change === undefined) continue;
+    const credential = {
+      kind: sent.kind ?? 'unknown',
+      source: 'capture',
+      secret: header,
+      raw: header,
+      classifiedBy: 'capture',
+    } as const;
+    return {
+      change,
+      auth: { header, describe: sent.describe, secretKey: 'capture', credential },
+      result: resultOf(exchange),
+    };
+  }
+  return undefined;
+};
+
 export const fromCapture = async (ctx: CheckContext, capture: Capture): Promise<IdentityFacts> => {
-  const user = capturedTo(capture, (url) => url.pathname.endsWith(CLOUD_PATHS.currentUser));
+  const calls = userCalls(capture);
   const failure = capturedFailure(capture);
   const exchange =
-    user ?? (failure !== undefined && aboutCredentials(failure) ? failure : undefined);
+    calls[0] ?? (failure !== undefined && aboutCredentials(failure) ? failure : undefined);
   const now = ctx.now();
   const base = { captured: true, date: now, url: ctx.input.apiUrl, requestKnown: false } as const;
   if (exchange === undefined) {
@@ -72,7 +128,19 @@ export const fromCapture = async (ctx: CheckContext, capture: Capture): Promise<
       skip: 'the captured Authorization header is malformed (see header-casing), so Bitbucket never read the credential.',
     };
   }
-  const auth = describeAuthorization(header);
-  const scheme = auth.scheme.toLowerCase() === 'basic' ? 'Basic' : 'Bearer';
-  return { ...facts, sent: { ...auth, scheme } };
+  const sent = sentOf(header);
+  const experiment =
+    calls.length > 1 ? capturedExperiment(calls.slice(1), sent, header) : undefined;
+  return {
+    ...facts,
+    sent,
+    ...(experiment === undefined
+      ? {}
+      : {
+          experiment,
+          email: [sentOf(experiment.auth.header).username, sent.username].find(
+            (user) => user?.includes('@') === true,
+          ),
+        }),
+  };
 };

@@ -24,7 +24,8 @@ import type {
   Proof,
   Remediation,
 } from '../../src/types.js';
-import { judgeDataCenter, judgeRejected } from './rejected.js';
+import { judgeDataCenter } from './data-center.js';
+import { judgeRejected } from './rejected.js';
 import { facts, who } from './words.js';
 
 /** The credential as it was sent, described without the secret. */

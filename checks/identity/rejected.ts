@@ -7,17 +7,17 @@ import { GIT_ACCESS_TOKEN_USER, KIND_WITH_SHAPE } from '../../src/knowledge/shap
 import { CREDENTIAL_HEADERS } from '../../src/knowledge/headers.js';
 import { REFRESH_COMMAND, remedy } from '../../src/facts/remedies.js';
 import { DOCS } from '../../src/knowledge/docs.js';
-import { detectDataCenter } from '../../src/knowledge/data-center.js';
 import { matchSignatures } from '../../src/knowledge/signatures.js';
 import { appPasswordStatus, day } from '../../src/knowledge/timeline.js';
 import type { HttpResult, Outcome } from '../../src/types.js';
 import { fail, type IdentityFacts, proofOf, works } from './judge.js';
-import { alternativesFor, facts, said } from './words.js';
+import { judgeUnseen, rejected } from './unseen.js';
+import { facts, said } from './words.js';
 
 /** Capitalised, for a sentence's start. */
 const cap = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
-const signaturesOf = (result: HttpResult) =>
+export const signaturesOf = (result: HttpResult) =>
   matchSignatures(result.exchange.response ?? { status: 0, headers: {}, body: '' });
 
 /** A refusal: which mistake, from the credential's kind, the answer and the experiment. */
@@ -179,102 +179,4 @@ const judgeAppPassword = (
       url: DOCS.apiTokens,
     },
   );
-};
-
-/**
- * The request is not in the capture (a pasted body, a log line): name the likeliest catalogue cause
- * from what the answer shows (its Date: after 2026-07-28 an app password is dead; §5.1), and list
- * the others with how to tell them apart (contract: AUTH_REJECTED only as a last resort).
- */
-const judgeUnseen = (f: IdentityFacts, result: HttpResult, ids: readonly string[]): Outcome => {
-  const basic = ids.some((id) => id === 'cloud-basic-login-failed' || id === 'cloud-basic-realm');
-  if (basic) {
-    const removed = appPasswordStatus(f.date) === 'removed';
-    const likeliest = removed ? 'APP_PASSWORD_REMOVED' : 'API_TOKEN_NEEDS_EMAIL';
-    const alternatives = alternativesFor(likeliest);
-    return fail(
-      likeliest,
-      `Bitbucket refused Basic credentials (${said(result)}); the capture does not show the request, so this is the likeliest cause${removed ? ` for an answer after ${day('app-passwords-removed')}, when app passwords were removed` : ' (an API token with the username instead of the email)'}, not a proven one.`,
-      remedy(likeliest),
-      { data: { likeliest, alternatives } },
-    );
-  }
-  return rejected(
-    f,
-    result,
-    `Bitbucket refused the credentials (${said(result)}); the capture does not show the request, so which credential was sent (and how) is unknown.`,
-  );
-};
-
-/** The last resort: a refusal no experiment or shape narrows down (contract: AUTH_REJECTED). */
-const rejected = (f: IdentityFacts, result: HttpResult, summary: string): Outcome => {
-  const signature = signaturesOf(result)[0];
-  if (
-    signature !== undefined &&
-    signature.code !== 'AUTH_REJECTED' &&
-    signature.blamesCredentials &&
-    !f.requestKnown
-  ) {
-    const code = signature.code;
-    if (code !== 'SCOPE_MISSING' && code !== 'RATE_LIMITED') {
-      return fail(code, `${summary} ${signature.summary}`, remedy(code));
-    }
-  }
-  return fail('AUTH_REJECTED', summary, remedy('AUTH_REJECTED'), {
-    data: { alternatives: alternativesFor(undefined, f.sent) },
-  });
-};
-
-/**
- * A captured Data Center answer (bitbucket-auth.md §8): a 401 with X-AUSERNAME is "authenticated,
- * but not permitted"; a CAPTCHA lock refuses even the right password. The Data Center codes of
- * contract.md are the Data Center issue's work; until then these are the nearest Cloud codes.
- */
-export const judgeDataCenter = (result: HttpResult): Outcome => {
-  const response = result.exchange.response ?? { status: 0, headers: {}, body: '' };
-  const dc = detectDataCenter(response);
-  const notes = [
-    ...(dc.explanation === undefined ? [] : [dc.explanation]),
-    ...(dc.evidence.length > 0 ? [`Data Center markers: ${dc.evidence.join('; ')}.`] : []),
-  ];
-  if (dc.captcha) {
-    return {
-      ...fail(
-        'AUTH_REJECTED',
-        'Bitbucket Data Center: CAPTCHA required, the account is locked after too many failed logins, and until the CAPTCHA is solved even the right password fails.',
-        {
-          hint: 'Log in to Bitbucket Data Center in a browser and solve the CAPTCHA (log out first if already logged in), then fix or stop the job that kept sending the wrong password.',
-          url: DOCS.dataCenterBasicAuth,
-        },
-        { data: { product: 'data-center', captcha: true } },
-      ),
-      details: notes,
-    };
-  }
-  if (response.status === 401 && dc.authenticatedAs !== undefined) {
-    return {
-      ...fail(
-        'REPO_NOT_FOUND_OR_NO_ACCESS',
-        `Bitbucket Data Center: authenticated as ${dc.authenticatedAs} but not permitted to access this resource (Data Center answers 401, not 403, for a missing permission).`,
-        {
-          hint: 'Ask a project or repository admin for permission, or use an HTTP access token that has it; the credentials themselves work.',
-          url: DOCS.dataCenterHttpAccessTokens,
-        },
-        { data: { product: 'data-center', authenticatedAs: dc.authenticatedAs } },
-      ),
-      details: notes,
-    };
-  }
-  return {
-    ...fail(
-      'AUTH_REJECTED',
-      `Bitbucket Data Center refused the credentials (${said(result)}).`,
-      {
-        hint: 'Check the Data Center username and password or HTTP access token (project and repository tokens only work as Bearer); repeated failures lock the account behind a CAPTCHA.',
-        url: DOCS.dataCenterHttpAccessTokens,
-      },
-      { data: { product: 'data-center' } },
-    ),
-    details: notes,
-  };
 };

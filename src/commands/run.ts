@@ -8,7 +8,14 @@ import type { Report } from '../report/model.js';
 import type { Redactor } from '../report/redactor.js';
 import { renderHar } from '../report/render-har.js';
 import { formatForFile, render, type Format } from '../report/render.js';
-import type { Check, Credential, DoctorInput, FailingRequest, GivenHeader } from '../types.js';
+import type {
+  CapturedCredential,
+  Check,
+  Credential,
+  DoctorInput,
+  FailingRequest,
+  GivenHeader,
+} from '../types.js';
 import type { ParsedArgs } from './args.js';
 import { useColor, writer, type IO } from './io.js';
 
@@ -23,6 +30,8 @@ export interface RunExtras {
   readonly credentials?: readonly Credential[];
   readonly curl?: DoctorInput['curl'];
   readonly http?: RunHttp;
+  /** explain of a bb-doctor HAR: stand-ins for its redacted credentials (explain/stand-ins.ts). */
+  readonly standIns?: ReadonlyMap<string, CapturedCredential>;
 }
 
 /** What a file of `--output` holds: a report format, or the run's exchanges as HAR 1.2. */
@@ -101,6 +110,16 @@ export const runCommand = async (
   });
   const input: DoctorInput = {
     ...base,
+    credentials: base.credentials.map((credential) => {
+      const original = extras.standIns?.get(credential.secret);
+      return original === undefined
+        ? credential
+        : {
+            ...credential,
+            kind: original.kind,
+            standsFor: { fingerprint: original.fingerprint, length: original.length },
+          };
+    }),
     warnings: [...(extras.warnings ?? []), ...base.warnings, ...disagreements(base.credentials)],
     ...(extras.curl === undefined ? {} : { curl: extras.curl }),
     ...(extras.simulator === undefined ? {} : { simulator: extras.simulator }),

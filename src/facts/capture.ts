@@ -2,7 +2,9 @@ import { type CapturedAuth, describeAuthorization } from '../explain/capture.js'
 import { mostImportantFailure } from '../explain/offline.js';
 import { DOCS } from '../knowledge/docs.js';
 import { headerValue } from '../knowledge/signatures.js';
-import type { Capture, Exchange, Remediation } from '../types.js';
+import { classifyUrl } from '../knowledge/api-versions.js';
+import { SEND_AS } from '../knowledge/wire.js';
+import type { Capture, Exchange, Outcome, Remediation } from '../types.js';
 
 /**
  * What a saved capture (explain) shows of one call: facts for the checks' fromCapture, pure and
@@ -109,4 +111,80 @@ export const redirectRemedy = (sent: SentAuthorization, url: string): Remediatio
     `curl ${sent.bearer ? '-H "Authorization: Bearer $BITBUCKET_ACCESS_TOKEN"' : '-u "$BITBUCKET_EMAIL:$BITBUCKET_API_TOKEN"'} '${commandUrl(url)}'`,
   ],
   url: DOCS.restIntro,
+});
+
+/**
+ * curl(1) --location: an http:// URL redirected to https:// sent its credentials over the network
+ * unencrypted, and curl does not resend them to another scheme, host or port (since 7.83.0,
+ * CVE-2022-27776), so the follow-up ran anonymously (§3.2: a private repository then answers 404).
+ */
+export interface InsecureRedirect {
+  /** 1-based position of the redirect in the capture. */
+  readonly index: number;
+  readonly status: number;
+  /** What the http:// request carried, described; undefined: no credentials. */
+  readonly sent?: SentAuthorization | undefined;
+  /** The follow-up went out without the Authorization header the redirect carried. */
+  readonly dropped: boolean;
+  /** The same call on https://, without query. */
+  readonly replacementUrl?: string | undefined;
+}
+
+export const insecureRedirect = (capture: Capture): InsecureRedirect | undefined => {
+  const exchanges = capture.exchanges;
+  for (let i = 0; i < exchanges.length; i += 1) {
+    const redirect = exchanges[i]!;
+    const status = redirect.response?.status ?? 0;
+    if (status < 300 || status > 399 || redirect.request.url === '') continue;
+    const insecure = classifyUrl(redirect.request.url).problems.find(
+      (p) => p.code === 'INSECURE_HTTP',
+    );
+    const location = headerValue(redirect.response?.headers ?? {}, 'location');
+    const target = location === undefined ? undefined : parsedUrl(location, redirect.request.url);
+    if (insecure === undefined || target?.protocol !== 'https:') continue;
+    const auth = authorizationOf(redirect);
+    const next = exchanges[i + 1];
+    return {
+      index: i + 1,
+      status,
+      sent: auth === undefined ? undefined : describeAuthorization(auth),
+      dropped:
+        auth !== undefined &&
+        next !== undefined &&
+        redirectedFrom(exchanges, i + 1) === redirect &&
+        authorizationOf(next) === undefined,
+      replacementUrl: insecure.replacementUrl?.replace(/\?.*$/su, ''),
+    };
+  }
+  return undefined;
+};
+
+/** The INSECURE_HTTP finding of a captured http:// → https:// redirect. Pure. */
+export const insecureRedirectOutcome = (r: InsecureRedirect): Outcome => ({
+  verdict: 'fail',
+  code: 'INSECURE_HTTP',
+  summary:
+    `The URL used plain http://: saved exchange ${r.index} was redirected (${r.status}) to https://` +
+    (r.sent === undefined
+      ? '.'
+      : `, the credentials (${r.sent.describe}) crossed the network unencrypted${r.dropped ? ', and curl did not resend them to https://, so the follow-up ran anonymously' : ''}.`),
+  remediation: {
+    hint:
+      r.sent === undefined
+        ? 'Use https:// in the URL.'
+        : 'Use https:// in the URL, and replace the secret that was sent over plain http://.',
+    ...(r.replacementUrl === undefined
+      ? {}
+      : {
+          commands: [
+            `curl ${r.sent === undefined ? '' : `${SEND_AS.apiToken.replace('you@example.com', '$BITBUCKET_EMAIL')} `}${r.replacementUrl}`,
+          ],
+        }),
+    url: DOCS.restIntro,
+  },
+  data: {
+    redirect: r.index,
+    credentialsSentInClear: r.sent !== undefined,
+    credentialsDroppedByRedirect: r.dropped,
+  },
 });

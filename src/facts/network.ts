@@ -202,8 +202,9 @@ export const capturedNetworkProblem = (exchange: Exchange): NetworkProblem | und
   }
   // bb-doctor's own HAR (--output run.har) keeps Node's codes (ETIMEDOUT, ECONNRESET…): read
   // them as a live run does. Anything else (a request the browser blocked) is no finding.
-  return /^(?:E[A-Z_]+|ERR_[A-Z_]+|[A-Z_]*TIMEOUT[A-Z_]*|CERT_[A-Z_]+|[A-Z_]*CERT[A-Z_]*)$/u.test(code) &&
-    !/^ERR_(?:BLOCKED|ABORTED)/u.test(code)
+  return /^(?:E[A-Z_]+|ERR_[A-Z_]+|[A-Z_]*TIMEOUT[A-Z_]*|CERT_[A-Z_]+|[A-Z_]*CERT[A-Z_]*)$/u.test(
+    code,
+  ) && !/^ERR_(?:BLOCKED|ABORTED)/u.test(code)
     ? networkProblem(exchange)
     : undefined;
 };

@@ -1,11 +1,12 @@
 import type { CheckContext, HttpResult } from '../types.js';
+import { CLOUD_PATHS } from '../knowledge/docs.js';
 
 /**
  * Requests that several checks share. The HTTP client memoises identical requests, so when
  * connectivity and public-private-contrast both ask for the anonymous listing it goes out once.
  */
 export const workspaceListingUrl = (apiUrl: string, workspace: string): string =>
-  `${apiUrl}/2.0/repositories/${encodeURIComponent(workspace)}?pagelen=100`;
+  `${apiUrl}${CLOUD_PATHS.repositories}/${encodeURIComponent(workspace)}?pagelen=100`;
 
 /**
  * The anonymous workspace listing: Bitbucket answers it with the public repositories only
@@ -23,7 +24,11 @@ export const anonymousListing = (ctx: CheckContext): Promise<HttpResult> | undef
 
 /** Anonymous GET /2.0/user: any HTTP answer proves the API host is reachable. */
 export const anonymousUser = (ctx: CheckContext): Promise<HttpResult> =>
-  ctx.http.request(`${ctx.input.apiUrl}/2.0/user`, { label: 'anonymous /2.0/user' }, ctx.signal);
+  ctx.http.request(
+    `${ctx.input.apiUrl}${CLOUD_PATHS.currentUser}`,
+    { label: `anonymous ${CLOUD_PATHS.currentUser}` },
+    ctx.signal,
+  );
 
 /**
  * Whether connectivity found Bitbucket Data Center instead of Cloud (X-AREQUESTID...). The Cloud

@@ -22,6 +22,7 @@ import {
 import { type CapturedCall, capturedFailure } from './capture.js';
 import { correctedCurlCommand } from './curl-fix.js';
 import { onDataCenter } from './requests.js';
+import { CLOUD_PATHS } from '../knowledge/docs.js';
 
 /** The user's failing call with every known URL fix applied (v1 → 2.0, /!api, website host...). */
 export const correctedTargetUrl = (ctx: CheckContext): string | undefined => {
@@ -109,7 +110,7 @@ export const targetName = (input: DoctorInput): string =>
 
 /** The repositories the account is a member of in the workspace: where the right slug shows. */
 export const memberListingCommand = (input: DoctorInput): string =>
-  `curl -u "$BITBUCKET_EMAIL:$BITBUCKET_API_TOKEN" '${input.apiUrl}/2.0/repositories/${input.workspace ?? '{workspace}'}?role=member&pagelen=100'`;
+  `curl -u "$BITBUCKET_EMAIL:$BITBUCKET_API_TOKEN" '${input.apiUrl}${CLOUD_PATHS.repositories}/${input.workspace ?? '{workspace}'}?role=member&pagelen=100'`;
 
 /** A 404 with working credentials: the slug, the workspace, or the account's access. */
 export const notFoundRemedy = (target: string, listCommand: string): Remediation => ({

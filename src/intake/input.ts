@@ -6,9 +6,10 @@ import type {
   GivenHeader,
 } from '../types.js';
 import { CREDENTIAL_HEADER, makeCredential, parseAuthorization } from './credentials.js';
+import { CLOUD_URLS } from '../knowledge/docs.js';
 
-export const DEFAULT_API_URL = 'https://api.bitbucket.org';
-export const DEFAULT_AUTH_URL = 'https://bitbucket.org';
+export const DEFAULT_API_URL: string = CLOUD_URLS.apiBase;
+export const DEFAULT_AUTH_URL: string = CLOUD_URLS.authBase;
 
 /** A run's options as the CLI parsed them (contract.md, "Options of a run"). */
 export interface RunArgs {
@@ -76,7 +77,7 @@ const checkUrl = (value: string, flag: string): string => {
     url = new URL(value);
   } catch {
     throw new UsageError(
-      `${flag} expects an absolute URL such as https://api.bitbucket.org, got '${value}'.`,
+      `${flag} expects an absolute URL such as ${CLOUD_URLS.apiBase}, got '${value}'.`,
     );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {

@@ -314,6 +314,12 @@ export function v1Replacement(pathWithQuery: string): V1Replacement | undefined 
 
 export type RemovalChange = 'CHANGE-2770' | 'TEAMS-USERS-2020';
 
+/** Atlassian's announcement ids, for prose (§3.7: CHANGE-2770 removed the cross-workspace APIs). */
+export const CHANGES = { workspaceApis: 'CHANGE-2770' } as const satisfies Record<
+  string,
+  RemovalChange
+>;
+
 export interface RemovedEndpointInfo extends Sourced {
   readonly change: RemovalChange;
   /** Upper-case methods it applies to. */

@@ -17,6 +17,7 @@ import { joinUrlText, splitUrlText, stripApiPrefix, type UrlText } from './paths
 import { SOURCES } from './sources.js';
 import {
   CLOUD_HOSTS,
+  WEBSITE_HOSTS,
   GIT_USERNAMES,
   isCloudHost,
   OAUTH_PARAMS,
@@ -147,7 +148,7 @@ function rolesOf(options: UrlOptions): Roles {
   const apiOrigin = originOf(options.apiUrl);
   const authOrigin = originOf(options.authUrl);
   const api = new Set<string>([CLOUD_HOSTS.api]);
-  const website = new Set<string>(CLOUD_HOSTS.website);
+  const website = new Set<string>(WEBSITE_HOSTS);
   // One host serving both (the simulator) is neither: nothing there is on the wrong host.
   if (apiOrigin !== undefined && apiOrigin.host !== authOrigin?.host) api.add(apiOrigin.host);
   if (authOrigin !== undefined && authOrigin.host !== apiOrigin?.host) website.add(authOrigin.host);

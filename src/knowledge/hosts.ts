@@ -1,13 +1,17 @@
+import { CLOUD_URLS } from './docs.js';
+
 /**
  * Bitbucket Cloud's hosts (bitbucket-auth.md §1.1, §6): the website (OAuth, and the wrong host for
  * REST calls) and the REST API. One list for intake, checks and the report.
  */
 export const CLOUD_HOSTS = {
-  api: 'api.bitbucket.org',
-  website: 'bitbucket.org',
+  /** The REST API. */
+  api: new URL(CLOUD_URLS.apiBase).host,
+  /** The website, which also serves the OAuth endpoints. */
+  website: new URL(CLOUD_URLS.authBase).host,
 } as const;
 
-/** The website's names: `bitbucket.org` and `www.bitbucket.org`. */
+/** The website's names: `bitbucket.org` and `www.bitbucket.org` (§1.1: not the API). */
 export const WEBSITE_HOSTS: ReadonlySet<string> = new Set([
   CLOUD_HOSTS.website,
   `www.${CLOUD_HOSTS.website}`,

@@ -4,34 +4,21 @@
  * usernames and the shape of an API token. Each literal once (design.md, "Knowledge in one
  * place"); intake, facts and checks import them from here. § = bitbucket-auth.md.
  */
-import { CLOUD_URLS } from './docs.js';
+import { CLOUD_PATHS, CLOUD_URLS } from './docs.js';
+import { GIT_ACCESS_TOKEN_USER, GIT_API_TOKEN_USER, SECRET_SHAPES } from './shapes.js';
 
 // -----------------------------------------------------------------------------------------------
 // Hosts (§1.1 [H]: "The API lives under the api.bitbucket.org domain, while bitbucket.org is the
 // website. The domains are not interchangeable.")
 // -----------------------------------------------------------------------------------------------
 
-const hostOf = (url: string): string => new URL(url).host;
-
-export const CLOUD_HOSTS = {
-  /** The REST API. */
-  api: hostOf(CLOUD_URLS.apiBase),
-  /** The website, which also serves the OAuth endpoints. */
-  website: [hostOf(CLOUD_URLS.authBase), `www.${hostOf(CLOUD_URLS.authBase)}`],
-} as const;
-
-const CLOUD_DOMAIN = hostOf(CLOUD_URLS.authBase);
-
-/** bitbucket.org and its subdomains are Bitbucket Cloud; a Data Center never lives there (§10.1). */
-export const isCloudHost = (host: string): boolean => {
-  const h = host.toLowerCase().replace(/\.$/u, '');
-  return h === CLOUD_DOMAIN || h.endsWith(`.${CLOUD_DOMAIN}`);
-};
+// One home for the hosts: hosts.ts (re-exported here for the wire's readers).
+export { CLOUD_HOSTS, isCloudHost, WEBSITE_HOSTS } from './hosts.js';
 
 /** REST paths the doctor calls itself. */
 export const API_PATHS = {
   /** "Who am I" for user credentials: any authenticated user gets 200 (§3.3 [H]). */
-  user: '/2.0/user',
+  user: CLOUD_PATHS.currentUser,
 } as const;
 
 // -----------------------------------------------------------------------------------------------
@@ -140,15 +127,17 @@ export const isCredentialHeader = (name: string): boolean => {
 // -----------------------------------------------------------------------------------------------
 
 /** Atlassian API tokens "start with ATAT" / "ATATT3x" (§4.2 [L]). */
-export const API_TOKEN_PREFIX = 'ATATT';
+export const API_TOKEN_PREFIX = SECRET_SHAPES.find(
+  (s) => s.kind === 'api-token',
+)!.prefix.source.replace(/^\^/u, '');
 
 export const looksLikeApiToken = (secret: string): boolean => secret.startsWith(API_TOKEN_PREFIX);
 
 export const GIT_USERNAMES = {
   /** Access tokens in git URLs: "The literal string x-token-auth ... is required" (§2.3 [H]). */
-  accessToken: 'x-token-auth',
+  accessToken: GIT_ACCESS_TOKEN_USER,
   /** API tokens for git, instead of the Bitbucket username (§5.2, §12.1 [H]). */
-  apiToken: 'x-bitbucket-api-token-auth',
+  apiToken: GIT_API_TOKEN_USER,
 } as const;
 
 /**

@@ -1,3 +1,4 @@
+import { kindByShape } from '../intake/credentials.js';
 import { DATA_CENTER_REST, isCloudHost } from '../knowledge/hosts.js';
 import type { Diagnosis } from '../diagnosis.js';
 import type { CheckReport, CredentialKind, DoctorInput, Exchange, Verdict } from '../types.js';
@@ -8,6 +9,8 @@ export interface CredentialSummary {
   readonly kind: CredentialKind;
   readonly source: string;
   readonly username?: string;
+  /** The kind its shape says (ATATT…), when it has a known one: not a secret. */
+  readonly shape?: CredentialKind | undefined;
   readonly fingerprint: string;
   readonly length: number;
   readonly notes?: readonly string[];
@@ -59,8 +62,11 @@ export const summariseCredential = (
   kind: credential.kind,
   source: credential.source,
   ...(credential.username === undefined ? {} : { username: credential.username }),
-  fingerprint: `sha256:${fingerprint(credential.secret)}`,
-  length: credential.secret.length,
+  ...(kindByShape(credential.secret) === undefined || credential.standsFor !== undefined
+    ? {}
+    : { shape: kindByShape(credential.secret)?.kind }),
+  fingerprint: credential.standsFor?.fingerprint ?? `sha256:${fingerprint(credential.secret)}`,
+  length: credential.standsFor?.length ?? credential.secret.length,
   ...(credential.shapeNotes === undefined ? {} : { notes: credential.shapeNotes }),
 });
 

@@ -43,13 +43,18 @@ export class Redactor {
   private table: [string, string][] | undefined;
 
   /** Registers a secret (and the usernames it may be paired with). Empty strings are ignored. */
-  register(secret: string | undefined, usernames: readonly (string | undefined)[] = []): void {
+  register(
+    secret: string | undefined,
+    usernames: readonly (string | undefined)[] = [],
+    /** The mark to show instead of the secret's own (a stand-in shows its original's). */
+    shown?: string,
+  ): void {
     if (secret === undefined || secret.length === 0) return;
     // A value that is only an unexpanded shell reference ($VAR, ${VAR}, $(...), `...`) is the
     // name of a secret, not one: the report must be able to say which variable to export.
     if (/^\s*(?:\$[A-Za-z_]\w*|\$\{[A-Za-z_]\w*\}|\$\([^)]*\)|`[^`]*`)\s*$/u.test(secret)) return;
     for (const user of usernames) if (user !== undefined) this.usernames.add(user);
-    const mark = redactionMark(secret);
+    const mark = shown ?? redactionMark(secret);
     const unquoted = secret
       .trim()
       .replace(/^(["'])(.*)\1$/su, '$2')

@@ -21,6 +21,8 @@ export interface HarCredential {
   readonly username?: string;
   /** From the username alone: an API token wants the account email (API_TOKEN_NEEDS_EMAIL). */
   readonly usernameKind?: 'email' | 'username';
+  /** The kind the secret's shape says (ATATT…), so explain can judge a redacted header by it. */
+  readonly shape?: CredentialKind;
   readonly fingerprint: string;
   readonly length: number;
 }
@@ -139,6 +141,7 @@ const credentialOf = (c: Report['credentials'][number]): HarCredential => ({
   ...(c.username === undefined || c.username === ''
     ? {}
     : { usernameKind: c.username.includes('@') ? 'email' : 'username' }),
+  ...(c.shape === undefined ? {} : { shape: c.shape }),
   fingerprint: c.fingerprint,
   length: c.length,
 });

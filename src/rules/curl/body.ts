@@ -7,6 +7,7 @@ import type { ParsedCurl } from '../../intake/curl-parse.js';
 import { GRANTS, OAUTH_PARAMS, SCHEMES, SEND_AS } from '../../knowledge/wire.js';
 import { addBearer, edited, field, isAuthorization, takeFields } from './context.js';
 import type { CurlRule } from './types.js';
+import { day } from '../../knowledge/timeline.js';
 
 /** §1.5 [H]: since 2026-05-04 "access tokens may no longer be sent as a query parameter or in the POST body". */
 const accessTokenInBody: CurlRule = {
@@ -23,7 +24,7 @@ const accessTokenInBody: CurlRule = {
     const location = parsed.get ? 'query' : 'body';
     return [
       {
-        message: `The access token is sent ${location === 'query' ? 'in the query string (-G moves the data there)' : `in the POST body (${OAUTH_PARAMS.accessToken}=)`}: Bitbucket rejects tokens in the query string or the POST body since 2026-05-04; only Authorization: ${SCHEMES.bearer} is accepted (§1.5).`,
+        message: `The access token is sent ${location === 'query' ? 'in the query string (-G moves the data there)' : `in the POST body (${OAUTH_PARAMS.accessToken}=)`}: Bitbucket rejects tokens in the query string or the POST body since ${day('oauth-changes-enforced')}; only Authorization: ${SCHEMES.bearer} is accepted (§1.5).`,
         hint: `Send it as ${SEND_AS.bearer} and remove ${OAUTH_PARAMS.accessToken} from the data.`,
         fixable: inFields,
         data: { location, param: OAUTH_PARAMS.accessToken },
@@ -46,7 +47,7 @@ const passwordGrant: CurlRule = {
     context.tokenEndpoint && field(context, OAUTH_PARAMS.grantType) === GRANTS.password
       ? [
           {
-            message: `The password grant (${OAUTH_PARAMS.grantType}=${GRANTS.password}) was removed with account passwords on 2022-03-01 (§1.2).`,
+            message: `The password grant (${OAUTH_PARAMS.grantType}=${GRANTS.password}) was removed with account passwords on ${day('account-passwords-rejected')} (§1.2).`,
             hint: `Use an API token, an access token, or the ${GRANTS.clientCredentials} / ${GRANTS.authorizationCode} grant.`,
             fixable: false,
             data: { grant: GRANTS.password },
