@@ -3,8 +3,8 @@ import { makeResult } from '../http/client.js';
 import { matchSignatures } from '../knowledge/signatures.js';
 import type { Exchange, FailingRequest, HttpClient, HttpResult } from '../types.js';
 
-const sameUrl = (a: string, b: string): boolean =>
-  a.replace(/\/+$/u, '') === b.replace(/\/+$/u, '');
+/** URLs compare without trailing slashes. */
+const urlKey = (url: string): string => url.replace(/\/+$/u, '');
 
 /**
  * The HTTP client of an `explain` run: it sends nothing. A request the capture holds (same method
@@ -13,9 +13,24 @@ const sameUrl = (a: string, b: string): boolean =>
  */
 export class OfflineHttp {
   private readonly capture: readonly Exchange[];
+  /**
+   * The latest capture for each method and URL (method '' for a capture that does not say its
+   * method, which answers any). Built once: the saved-exchange check fetches every captured
+   * exchange, so a scan per request was quadratic (100k HAR entries: 10^10 URL comparisons).
+   */
+  private readonly latest = new Map<string, Map<string, number>>();
 
   constructor(capture: readonly Exchange[]) {
     this.capture = capture;
+    capture.forEach((exchange, index) => {
+      const { method } = exchange.request;
+      let byUrl = this.latest.get(method);
+      if (byUrl === undefined) {
+        byUrl = new Map();
+        this.latest.set(method, byUrl);
+      }
+      byUrl.set(urlKey(exchange.request.url), index);
+    });
   }
 
   readonly sent = 0;
@@ -25,12 +40,11 @@ export class OfflineHttp {
   }
 
   request(url: string, method: string, label: string): HttpResult {
-    const found = [...this.capture]
-      .reverse()
-      .find(
-        (e) =>
-          sameUrl(e.request.url, url) && (e.request.method === method || e.request.method === ''),
-      );
+    // The latest capture with this method or with no method: the same answer as a reversed scan.
+    const key = urlKey(url);
+    const exact = this.latest.get(method)?.get(key) ?? -1;
+    const any = this.latest.get('')?.get(key) ?? -1;
+    const found = this.capture[Math.max(exact, any)];
     if (found !== undefined)
       return makeResult({ exchange: found, body: found.response?.body ?? '' });
     return makeResult({
@@ -48,11 +62,20 @@ export class OfflineHttp {
   }
 
   forCheck(evidence: Exchange[]): HttpClient {
+    // What is already in the evidence, as a set (an includes() per request was quadratic too); if
+    // someone else added to the array, the set is rebuilt from it.
+    const seen = new Set(evidence);
+    const inEvidence = (exchange: Exchange): boolean => {
+      if (seen.size !== evidence.length) for (const e of evidence) seen.add(e);
+      return seen.has(exchange);
+    };
     return {
       request: (url, options) => {
         const result = this.request(url, options.method ?? 'GET', options.label);
-        if (result.exchange.error === undefined && !evidence.includes(result.exchange))
+        if (result.exchange.error === undefined && !inEvidence(result.exchange)) {
           evidence.push(result.exchange);
+          seen.add(result.exchange);
+        }
         return Promise.resolve(result);
       },
     };
@@ -64,13 +87,6 @@ export class OfflineHttp {
  * signature comes first in causal order (ties: the later one, usually the final answer).
  */
 export const mostImportantFailure = (exchanges: readonly Exchange[]): Exchange | undefined => {
-  const failing = exchanges
-    .map((exchange, index) => ({ exchange, index }))
-    .filter(
-      ({ exchange }) =>
-        exchange.request.url !== '' &&
-        (exchange.response === undefined || exchange.response.status >= 400),
-    );
   const rank = (e: Exchange): number => {
     const response = e.response;
     // No answer at all (a request the browser blocked, a dropped connection): only when nothing
@@ -83,8 +99,16 @@ export const mostImportantFailure = (exchanges: readonly Exchange[]): Exchange |
     })[0]?.code;
     return code === undefined ? 1000 : causalRank(code);
   };
-  return failing.sort((a, b) => rank(a.exchange) - rank(b.exchange) || b.index - a.index)[0]
-    ?.exchange;
+  // Each rank computed once (matchSignatures per comparison made the sort n log n signature scans).
+  const failing = exchanges
+    .map((exchange, index) => ({ exchange, index }))
+    .filter(
+      ({ exchange }) =>
+        exchange.request.url !== '' &&
+        (exchange.response === undefined || exchange.response.status >= 400),
+    )
+    .map((item) => ({ ...item, rank: rank(item.exchange) }));
+  return failing.sort((a, b) => a.rank - b.rank || b.index - a.index)[0]?.exchange;
 };
 
 /** A captured request as the failing call of the run (headers as they were sent). */

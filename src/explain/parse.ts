@@ -16,41 +16,33 @@ import { Readable } from 'node:stream';
 import { basicAuthorization } from '../intake/credentials.js';
 import { parseCurl, splitCommandLine, toFailingRequest } from '../intake/curl.js';
 import type { Exchange } from '../types.js';
+import { addHeader, CaptureError, type Draft, MAX_BODY_BYTES, toExchange } from './exchange.js';
+import { HarReader, MAX_HAR_BYTES, parseHarBytes } from './har.js';
+
+export { CaptureError, MAX_BODY_BYTES, MAX_HAR_BYTES };
 
 export type CaptureFormat = 'har' | 'curl-verbose' | 'curl-include' | 'raw-http';
 
 export interface ParsedCapture {
   format: CaptureFormat;
   exchanges: Exchange[];
+  /** HAR: how many entries the file has (`exchanges` are the relevant ones, see har.ts). */
+  entries?: number;
 }
 
-/** The capture cannot be read or is not a saved HTTP exchange (one line, for the user). */
-export class CaptureError extends Error {
-  override readonly name = 'CaptureError';
-}
+/**
+ * What `readCapture` hands to `parseCapture`: the bytes of a text capture, or a HAR that was
+ * already read while it streamed in (a HAR is never held whole).
+ */
+export type CaptureInput = string | Buffer | ParsedCapture;
 
-/** Larger captures are refused before parsing. */
-export const MAX_CAPTURE_BYTES = 20 * 1024 * 1024;
-/** Bodies are kept up to this many bytes (`bodyTruncated` beyond). */
-export const MAX_BODY_BYTES = 4096;
+/**
+ * curl -v, curl -i and raw HTTP are parsed as one text, so they are refused beyond this size; a
+ * HAR is streamed and may be up to MAX_HAR_BYTES.
+ */
+export const MAX_TEXT_BYTES = 20 * 1024 * 1024;
 
 const EXPECTED = 'expected curl -v or curl -i output, a raw HTTP response, or a HAR file';
-
-/** Response headers that carry a request or trace id support staff can look up. */
-const TRACE_HEADERS = new Set([
-  'x-b3-traceid',
-  'x-b3-spanid',
-  'x-trace-id',
-  'x-request-id',
-  'x-arequestid',
-  'atl-traceid',
-  'atl-request-id',
-  'x-atlassian-request-id',
-  'x-correlation-id',
-  'x-amzn-requestid',
-  'x-amz-cf-id',
-  'traceparent',
-]);
 
 const STATUS_RE = /^HTTP\/(\d(?:\.\d)?)\s+(\d{3})(?:\s+(.*?))?\s*$/;
 const REQUEST_RE = /^([A-Za-z-]+) (\S+) HTTP\/(\d(?:\.\d)?)\s*$/;
@@ -65,75 +57,12 @@ const CONNECTION_TAIL_RE =
 /** A command line copied with the capture: `$ curl -i ...`. */
 const CURL_LINE_RE = /^\s*(?:\S*[$%#>]\s+)?(?:\S*\/)?curl(?:\.exe)?\s/;
 
-interface Draft {
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  body?: string;
-  response?: { status: number; reason: string; headers: Record<string, string>; body: string };
-  error?: { code: string; message: string };
-  durationMs: number;
-}
-
 function unknownRequest(): Draft {
   return { method: '', url: '', headers: {}, durationMs: 0 };
 }
 
-function addHeader(headers: Record<string, string>, name: string, value: string): void {
-  const key = name.trim().toLowerCase();
-  // HTTP/2 pseudo-headers (:method, :path) in HAR files duplicate the request line.
-  if (key === '' || key.startsWith(':')) return;
-  const previous = headers[key];
-  headers[key] = previous === undefined ? value : `${previous}, ${value}`;
-}
-
 function isLoopback(host: string): boolean {
   return /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/i.test(host);
-}
-
-/** Cuts a body at MAX_BODY_BYTES on a character boundary. */
-function truncate(text: string): { body: string; truncated: boolean } {
-  const bytes = Buffer.from(text, 'utf8');
-  if (bytes.length <= MAX_BODY_BYTES) return { body: text, truncated: false };
-  let end = MAX_BODY_BYTES;
-  while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end -= 1;
-  return { body: bytes.subarray(0, end).toString('utf8'), truncated: true };
-}
-
-function toExchange(draft: Draft, label: string): Exchange {
-  const request: Exchange['request'] = {
-    method: draft.method,
-    url: draft.url,
-    headers: draft.headers,
-    ...(draft.body === undefined ? {} : { body: truncate(draft.body).body }),
-  };
-  const traceIds: Record<string, string> = {};
-  for (const [name, value] of Object.entries(draft.response?.headers ?? {})) {
-    if (TRACE_HEADERS.has(name)) traceIds[name] = value;
-  }
-  let response: Exchange['response'];
-  if (draft.response) {
-    const { body, truncated } = truncate(draft.response.body);
-    response = {
-      status: draft.response.status,
-      headers: draft.response.headers,
-      body,
-      ...(truncated ? { bodyTruncated: true } : {}),
-    };
-  }
-  const error =
-    draft.error ??
-    (response === undefined
-      ? { code: 'NO_RESPONSE', message: 'the capture has no response for this request' }
-      : undefined);
-  return {
-    label,
-    request,
-    ...(response === undefined ? {} : { response }),
-    ...(error === undefined ? {} : { error }),
-    durationMs: draft.durationMs,
-    ...(Object.keys(traceIds).length > 0 ? { traceIds } : {}),
-  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -167,119 +96,6 @@ function looksBinary(text: string): boolean {
     if (control || c === 0xfffd || (c >= 0x7f && c < 0xa0)) bad += 1;
   }
   return total > 0 && bad / total > 0.1;
-}
-
-// ---------------------------------------------------------------------------------------------
-// HAR 1.2
-// ---------------------------------------------------------------------------------------------
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-function harHeaders(value: unknown): Record<string, string> {
-  const headers: Record<string, string> = {};
-  if (!Array.isArray(value)) return headers;
-  for (const header of value) {
-    if (!isRecord(header)) continue;
-    const name = str(header['name']);
-    const text = str(header['value']);
-    if (name !== undefined && text !== undefined) addHeader(headers, name, text);
-  }
-  return headers;
-}
-
-function harEntry(entry: unknown): Draft | undefined {
-  if (!isRecord(entry) || !isRecord(entry['request'])) return undefined;
-  const request = entry['request'];
-  const draft: Draft = {
-    method: str(request['method']) ?? '',
-    url: str(request['url']) ?? '',
-    headers: harHeaders(request['headers']),
-    durationMs: 0,
-  };
-  const time = entry['time'];
-  if (typeof time === 'number' && Number.isFinite(time) && time > 0)
-    draft.durationMs = Math.round(time);
-  const post = request['postData'];
-  if (isRecord(post)) {
-    const text = str(post['text']);
-    const params = post['params'];
-    if (text !== undefined) draft.body = text;
-    else if (Array.isArray(params)) {
-      draft.body = params
-        .filter(isRecord)
-        .map(
-          (p) =>
-            `${encodeURIComponent(str(p['name']) ?? '')}=${encodeURIComponent(str(p['value']) ?? '')}`,
-        )
-        .join('&');
-    }
-  }
-  const response = entry['response'];
-  const status = isRecord(response) ? response['status'] : undefined;
-  if (!isRecord(response) || typeof status !== 'number' || status <= 0) {
-    // Browsers record blocked, cancelled and failed requests with status 0.
-    const why = isRecord(response) ? str(response['_error']) : undefined;
-    draft.error = {
-      code: 'NO_RESPONSE',
-      message: why ?? 'no response was recorded (blocked, cancelled or failed)',
-    };
-    return draft;
-  }
-  let body = '';
-  const content = response['content'];
-  if (isRecord(content)) {
-    const text = str(content['text']);
-    if (text !== undefined) {
-      body =
-        str(content['encoding']) === 'base64' ? Buffer.from(text, 'base64').toString('utf8') : text;
-    }
-  }
-  draft.response = {
-    status,
-    reason: str(response['statusText']) ?? '',
-    headers: harHeaders(response['headers']),
-    body,
-  };
-  return draft;
-}
-
-function parseHar(text: string, name: string): Exchange[] {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    // The parser's message quotes the input: not shown.
-    throw new CaptureError(
-      `${name} is not valid JSON, so it is not a HAR file (${EXPECTED}); export the HAR again from the browser's network tab`,
-    );
-  }
-  const log = isRecord(json) ? json['log'] : undefined;
-  const entries = isRecord(log) ? log['entries'] : undefined;
-  if (!Array.isArray(entries)) {
-    throw new CaptureError(
-      `${name} is JSON but not a HAR file (it has no log.entries); ${EXPECTED}`,
-    );
-  }
-  if (entries.length === 0) {
-    throw new CaptureError(
-      `${name} is a HAR file with no entries: record the failing request in the browser's network tab, then export the HAR`,
-    );
-  }
-  const exchanges: Exchange[] = [];
-  entries.forEach((entry, index) => {
-    const draft = harEntry(entry);
-    if (draft) exchanges.push(toExchange(draft, `${name} entry ${String(index + 1)}`));
-  });
-  if (exchanges.length === 0) {
-    throw new CaptureError(`${name} is a HAR file whose entries have no request`);
-  }
-  return exchanges;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -658,29 +474,75 @@ function parseVerbose(lines: readonly string[], name: string): Exchange[] {
 // Entry points
 // ---------------------------------------------------------------------------------------------
 
-function tooLarge(name: string): CaptureError {
+/** How much of the start of a capture is read to tell its format and encoding. */
+const SNIFF_BYTES = 64 * 1024;
+/** Chunks of a capture file as it is read. */
+const READ_CHUNK_BYTES = 256 * 1024;
+
+function tooLarge(name: string, har: boolean): CaptureError {
   return new CaptureError(
-    `${name} is larger than 20 MB: save only the failing exchange (curl -v, curl -i, or a HAR with that request)`,
+    har
+      ? `${name} is larger than 2 GB: save only the failing exchange (curl -v, curl -i, or a HAR with that request)`
+      : `${name} is larger than 20 MB, the limit for curl -v, curl -i and raw HTTP text (a HAR file may be up to 2 GB): save only the failing exchange`,
   );
+}
+
+/** A capture whose text starts like this is a HAR (JSON), read as a stream. */
+function isHar(head: string, name: string): boolean {
+  const trimmed = head.trimStart();
+  return trimmed.startsWith('{') || trimmed.startsWith('[') || /\.har$/i.test(name);
+}
+
+/** Turns the bytes of a HAR, in chunks, into UTF-8 for the tokenizer (BOM dropped). */
+function utf8Chunks(head: Uint8Array): (chunk: Uint8Array, last?: boolean) => Uint8Array {
+  const utf16 =
+    head[0] === 0xff && head[1] === 0xfe
+      ? 'utf-16le'
+      : head[0] === 0xfe && head[1] === 0xff
+        ? 'utf-16be'
+        : undefined;
+  if (utf16 !== undefined) {
+    const decoder = new TextDecoder(utf16);
+    return (chunk, last = false) => Buffer.from(decoder.decode(chunk, { stream: !last }), 'utf8');
+  }
+  let first = true;
+  return (chunk) => {
+    if (first) {
+      first = false;
+      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) return chunk.subarray(3);
+    }
+    return chunk;
+  };
 }
 
 /**
  * Detects the format of a saved exchange and reads it. Throws `CaptureError` (one line) for an
  * empty, binary, oversized or non-HTTP input, and for a HAR that is not JSON or has no entries.
+ * A HAR given as bytes goes through the same streaming reader as a HAR file.
  */
-export function parseCapture(text: string | Buffer, name = 'the capture'): ParsedCapture {
+export function parseCapture(input: CaptureInput, name = 'the capture'): ParsedCapture {
+  if (typeof input !== 'string' && !Buffer.isBuffer(input)) return input;
+  const head =
+    typeof input === 'string'
+      ? input.slice(0, SNIFF_BYTES)
+      : decode(input.subarray(0, SNIFF_BYTES));
+  const har = isHar(head.replace(/^\uFEFF/, ''), name);
   // Size first: nothing larger is decoded or parsed.
-  const size = typeof text === 'string' ? Buffer.byteLength(text, 'utf8') : text.length;
-  if (size > MAX_CAPTURE_BYTES) throw tooLarge(name);
-  const decoded = decode(text);
+  const size = typeof input === 'string' ? Buffer.byteLength(input, 'utf8') : input.length;
+  if (size > (har ? MAX_HAR_BYTES : MAX_TEXT_BYTES)) throw tooLarge(name, har);
+  if (har) {
+    if (looksBinary(head))
+      throw new CaptureError(`${name} is a binary file, not text: ${EXPECTED}`);
+    const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
+    const toUtf8 = utf8Chunks(bytes);
+    const { exchanges, entries } = parseHarBytes(toUtf8(bytes, true), name);
+    return { format: 'har', exchanges, entries };
+  }
+
+  const decoded = decode(input);
   if (decoded.trim() === '') throw new CaptureError(`${name} is empty: ${EXPECTED}`);
   if (looksBinary(decoded))
     throw new CaptureError(`${name} is a binary file, not text: ${EXPECTED}`);
-
-  const trimmed = decoded.trimStart();
-  if (trimmed.startsWith('{') || trimmed.startsWith('[') || /\.har$/i.test(name)) {
-    return { format: 'har', exchanges: parseHar(trimmed, name) };
-  }
   const lines = decoded.split('\n').map((line) => line.replace(/\r$/, ''));
   if (lines.some((line) => VERBOSE_REQUEST_RE.test(line) || VERBOSE_RESPONSE_RE.test(line))) {
     const exchanges = parseVerbose(lines, name);
@@ -700,51 +562,87 @@ function errorCode(error: unknown): string {
     : 'unknown error';
 }
 
-/** Reads a stream up to MAX_CAPTURE_BYTES; beyond, stops reading and throws. */
-function readLimited(stream: NodeJS.ReadableStream, name: string): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const cleanup = (): void => {
-      stream.removeListener('data', onData);
-      stream.removeListener('end', onEnd);
-      stream.removeListener('error', onError);
-    };
-    function onData(chunk: Buffer | string): void {
-      const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
-      size += bytes.length;
-      if (size > MAX_CAPTURE_BYTES) {
-        cleanup();
-        stream.pause();
-        if (stream instanceof Readable) stream.destroy();
-        reject(tooLarge(name));
-        return;
+/**
+ * Reads a capture from a stream: its first SNIFF_BYTES tell the format. A HAR is parsed as it
+ * streams in (never held whole, up to MAX_HAR_BYTES); a text capture is collected as bytes, up to
+ * MAX_TEXT_BYTES (`size`, when known, refuses a larger one before reading it).
+ */
+async function readStream(
+  stream: NodeJS.ReadableStream,
+  name: string,
+  size?: number,
+): Promise<CaptureInput> {
+  const chunks = (stream as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
+  const stop = async (): Promise<void> => {
+    await chunks.return?.();
+    if (stream instanceof Readable) stream.destroy();
+  };
+  const next = async (): Promise<Buffer | undefined> => {
+    let step: IteratorResult<Buffer | string>;
+    try {
+      step = await chunks.next();
+    } catch (error) {
+      throw new CaptureError(`cannot read ${name}: ${errorCode(error)}`);
+    }
+    if (step.done === true) return undefined;
+    return typeof step.value === 'string' ? Buffer.from(step.value, 'utf8') : step.value;
+  };
+  try {
+    const parts: Buffer[] = [];
+    let read = 0;
+    while (read < SNIFF_BYTES) {
+      const chunk = await next();
+      if (chunk === undefined) break;
+      parts.push(chunk);
+      read += chunk.length;
+    }
+    const first = Buffer.concat(parts);
+    const head = decode(first.subarray(0, SNIFF_BYTES));
+    const har = isHar(head.replace(/^\uFEFF/, ''), name);
+
+    if (!har) {
+      if ((size ?? 0) > MAX_TEXT_BYTES) throw tooLarge(name, false);
+      const rest: Buffer[] = [first];
+      for (let chunk = await next(); chunk !== undefined; chunk = await next()) {
+        read += chunk.length;
+        if (read > MAX_TEXT_BYTES) throw tooLarge(name, false);
+        rest.push(chunk);
       }
-      chunks.push(bytes);
+      if (read > MAX_TEXT_BYTES) throw tooLarge(name, false);
+      return Buffer.concat(rest);
     }
-    function onEnd(): void {
-      cleanup();
-      resolve(Buffer.concat(chunks));
+
+    if (looksBinary(head))
+      throw new CaptureError(`${name} is a binary file, not text: ${EXPECTED}`);
+    if (read > MAX_HAR_BYTES) throw tooLarge(name, true);
+    const reader = new HarReader(name);
+    const toUtf8 = utf8Chunks(first);
+    reader.write(toUtf8(first));
+    for (let chunk = await next(); chunk !== undefined; chunk = await next()) {
+      read += chunk.length;
+      if (read > MAX_HAR_BYTES) throw tooLarge(name, true);
+      reader.write(toUtf8(chunk));
     }
-    function onError(error: unknown): void {
-      cleanup();
-      reject(new CaptureError(`cannot read ${name}: ${errorCode(error)}`));
-    }
-    stream.on('data', onData);
-    stream.on('end', onEnd);
-    stream.on('error', onError);
-  });
+    reader.write(toUtf8(new Uint8Array(0), true));
+    const { exchanges, entries } = reader.end();
+    return { format: 'har', exchanges, entries };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }
 
 /**
- * Reads a capture file (`-` = stdin) as bytes, up to 20 MB. Throws `CaptureError` (one line) when
- * the file does not exist, is a directory, cannot be read, or is too large.
+ * Reads a capture file (`-` = stdin): a HAR (up to 2 GB) is parsed while it streams in and comes
+ * back parsed; any other capture comes back as bytes (up to 20 MB), for `parseCapture`. Throws
+ * `CaptureError` (one line) when the file does not exist, is a directory, cannot be read, is too
+ * large, or is a HAR that does not parse.
  */
 export async function readCapture(
   file: string,
   stdin: NodeJS.ReadableStream = process.stdin,
-): Promise<{ text: Buffer; name: string }> {
-  if (file === '-') return { text: await readLimited(stdin, 'stdin'), name: 'stdin' };
+): Promise<{ text: CaptureInput; name: string }> {
+  if (file === '-') return { text: await readStream(stdin, 'stdin'), name: 'stdin' };
   let info;
   try {
     info = await stat(file);
@@ -755,10 +653,13 @@ export async function readCapture(
     throw new CaptureError(`cannot read ${file}: ${code}`);
   }
   if (info.isDirectory()) throw new CaptureError(`${file} is a directory, not a capture file`);
-  if (info.isFile() && info.size > MAX_CAPTURE_BYTES) throw tooLarge(file);
-  const stream = createReadStream(file);
+  if (info.isFile() && info.size > MAX_HAR_BYTES) throw tooLarge(file, true);
+  const stream = createReadStream(file, { highWaterMark: READ_CHUNK_BYTES });
   try {
-    return { text: await readLimited(stream, file), name: file };
+    return {
+      text: await readStream(stream, file, info.isFile() ? info.size : undefined),
+      name: file,
+    };
   } catch (error) {
     if (error instanceof CaptureError && error.message.includes('EACCES')) {
       throw new CaptureError(`${file}: permission denied`);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CaptureError,
   MAX_BODY_BYTES,
-  MAX_CAPTURE_BYTES,
+  MAX_HAR_BYTES,
+  MAX_TEXT_BYTES,
   parseCapture,
   readCapture,
   type CaptureFormat,
@@ -327,7 +328,7 @@ describe('bad input', () => {
   });
 
   it('checks the size before parsing', () => {
-    const big = Buffer.alloc(MAX_CAPTURE_BYTES + 1, 0x61);
+    const big = Buffer.alloc(MAX_TEXT_BYTES + 1, 0x61);
     expect(() => parseCapture(big, 'big.txt')).toThrow('big.txt is larger than 20 MB');
   });
 
@@ -392,9 +393,73 @@ describe('readCapture', () => {
     expect(stdin.destroyed).toBe(true);
   });
 
+  it('streams a HAR larger than the text cap, and hands it over parsed', async () => {
+    const file = join(dir, 'session.har');
+    const asset = JSON.stringify({
+      request: { method: 'GET', url: 'https://cdn.example.net/a.png', headers: [] },
+      response: {
+        status: 200,
+        headers: [{ name: 'content-type', value: 'image/png' }],
+        content: { mimeType: 'image/png', encoding: 'base64', text: 'A'.repeat(100_000) },
+      },
+    });
+    const failing = JSON.stringify({
+      request: { method: 'GET', url: 'https://api.bitbucket.org/2.0/user', headers: [] },
+      response: {
+        status: 401,
+        headers: [{ name: 'content-type', value: 'application/json' }],
+        content: { mimeType: 'application/json', text: '{"type":"error"}' },
+      },
+    });
+    const entries = Array.from({ length: 250 }, (_, i) => (i === 120 ? failing : asset));
+    await writeFile(file, `{"log": {"entries": [${entries.join(',')}]}}`);
+    const { text, name } = await readCapture(file);
+    expect(Buffer.isBuffer(text)).toBe(false);
+    const capture = parseCapture(text, name);
+    expect(capture.format).toBe('har');
+    expect(capture.entries).toBe(250);
+    expect(capture.exchanges.find((e) => e.response?.status === 401)?.label).toBe(
+      `${file} entry 121`,
+    );
+  });
+
+  it('streams a HAR from stdin, in UTF-16 or with a BOM, and refuses a binary .har', async () => {
+    const har = '{"log": {"entries": [{"request": {"url": "https://bitbucket.org/x"}}]}}';
+    for (const bytes of [
+      Buffer.from(har),
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(har)]),
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(har, 'utf16le')]),
+      Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(har, 'utf16le').swap16()]),
+    ]) {
+      const stdin = new PassThrough();
+      const reading = readCapture('-', stdin);
+      // Odd chunk sizes: UTF-16 code units and the BOM split across chunks.
+      for (let i = 0; i < bytes.length; i += 7) stdin.write(bytes.subarray(i, i + 7));
+      stdin.end();
+      const { exchanges } = parseCapture((await reading).text);
+      expect(exchanges[0]?.request.url).toBe('https://bitbucket.org/x');
+      expect(parseCapture(bytes).exchanges[0]?.request.url).toBe('https://bitbucket.org/x');
+    }
+    const png = join(dir, 'screenshot.har');
+    await writeFile(
+      png,
+      Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), randomBytes(4096)]),
+    );
+    await expect(readCapture(png)).rejects.toThrow('screenshot.har is a binary file, not text');
+    const broken = join(dir, 'broken.har');
+    await writeFile(broken, '{"log": {"entries": [');
+    await expect(readCapture(broken)).rejects.toThrow('broken.har is not valid JSON');
+  });
+
   it('refuses a large file from its size, without reading it', async () => {
-    const file = join(dir, 'big.har');
-    await writeFile(file, Buffer.alloc(MAX_CAPTURE_BYTES + 10, 0x20));
-    await expect(readCapture(file)).rejects.toThrow('big.har is larger than 20 MB');
+    // Sparse files: the size is set, nothing is written.
+    const har = join(dir, 'big.har');
+    await writeFile(har, '{');
+    await truncate(har, MAX_HAR_BYTES + 1);
+    await expect(readCapture(har)).rejects.toThrow('big.har is larger than 2 GB');
+    const text = join(dir, 'big.txt');
+    await writeFile(text, 'HTTP/1.1 401 Unauthorized\n\n');
+    await truncate(text, MAX_TEXT_BYTES + 10);
+    await expect(readCapture(text)).rejects.toThrow('big.txt is larger than 20 MB');
   });
 });

@@ -1,0 +1,104 @@
+/**
+ * What every capture reader of `bb-doctor explain` shares (parse.ts for the text formats, har.ts
+ * for HAR): the draft of an exchange as read, and its conversion to an `Exchange` (header names
+ * lower-cased, bodies cut at 4 KB, Bitbucket's trace ids collected).
+ */
+import { Buffer } from 'node:buffer';
+
+import type { Exchange } from '../types.js';
+
+/** The capture cannot be read or is not a saved HTTP exchange (one line, for the user). */
+export class CaptureError extends Error {
+  override readonly name = 'CaptureError';
+}
+
+/** Bodies are kept up to this many bytes (`bodyTruncated` beyond). */
+export const MAX_BODY_BYTES = 4096;
+
+/** Response headers that carry a request or trace id support staff can look up. */
+const TRACE_HEADERS = new Set([
+  'x-b3-traceid',
+  'x-b3-spanid',
+  'x-trace-id',
+  'x-request-id',
+  'x-arequestid',
+  'atl-traceid',
+  'atl-request-id',
+  'x-atlassian-request-id',
+  'x-correlation-id',
+  'x-amzn-requestid',
+  'x-amz-cf-id',
+  'traceparent',
+]);
+
+export interface Draft {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+  response?: {
+    status: number;
+    reason: string;
+    headers: Record<string, string>;
+    body: string;
+    /** The body was already cut (or left out) before it reached the draft. */
+    bodyTruncated?: boolean;
+  };
+  error?: { code: string; message: string };
+  durationMs: number;
+}
+
+export function addHeader(headers: Record<string, string>, name: string, value: string): void {
+  const key = name.trim().toLowerCase();
+  // HTTP/2 pseudo-headers (:method, :path) in HAR files duplicate the request line.
+  if (key === '' || key.startsWith(':')) return;
+  const previous = headers[key];
+  headers[key] = previous === undefined ? value : `${previous}, ${value}`;
+}
+
+/** Cuts a body at MAX_BODY_BYTES on a character boundary. */
+export function truncate(text: string): { body: string; truncated: boolean } {
+  // A string of n UTF-16 units is at most 3n bytes of UTF-8: most bodies need no encoding.
+  if (text.length * 3 <= MAX_BODY_BYTES) return { body: text, truncated: false };
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length <= MAX_BODY_BYTES) return { body: text, truncated: false };
+  let end = MAX_BODY_BYTES;
+  while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end -= 1;
+  return { body: bytes.subarray(0, end).toString('utf8'), truncated: true };
+}
+
+export function toExchange(draft: Draft, label: string): Exchange {
+  const request: Exchange['request'] = {
+    method: draft.method,
+    url: draft.url,
+    headers: draft.headers,
+    ...(draft.body === undefined ? {} : { body: truncate(draft.body).body }),
+  };
+  const traceIds: Record<string, string> = {};
+  for (const [name, value] of Object.entries(draft.response?.headers ?? {})) {
+    if (TRACE_HEADERS.has(name)) traceIds[name] = value;
+  }
+  let response: Exchange['response'];
+  if (draft.response) {
+    const { body, truncated } = truncate(draft.response.body);
+    response = {
+      status: draft.response.status,
+      headers: draft.response.headers,
+      body,
+      ...(truncated || draft.response.bodyTruncated === true ? { bodyTruncated: true } : {}),
+    };
+  }
+  const error =
+    draft.error ??
+    (response === undefined
+      ? { code: 'NO_RESPONSE', message: 'the capture has no response for this request' }
+      : undefined);
+  return {
+    label,
+    request,
+    ...(response === undefined ? {} : { response }),
+    ...(error === undefined ? {} : { error }),
+    durationMs: draft.durationMs,
+    ...(Object.keys(traceIds).length > 0 ? { traceIds } : {}),
+  };
+}
