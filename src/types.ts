@@ -246,15 +246,19 @@ export interface Exchange {
   readonly traceIds?: Readonly<Record<string, string>>;
 }
 
-export type CredentialKind =
-  | 'api-token'
-  | 'app-password'
-  | 'account-password'
-  | 'access-token'
-  | 'refresh-token'
-  | 'client-id'
-  | 'client-secret'
-  | 'unknown';
+/** Every kind of credential, in the order the report lists them. */
+export const CREDENTIAL_KINDS = [
+  'api-token',
+  'app-password',
+  'account-password',
+  'access-token',
+  'refresh-token',
+  'client-id',
+  'client-secret',
+  'unknown',
+] as const;
+
+export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
 
 /** A secret the user gave, with where it came from. `secret` never reaches a report. */
 export interface Credential {

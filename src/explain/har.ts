@@ -38,7 +38,12 @@
  */
 import { Buffer } from 'node:buffer';
 
-import type { Exchange } from '../types.js';
+import {
+  type CapturedCredential,
+  CREDENTIAL_KINDS,
+  type CredentialKind,
+  type Exchange,
+} from '../types.js';
 import { addHeader, CaptureError, type Draft, MAX_BODY_BYTES, toExchange } from './exchange.js';
 import { JsonSyntaxError, JsonTokenizer, type JsonHandler } from './json-stream.js';
 
@@ -94,9 +99,28 @@ const ENTRY: ObjectSchema = {
         content: { object: { mimeType: 'value', encoding: 'value', text: 'response-body' } },
       },
     },
+    // bb-doctor's own HAR (--output run.har) keeps the network error's code.
+    _bbDoctor: { object: { error: { object: { code: 'value', message: 'value' } } } },
   },
 };
-const ROOT: ObjectSchema = { object: { log: { object: { entries: 'entries' } } } };
+/** The non-secret facts of each credential of a bb-doctor HAR (src/report/render-har.ts). */
+const CREDENTIAL: ObjectSchema = {
+  object: {
+    kind: 'value',
+    source: 'value',
+    username: 'value',
+    shape: 'value',
+    fingerprint: 'value',
+    length: 'value',
+  },
+};
+const ROOT: ObjectSchema = {
+  object: {
+    log: {
+      object: { entries: 'entries', _bbDoctor: { object: { credentials: { array: CREDENTIAL } } } },
+    },
+  },
+};
 
 const isObjectSchema = (s: Schema | undefined): s is ObjectSchema =>
   typeof s === 'object' && 'object' in s;
@@ -250,8 +274,9 @@ export function harEntry(entry: unknown): Draft | undefined {
   if (!isRecord(response) || typeof status !== 'number' || status <= 0) {
     // Browsers record blocked, cancelled and failed requests with status 0.
     const why = isRecord(response) ? str(response['_error']) : undefined;
+    const own = isRecord(entry['_bbDoctor']) ? entry['_bbDoctor']['error'] : undefined;
     draft.error = {
-      code: 'NO_RESPONSE',
+      code: (isRecord(own) ? str(own['code']) : undefined) ?? 'NO_RESPONSE',
       message: why ?? 'no response was recorded (blocked, cancelled or failed)',
     };
     return draft;
@@ -287,7 +312,35 @@ export interface HarCapture {
   exchanges: Exchange[];
   /** The number of entries in the HAR (the exchanges are the relevant ones among them). */
   entries: number;
+  /** bb-doctor's HAR: `log._bbDoctor.credentials` (kind, username, fingerprint…; no secret). */
+  credentials?: CapturedCredential[];
 }
+
+const capturedCredentials = (root: unknown): CapturedCredential[] | undefined => {
+  const log = isRecord(root) ? root['log'] : undefined;
+  const own = isRecord(log) ? log['_bbDoctor'] : undefined;
+  const list = isRecord(own) ? own['credentials'] : undefined;
+  if (!Array.isArray(list)) return undefined;
+  const kinds: readonly string[] = CREDENTIAL_KINDS;
+  return list.filter(isRecord).flatMap((c): CapturedCredential[] => {
+    const kind = str(c['kind']);
+    const fp = str(c['fingerprint']);
+    const length = c['length'];
+    if (kind === undefined || !kinds.includes(kind) || fp === undefined || typeof length !== 'number')
+      return [];
+    const shape = str(c['shape']);
+    return [
+      {
+        kind: kind as CredentialKind,
+        source: str(c['source']) ?? 'capture',
+        username: str(c['username']),
+        ...(shape !== undefined && kinds.includes(shape) ? { shape: shape as CredentialKind } : {}),
+        fingerprint: fp,
+        length,
+      },
+    ];
+  });
+};
 
 /**
  * Reads a HAR given in chunks: `write` each, then `end`. Throws `CaptureError` (one line) when the
@@ -304,6 +357,8 @@ export class HarReader implements JsonHandler {
   private responseBodyCut = false;
   private requestBodyCut = false;
   private buckets = HarReader.newBuckets();
+  /** The root object as built (only the fields of ROOT's schema: never the entries). */
+  private root: Record<string, unknown> | undefined;
   private redirect: { location: string; tier: Tier } | undefined;
 
   constructor(name: string) {
@@ -350,7 +405,12 @@ export class HarReader implements JsonHandler {
     if (kept.length === 0) {
       throw new CaptureError(`${this.name} is a HAR file whose entries have no request`);
     }
-    return { exchanges: kept.map((item) => item.exchange), entries: this.entryCount };
+    const credentials = capturedCredentials(this.root);
+    return {
+      exchanges: kept.map((item) => item.exchange),
+      entries: this.entryCount,
+      ...(credentials === undefined ? {} : { credentials }),
+    };
   }
 
   private translate(error: unknown): Error {
@@ -393,7 +453,9 @@ export class HarReader implements JsonHandler {
       this.responseBodyCut = false;
       this.requestBodyCut = false;
     }
-    this.frames.push({ schema, value: {} });
+    const value = {};
+    if (this.frames.length === 0) this.root = value;
+    this.frames.push({ schema, value });
     return true;
   }
 
