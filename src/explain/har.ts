@@ -25,15 +25,15 @@
  *   1. FAILING_AUTH: failed (no answer, status >= 400, or a redirect other than 304) and about
  *      Bitbucket or authentication (a Bitbucket or Atlassian host, an API path, a credential
  *      header, a JSON answer, 401/403/407/429, a WWW-Authenticate header), plus the request a kept
- *      redirect pointed to: the first 500 and the last 500 (the diagnosis is among them; a session
+ *      redirect pointed to: the first 250 and the last 250 (the diagnosis is among them; a session
  *      stuck in a retry loop repeats itself).
  *   2. BITBUCKET: the rest of the Bitbucket conversation that succeeded (token fetches, /2.0/user):
- *      the last 300.
+ *      the last 200.
  *   3. FAILING_OTHER: other failures (a third-party 404, a request an ad blocker cancelled): the
  *      last 100.
  *   4. OTHER: everything else (static assets, third parties): the last 50, without bodies, so
  *      that a session with no failure still shows what it did.
- *   That is at most MAX_HAR_EXCHANGES = 1450 exchanges of at most 4 KB of body each (and 4 KB of
+ *   That is at most MAX_HAR_EXCHANGES = 900 exchanges of at most 4 KB of body each (and 4 KB of
  *   request body), far below the 150 MB budget of a 500 MB HAR.
  */
 import { Buffer } from 'node:buffer';
@@ -55,8 +55,8 @@ export const STRING_LIMIT = 64 * 1024;
 export const RAW_BODY_LIMIT = 6 * MAX_BODY_BYTES;
 
 export const TIERS = {
-  FAILING_AUTH: { first: 500, last: 500 },
-  BITBUCKET: { first: 0, last: 300 },
+  FAILING_AUTH: { first: 250, last: 250 },
+  BITBUCKET: { first: 0, last: 200 },
   FAILING_OTHER: { first: 0, last: 100 },
   OTHER: { first: 0, last: 50 },
 } as const;
