@@ -198,6 +198,18 @@ export interface Capture {
    * username.
    */
   readonly credentials?: readonly CapturedCredential[];
+  /** The target of the run that made a bb-doctor HAR (`log._bbDoctor.target`). */
+  readonly target?: CapturedTarget;
+}
+
+/** What a bb-doctor HAR says of its run's target. */
+export interface CapturedTarget {
+  readonly apiUrl?: string;
+  readonly authUrl?: string;
+  readonly workspace?: string;
+  readonly repo?: string;
+  /** The user's failing call. */
+  readonly url?: string;
 }
 
 /** A credential as a report or HAR describes it: never the secret. */

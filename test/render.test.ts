@@ -67,6 +67,8 @@ describe('renderers', () => {
     expect(credentials[0]).toEqual({
       kind: 'access-token',
       source: 'header:Authorization (flag:--header)',
+      // The kind its shape says (ATCTT…): not a secret, and what explain of a HAR judges by.
+      shape: 'access-token',
       fingerprint: expect.stringMatching(/^sha256:[0-9a-f]{8}$/u) as unknown,
       length: SAMPLE_TOKEN.length,
     });

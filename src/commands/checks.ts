@@ -1,4 +1,4 @@
-import { FINDINGS } from '../findings.js';
+import { FINDINGS } from '../knowledge/findings.js';
 import { CHECKS } from '../registry.js';
 import type { IO } from './io.js';
 

@@ -1,34 +1,11 @@
-import { failingRequestOf, mostImportantFailure, OfflineHttp } from '../explain/offline.js';
+import { planExplain } from '../explain/input.js';
+import { OfflineHttp } from '../explain/offline.js';
 import { parseCapture, readCapture } from '../explain/parse.js';
-import { withStandIns } from '../explain/stand-ins.js';
 import { registerSecrets, secretsOf } from '../intake/secrets.js';
 import type { Redactor } from '../report/redactor.js';
-import type { Exchange, GivenHeader } from '../types.js';
 import type { ParsedArgs } from './args.js';
 import type { IO } from './io.js';
 import { runCommand } from './run.js';
-
-/** Distinct credential-bearing request headers of a capture, each once. */
-const capturedAuthHeaders = (exchanges: readonly Exchange[], file: string): GivenHeader[] => {
-  const seen = new Set<string>();
-  const out: GivenHeader[] = [];
-  exchanges.forEach((exchange, index) => {
-    for (const [name, value] of Object.entries(exchange.request.headers)) {
-      if (
-        !/^(authorization|x-.*token.*|private-token)$/iu.test(name) ||
-        seen.has(`${name}:${value}`)
-      )
-        continue;
-      seen.add(`${name}:${value}`);
-      out.push({
-        name: name === 'authorization' ? 'Authorization' : name,
-        value,
-        source: `capture:${file} #${index + 1}`,
-      });
-    }
-  });
-  return out;
-};
 
 /**
  * The environment of an explain run without the secrets of the shell: explain judges what the
@@ -52,30 +29,29 @@ export const explainCommand = async (
   const { text, name } = await readCapture(file, io.stdin ?? process.stdin);
   const parsed = parseCapture(text, name);
   registerSecrets(redactor, secretsOf({ capture: parsed.exchanges }));
-  const { exchanges, byStandIn } = withStandIns(
-    {
-      file: name,
-      format: parsed.format,
-      exchanges: parsed.exchanges,
-      ...(parsed.credentials === undefined ? {} : { credentials: parsed.credentials }),
-    },
-    redactor,
-  );
-  const failing = mostImportantFailure(exchanges);
-  const failingRequest = failing === undefined ? undefined : failingRequestOf(failing, name);
-  return runCommand(args, { ...io, env: withoutSecrets(io.env) }, redactor, {
+  const plan = planExplain(parsed, name, redactor);
+  // A bb-doctor HAR runs as its live run was configured: the same API and auth hosts, workspace
+  // and repository (unless given here).
+  const { configured } = plan;
+  const withTarget: ParsedArgs = {
+    ...args,
+    ...(args.apiUrl === undefined && configured.apiUrl !== undefined
+      ? { apiUrl: configured.apiUrl }
+      : {}),
+    ...(args.authUrl === undefined && configured.authUrl !== undefined
+      ? { authUrl: configured.authUrl }
+      : {}),
+    ...(args.workspace === undefined && configured.workspace !== undefined
+      ? { workspace: configured.workspace }
+      : {}),
+    ...(args.repo === undefined && configured.repo !== undefined ? { repo: configured.repo } : {}),
+  };
+  return runCommand(withTarget, { ...io, env: withoutSecrets(io.env) }, redactor, {
     mode: 'explain',
-    offline: {
-      file: name,
-      format: parsed.format,
-      exchanges,
-      ...(parsed.credentials === undefined ? {} : { credentials: parsed.credentials }),
-    },
-    http: new OfflineHttp(exchanges),
-    ...(failingRequest === undefined ? {} : { failingRequest }),
-    // The credentials of every captured request: a redirect may have dropped them from the
-    // answer that matters, and that is a finding, not "no credentials".
-    headers: capturedAuthHeaders(exchanges, name),
-    standIns: byStandIn,
+    offline: plan.capture,
+    http: new OfflineHttp(plan.capture.exchanges),
+    ...(plan.failingRequest === undefined ? {} : { failingRequest: plan.failingRequest }),
+    headers: plan.headers,
+    standIns: plan.standIns,
   });
 };

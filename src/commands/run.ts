@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { runDoctor, type RunHttp } from '../doctor.js';
 import { intakeCurl, type CurlRead } from '../intake/curl-input.js';
+import { standInCredentials } from '../explain/input.js';
 import { buildInput, DEFAULT_API_URL, UsageError } from '../intake/input.js';
 import { disagreements, storedCredentials } from '../intake/stored.js';
 import { CHECKS } from '../registry.js';
@@ -110,16 +111,10 @@ export const runCommand = async (
   });
   const input: DoctorInput = {
     ...base,
-    credentials: base.credentials.map((credential) => {
-      const original = extras.standIns?.get(credential.secret);
-      return original === undefined
-        ? credential
-        : {
-            ...credential,
-            kind: original.kind,
-            standsFor: { fingerprint: original.fingerprint, length: original.length },
-          };
-    }),
+    credentials:
+      extras.standIns === undefined
+        ? base.credentials
+        : standInCredentials(base.credentials, extras.standIns),
     warnings: [...(extras.warnings ?? []), ...base.warnings, ...disagreements(base.credentials)],
     ...(extras.curl === undefined ? {} : { curl: extras.curl }),
     ...(extras.simulator === undefined ? {} : { simulator: extras.simulator }),

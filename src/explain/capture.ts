@@ -17,9 +17,15 @@ export const requestKnown = (exchange: Exchange): boolean => exchange.request.ur
 export const resultOf = (exchange: Exchange): HttpResult =>
   makeResult({ exchange, body: exchange.response?.body ?? '' });
 
-/** The failing call that matters most (the one explain replays as the user's call). */
+/**
+ * The failing call that matters most (the one explain treats as the user's call); a capture that
+ * shows only answers (curl -i without the command) offers its last failing answer instead.
+ */
 export const capturedFailure = (capture: Capture): Exchange | undefined =>
-  mostImportantFailure(capture.exchanges);
+  mostImportantFailure(capture.exchanges) ??
+  [...capture.exchanges]
+    .reverse()
+    .find((e) => !requestKnown(e) && (e.response?.status ?? 0) >= 400);
 
 /** The latest captured exchange whose request path ends with `suffix` (method '' = any). */
 export const capturedTo = (

@@ -1,3 +1,4 @@
+import { isTraceHeader } from '../knowledge/headers.js';
 /**
  * What every capture reader of `bb-doctor explain` shares (parse.ts for the text formats, har.ts
  * for HAR): the draft of an exchange as read, and its conversion to an `Exchange` (header names
@@ -14,22 +15,6 @@ export class CaptureError extends Error {
 
 /** Bodies are kept up to this many bytes (`bodyTruncated` beyond). */
 export const MAX_BODY_BYTES = 4096;
-
-/** Response headers that carry a request or trace id support staff can look up. */
-const TRACE_HEADERS = new Set([
-  'x-b3-traceid',
-  'x-b3-spanid',
-  'x-trace-id',
-  'x-request-id',
-  'x-arequestid',
-  'atl-traceid',
-  'atl-request-id',
-  'x-atlassian-request-id',
-  'x-correlation-id',
-  'x-amzn-requestid',
-  'x-amz-cf-id',
-  'traceparent',
-]);
 
 export interface Draft {
   method: string;
@@ -76,7 +61,7 @@ export function toExchange(draft: Draft, label: string): Exchange {
   };
   const traceIds: Record<string, string> = {};
   for (const [name, value] of Object.entries(draft.response?.headers ?? {})) {
-    if (TRACE_HEADERS.has(name)) traceIds[name] = value;
+    if (isTraceHeader(name)) traceIds[name] = value;
   }
   let response: Exchange['response'];
   if (draft.response) {

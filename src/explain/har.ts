@@ -40,6 +40,7 @@ import { Buffer } from 'node:buffer';
 
 import {
   type CapturedCredential,
+  type CapturedTarget,
   CREDENTIAL_KINDS,
   type CredentialKind,
   type Exchange,
@@ -117,7 +118,23 @@ const CREDENTIAL: ObjectSchema = {
 const ROOT: ObjectSchema = {
   object: {
     log: {
-      object: { entries: 'entries', _bbDoctor: { object: { credentials: { array: CREDENTIAL } } } },
+      object: {
+        entries: 'entries',
+        _bbDoctor: {
+          object: {
+            credentials: { array: CREDENTIAL },
+            target: {
+              object: {
+                apiUrl: 'value',
+                authUrl: 'value',
+                workspace: 'value',
+                repo: 'value',
+                url: 'value',
+              },
+            },
+          },
+        },
+      },
     },
   },
 };
@@ -314,7 +331,22 @@ export interface HarCapture {
   entries: number;
   /** bb-doctor's HAR: `log._bbDoctor.credentials` (kind, username, fingerprint…; no secret). */
   credentials?: CapturedCredential[];
+  /** bb-doctor's HAR: the run's target (`log._bbDoctor.target`). */
+  target?: CapturedTarget;
 }
+
+const capturedTarget = (root: unknown): CapturedTarget | undefined => {
+  const log = isRecord(root) ? root['log'] : undefined;
+  const own = isRecord(log) ? log['_bbDoctor'] : undefined;
+  const target = isRecord(own) ? own['target'] : undefined;
+  if (!isRecord(target)) return undefined;
+  const out: Record<string, string> = {};
+  for (const key of ['apiUrl', 'authUrl', 'workspace', 'repo', 'url'] as const) {
+    const value = str(target[key]);
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
+};
 
 const capturedCredentials = (root: unknown): CapturedCredential[] | undefined => {
   const log = isRecord(root) ? root['log'] : undefined;
@@ -326,7 +358,12 @@ const capturedCredentials = (root: unknown): CapturedCredential[] | undefined =>
     const kind = str(c['kind']);
     const fp = str(c['fingerprint']);
     const length = c['length'];
-    if (kind === undefined || !kinds.includes(kind) || fp === undefined || typeof length !== 'number')
+    if (
+      kind === undefined ||
+      !kinds.includes(kind) ||
+      fp === undefined ||
+      typeof length !== 'number'
+    )
       return [];
     const shape = str(c['shape']);
     return [
@@ -406,10 +443,12 @@ export class HarReader implements JsonHandler {
       throw new CaptureError(`${this.name} is a HAR file whose entries have no request`);
     }
     const credentials = capturedCredentials(this.root);
+    const target = capturedTarget(this.root);
     return {
       exchanges: kept.map((item) => item.exchange),
       entries: this.entryCount,
       ...(credentials === undefined ? {} : { credentials }),
+      ...(target === undefined ? {} : { target }),
     };
   }
 

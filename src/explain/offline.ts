@@ -1,4 +1,4 @@
-import { causalRank } from '../findings.js';
+import { causalRank } from '../knowledge/findings.js';
 import { makeResult } from '../http/client.js';
 import { matchSignatures } from '../knowledge/signatures.js';
 import type { Exchange, FailingRequest, HttpClient, HttpResult } from '../types.js';

@@ -15,7 +15,7 @@ import { Readable } from 'node:stream';
 
 import { basicAuthorization } from '../intake/credentials.js';
 import { parseCurl, splitCommandLine, toFailingRequest } from '../intake/curl.js';
-import type { Exchange } from '../types.js';
+import type { CapturedCredential, CapturedTarget, Exchange } from '../types.js';
 import { addHeader, CaptureError, type Draft, MAX_BODY_BYTES, toExchange } from './exchange.js';
 import { HarReader, MAX_HAR_BYTES, parseHarBytes } from './har.js';
 
@@ -28,6 +28,10 @@ export interface ParsedCapture {
   exchanges: Exchange[];
   /** HAR: how many entries the file has (`exchanges` are the relevant ones, see har.ts). */
   entries?: number;
+  /** bb-doctor's HAR: the non-secret facts of its credentials (`log._bbDoctor.credentials`). */
+  credentials?: CapturedCredential[];
+  /** bb-doctor's HAR: the run's target (`log._bbDoctor.target`). */
+  target?: CapturedTarget;
 }
 
 /**
@@ -535,8 +539,7 @@ export function parseCapture(input: CaptureInput, name = 'the capture'): ParsedC
       throw new CaptureError(`${name} is a binary file, not text: ${EXPECTED}`);
     const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
     const toUtf8 = utf8Chunks(bytes);
-    const { exchanges, entries } = parseHarBytes(toUtf8(bytes, true), name);
-    return { format: 'har', exchanges, entries };
+    return { format: 'har', ...parseHarBytes(toUtf8(bytes, true), name) };
   }
 
   const decoded = decode(input);
@@ -624,8 +627,7 @@ async function readStream(
       reader.write(toUtf8(chunk));
     }
     reader.write(toUtf8(new Uint8Array(0), true));
-    const { exchanges, entries } = reader.end();
-    return { format: 'har', exchanges, entries };
+    return { format: 'har', ...reader.end() };
   } catch (error) {
     await stop();
     throw error;

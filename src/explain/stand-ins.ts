@@ -8,6 +8,7 @@
  * original fingerprint again, and it stays within the run.
  */
 import { basicAuthorization } from '../intake/credentials.js';
+import { registerSecrets } from '../intake/secrets.js';
 import { SECRET_SHAPES } from '../knowledge/shapes.js';
 import type { Redactor } from '../report/redactor.js';
 import type { Capture, CapturedCredential, CredentialKind, Exchange } from '../types.js';
@@ -33,15 +34,25 @@ export const withStandIns = (capture: Capture, redactor: Redactor): StandIns => 
     (capture.credentials ?? []).map((c) => [c.fingerprint.replace(/^sha256:/u, ''), c] as const),
   );
   const byStandIn = new Map<string, CapturedCredential>();
-  if (byFingerprint.size === 0) return { exchanges: capture.exchanges, byStandIn };
+  if (capture.credentials === undefined) return { exchanges: capture.exchanges, byStandIn };
   const replace = (value: string): string => {
     const found = MARK.exec(value);
     const fp = found?.[1];
-    const credential = fp === undefined ? undefined : byFingerprint.get(fp);
-    if (found === null || fp === undefined || credential === undefined) return value;
+    if (found === null || fp === undefined) return value;
+    // A secret the run obtained itself (a fetched token) is redacted too, but is no credential
+    // of the HAR: it stands in as a token of no known shape.
+    const credential = byFingerprint.get(fp) ?? {
+      kind: 'unknown',
+      source: 'capture',
+      username: 'redacted',
+      fingerprint: `sha256:${fp}`,
+      length: 0,
+    };
     const standIn = standInFor(credential, fp);
-    byStandIn.set(standIn, credential);
-    redactor.register(standIn, [credential.username], found[0]);
+    if (byFingerprint.has(fp)) byStandIn.set(standIn, credential);
+    registerSecrets(redactor, [
+      { secret: standIn, usernames: [credential.username ?? ''], shown: found[0] },
+    ]);
     const basic = /^(\s*basic\s+)\[redacted sha256:[0-9a-f]{8}\]\s*$/iu.exec(value);
     if (basic !== null) {
       // The redactor hid base64(user:secret) whole; its username is in the HAR's facts.

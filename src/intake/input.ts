@@ -7,6 +7,8 @@ import type {
 } from '../types.js';
 import { CREDENTIAL_HEADER, makeCredential, parseAuthorization } from './credentials.js';
 import { CLOUD_URLS } from '../knowledge/docs.js';
+import { WEBSITE_HOSTS } from '../knowledge/hosts.js';
+import { targetFromPath } from '../knowledge/paths.js';
 
 export const DEFAULT_API_URL: string = CLOUD_URLS.apiBase;
 export const DEFAULT_AUTH_URL: string = CLOUD_URLS.authBase;
@@ -88,26 +90,7 @@ const checkUrl = (value: string, flag: string): string => {
 
 const stripSlash = (url: string): string => url.replace(/\/+$/u, '');
 
-/** Workspace and repo slug from an API path (Cloud 1.0/2.0; Data Center repos give the slug only). */
-export const targetFromPath = (url: string): { workspace?: string; repo?: string } => {
-  let path: string;
-  try {
-    path = new URL(url).pathname;
-  } catch {
-    return {};
-  }
-  const cloud = /\/(?:!api\/|api\/)?(?:2\.0|1\.0)\/repositories\/([^/]+)(?:\/([^/]+))?/u.exec(path);
-  if (cloud !== null) {
-    const workspace = decodeURIComponent(cloud[1] ?? '');
-    const repo = cloud[2] === undefined ? undefined : decodeURIComponent(cloud[2]);
-    return { ...(workspace === '' ? {} : { workspace }), ...(repo === undefined ? {} : { repo }) };
-  }
-  const ws = /\/2\.0\/workspaces\/([^/]+)/u.exec(path);
-  if (ws?.[1] !== undefined) return { workspace: decodeURIComponent(ws[1]) };
-  const dc = /\/rest\/api\/(?:1\.0|latest)\/projects\/[^/]+\/repos\/([^/]+)/u.exec(path);
-  if (dc?.[1] !== undefined) return { repo: decodeURIComponent(dc[1]) };
-  return {};
-};
+export { targetFromPath };
 
 const parseHeader = (text: string, source: string): GivenHeader => {
   const colon = text.indexOf(':');
@@ -157,6 +140,19 @@ export const credentialFromAuthorization = (header: GivenHeader): Credential | u
  * Builds the run's input from flags and the environment. Registers nothing: the command line and
  * the environment are registered as one input (`secretsOf({ argv, env })`) before they are parsed.
  */
+/** The credentials the given headers carry (Authorization by its scheme, others as they are). */
+export const credentialsOfHeaders = (headers: readonly GivenHeader[]): Credential[] =>
+  headers.flatMap((header): Credential[] => {
+    if (!CREDENTIAL_HEADER.test(header.name)) return [];
+    if (header.name.toLowerCase() === 'authorization') {
+      const credential = credentialFromAuthorization(header);
+      return credential === undefined ? [] : [credential];
+    }
+    return header.value.trim() === ''
+      ? []
+      : [makeCredential('unknown', header.value, `header:${header.name} (${header.source})`)];
+  });
+
 export const buildInput = (
   args: RunArgs,
   env: Readonly<Record<string, string | undefined>>,
@@ -212,17 +208,7 @@ export const buildInput = (
     ...(args.header ?? []).map((text) => parseHeader(text, 'flag:--header')),
     ...(extra.headers ?? []),
   ];
-  for (const header of headers) {
-    if (!CREDENTIAL_HEADER.test(header.name)) continue;
-    if (header.name.toLowerCase() === 'authorization') {
-      const credential = credentialFromAuthorization(header);
-      if (credential !== undefined) credentials.push(credential);
-    } else if (header.value.trim() !== '') {
-      credentials.push(
-        makeCredential('unknown', header.value, `header:${header.name} (${header.source})`),
-      );
-    }
-  }
+  credentials.push(...credentialsOfHeaders(headers));
 
   // The failing call's URL: --url, else the one of the curl command.
   const url = args.url === undefined ? extra.failingRequest?.url : checkUrl(args.url, '--url');
@@ -233,7 +219,7 @@ export const buildInput = (
     // A --url on another API origin (a simulator, a proxy) is the API base; the website host is
     // not (that is the WRONG_HOST finding, §1.1).
     const origin = new URL(url).origin;
-    apiUrl = /^https?:\/\/(?:www\.)?bitbucket\.org$/u.test(origin) ? DEFAULT_API_URL : origin;
+    apiUrl = WEBSITE_HOSTS.has(new URL(url).hostname) ? DEFAULT_API_URL : origin;
   }
   const authUrl =
     args.authUrl === undefined

@@ -13,6 +13,8 @@ import { schemeOnly, SECRET_OPTIONS } from './input.js';
 export interface FoundSecret {
   readonly secret?: string;
   readonly usernames?: readonly string[];
+  /** The mark to show for it: a stand-in (explain/stand-ins.ts) shows its original's. */
+  readonly shown?: string;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -207,8 +209,8 @@ export const secretsOf = (source: SecretSource): FoundSecret[] => {
  * print.
  */
 export const registerSecrets = (redactor: Redactor, found: readonly FoundSecret[]): void => {
-  for (const { secret, usernames = [] } of found) {
+  for (const { secret, usernames = [], shown } of found) {
     for (const username of usernames) redactor.addUsername(username);
-    redactor.register(secret, usernames);
+    redactor.register(secret, usernames, shown);
   }
 };

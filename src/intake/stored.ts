@@ -1,3 +1,4 @@
+import { CLOUD_URLS } from '../knowledge/docs.js';
 import { fingerprint, type Redactor } from '../report/redactor.js';
 import type { Credential } from '../types.js';
 import { makeCredential } from './credentials.js';
@@ -50,15 +51,15 @@ export const storedCredentials = async (
   }
   if (options.gitCredential === true) {
     try {
-      const answer = await gitCredentialFill('https://bitbucket.org', {
+      const answer = await gitCredentialFill(CLOUD_URLS.authBase, {
         timeoutMs: 5000,
         env: env,
       });
       if (answer?.password === undefined) {
         warnings.push(
           answer === undefined || answer.helpers.length === 0
-            ? 'git has no credential helper configured for https://bitbucket.org (git credential fill found nothing).'
-            : `git's credential helpers (${answer.helpers.join(', ')}) hold nothing for https://bitbucket.org.`,
+            ? `git has no credential helper configured for ${CLOUD_URLS.authBase} (git credential fill found nothing).`
+            : `git's credential helpers (${answer.helpers.join(', ')}) hold nothing for ${CLOUD_URLS.authBase}.`,
         );
       } else {
         registerSecrets(

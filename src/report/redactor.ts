@@ -54,11 +54,13 @@ export class Redactor {
     // name of a secret, not one: the report must be able to say which variable to export.
     if (/^\s*(?:\$[A-Za-z_]\w*|\$\{[A-Za-z_]\w*\}|\$\([^)]*\)|`[^`]*`)\s*$/u.test(secret)) return;
     for (const user of usernames) if (user !== undefined) this.usernames.add(user);
-    const mark = shown ?? redactionMark(secret);
     const unquoted = secret
       .trim()
       .replace(/^(["'])(.*)\1$/su, '$2')
       .trim();
+    // The mark is the fingerprint of the secret as the doctor uses it (trimmed, unquoted: the
+    // credential's), so evidence and credentials[] show the same fingerprint (contract.md).
+    const mark = shown ?? redactionMark(unquoted === '' ? secret : unquoted);
     const variants = new Set([secret, secret.trim(), unquoted]);
     for (const variant of variants) {
       if (variant.length > 0 && !this.secrets.has(variant)) this.secrets.set(variant, mark);

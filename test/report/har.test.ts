@@ -112,6 +112,7 @@ describe('render-har: the run as HAR 1.2', () => {
         source: 'env:TEST_API-TOKEN',
         username: 'alice@example.com',
         usernameKind: 'email',
+        shape: 'api-token',
         fingerprint: `sha256:${fingerprint(TOKEN)}`,
         length: TOKEN.length,
       },
@@ -123,6 +124,7 @@ describe('render-har: the run as HAR 1.2', () => {
       {
         kind: 'access-token',
         source: 'header:Authorization (flag:--header)',
+        shape: 'access-token',
         fingerprint: `sha256:${fingerprint(ACCESS)}`,
         length: ACCESS.length,
       },

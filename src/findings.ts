@@ -1,2 +1,0 @@
-/** The finding catalogue lives in knowledge (Bitbucket facts); re-exported for its callers. */
-export * from './knowledge/findings.js';
