@@ -4,15 +4,15 @@ import {
   insecureRedirect,
   insecureRedirectOutcome,
 } from '../src/facts/capture.js';
-import { replayAsSent } from '../src/facts/target.js';
+import { type Answer, answerOf, replayAsSent } from '../src/facts/target.js';
 import { classifyUrl, type UrlOptions } from '../src/knowledge/api-versions.js';
 import { detectDataCenter } from '../src/knowledge/data-center.js';
-import { CLOUD_URLS, DOCS } from '../src/knowledge/docs.js';
+import { CLOUD_URLS } from '../src/knowledge/docs.js';
+import { REMEDY } from '../src/knowledge/remedies.js';
 import { splitUrlText } from '../src/knowledge/paths.js';
 import { matchSignatures, parseErrorBody } from '../src/knowledge/signatures.js';
 import {
   defineCheck,
-  type Exchange,
   type FindingCode,
   type HttpResult,
   type Outcome,
@@ -29,24 +29,12 @@ const URL_CODES: readonly FindingCode[] = [
 ];
 const OWN: readonly FindingCode[] = [...URL_CODES, 'SECRET_IN_URL', 'INSECURE_HTTP'];
 
-const DOC: Partial<Record<FindingCode, string>> = {
-  API_V1_REMOVED: DOCS.v1Deprecation,
-  ENDPOINT_REMOVED: DOCS.change2770,
-  DATA_CENTER_PATH_ON_CLOUD: DOCS.restIntro,
-  WRONG_HOST: DOCS.restIntro,
-  SECRET_IN_URL: DOCS.oauth2,
-  INSECURE_HTTP: DOCS.restIntro,
-};
-
-export interface Answer {
-  readonly status: number;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body: string;
-}
+export type { Answer };
 
 /** The failing call and what Bitbucket said to it. */
 export interface ApiVersionFacts {
-  readonly url: string;
+  /** The failing call; undefined: a capture that shows only the answer (curl -i). */
+  readonly url?: string | undefined;
   /** The run's hosts: `--api-url` counts as the Cloud API, `--auth-url` as the website. */
   readonly hosts: UrlOptions;
   /** The answer to the call as sent (the replay, or the capture); undefined when not sent. */
@@ -70,11 +58,17 @@ const pathOf = (url: string): string => splitUrlText(url).path;
  */
 export const judge = (facts: ApiVersionFacts): Outcome => {
   if (facts.insecureRedirect !== undefined) return insecureRedirectOutcome(facts.insecureRedirect);
-  const { answer, url } = facts;
+  const { answer } = facts;
+  const url = facts.url ?? '';
+  if (facts.url === undefined && answer === undefined)
+    return {
+      verdict: 'skip',
+      summary: 'Skipped: no target URL (--url or a curl command) was given.',
+    };
   const signatures = answer === undefined ? [] : matchSignatures(answer);
   // An answer in Bitbucket Cloud's own words makes its host a Cloud host (a capture, a proxy).
   const cloudAnswer = signatures.some((s) => s.product === 'cloud');
-  const classification = classifyUrl(url, {
+  const classification = classifyUrl(facts.url ?? 'https://unknown.invalid/', {
     ...facts.hosts,
     ...(cloudAnswer ? { cloudHosts: [hostOf(url)] } : {}),
   });
@@ -105,7 +99,7 @@ export const judge = (facts: ApiVersionFacts): Outcome => {
         summary: `${said.summary}${answered}`,
         remediation: {
           hint: said.explanation.replace(/\.?$/u, '.'),
-          ...(DOC[said.code] === undefined ? {} : { url: DOC[said.code]! }),
+          ...(REMEDY[said.code].url === undefined ? {} : { url: REMEDY[said.code].url }),
         },
         data: {
           status,
@@ -114,6 +108,8 @@ export const judge = (facts: ApiVersionFacts): Outcome => {
         },
       };
     }
+    if (facts.url === undefined)
+      return { verdict: 'skip', summary: 'Skipped: the capture does not show the request URL.' };
     const path = pathOf(url);
     return {
       verdict: 'pass',
@@ -141,7 +137,7 @@ export const judge = (facts: ApiVersionFacts): Outcome => {
           ? `Use the API 2.0 equivalent of this call on ${CLOUD_URLS.apiBase}.`
           : `Call ${replacement} instead.`,
       ...(command === undefined ? {} : { commands: [command] }),
-      ...(DOC[problem.code] === undefined ? {} : { url: DOC[problem.code]! }),
+      ...(REMEDY[problem.code].url === undefined ? {} : { url: REMEDY[problem.code].url }),
     },
     data: {
       ...(replacement === undefined ? {} : { replacement }),
@@ -151,23 +147,19 @@ export const judge = (facts: ApiVersionFacts): Outcome => {
   };
 };
 
-const answerOf = (exchange: Exchange | undefined, body?: string): Answer | undefined =>
-  exchange?.response === undefined
-    ? undefined
-    : { ...exchange.response, body: body ?? exchange.response.body };
-
 export default defineCheck({
   meta: {
     id: 'api-version',
     title: 'The target is a current Bitbucket Cloud API path',
     description: `A removed API 1.0 path, a removed 2.0 endpoint (${CHANGES.workspaceApis}), a Data Center path or the website host fails whatever the credentials; a 410 is never a credentials problem.`,
     codes: [...OWN],
-    needs: ['target-url', 'reads:connectivity'],
+    needs: ['reads:connectivity'],
   },
   async gather(ctx): Promise<ApiVersionFacts> {
     const { input } = ctx;
-    const url = input.failingRequest!.url;
+    const url = input.failingRequest?.url;
     const hosts = { apiUrl: input.apiUrl, authUrl: input.authUrl };
+    if (url === undefined) return { hosts };
     // The proof of a suspect URL: Bitbucket's own answer to the call as sent (410 "Resource
     // removed", CHANGE-2770...). A POST is not replayed (the doctor is read-only).
     const replay = classifyUrl(url, hosts).problems.length > 0 ? replayAsSent(ctx) : undefined;
@@ -183,10 +175,15 @@ export default defineCheck({
   // Explain: the captured failing call and its captured answer (what saved-exchange judged alone).
   fromCapture(ctx, capture): ApiVersionFacts {
     const { input } = ctx;
-    const url = input.failingRequest!.url;
+    const url = input.failingRequest?.url;
+    // A capture without the request (curl -i): the answer alone may still name the URL's problem.
     const exchange = [...capture.exchanges]
       .reverse()
-      .find((e) => e.request.url.replace(/\/+$/u, '') === url.replace(/\/+$/u, '') && e.response);
+      .find((e) =>
+        url === undefined
+          ? e.request.url === '' && (e.response?.status ?? 0) >= 400
+          : e.request.url.replace(/\/+$/u, '') === url.replace(/\/+$/u, '') && e.response,
+      );
     return {
       url,
       hosts: { apiUrl: input.apiUrl, authUrl: input.authUrl },

@@ -1,5 +1,5 @@
 import { capturedRequestFacts, type CapturedRequestFacts } from '../src/facts/captured-request.js';
-import { REMEDY } from '../src/facts/remedies.js';
+import { REMEDY } from '../src/knowledge/remedies.js';
 import { unexpandedExpression, whitespaceProblem } from '../src/intake/credentials.js';
 import { fingerprint } from '../src/report/redactor.js';
 import { defineCheck, type Credential, type DoctorInput, type Outcome } from '../src/types.js';

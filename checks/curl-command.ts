@@ -1,5 +1,5 @@
 import { correctedCommand } from '../src/facts/curl-fix.js';
-import { REMEDY } from '../src/facts/remedies.js';
+import { REMEDY } from '../src/knowledge/remedies.js';
 import { CURL_RULES, lintCurl, type CurlLint } from '../src/rules/curl/index.js';
 import { defineCheck, type CheckContext, type FindingCode, type Outcome } from '../src/types.js';
 

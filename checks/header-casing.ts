@@ -1,10 +1,11 @@
 import { correctAuth, primaryCredential } from '../src/facts/auth.js';
 import { correctedCommand } from '../src/facts/curl-fix.js';
 import { lintAuthorization, type AuthorizationOptions } from '../src/facts/header-lint.js';
-import { REMEDY } from '../src/facts/remedies.js';
+import { REMEDY } from '../src/knowledge/remedies.js';
 import { parseAuthorization } from '../src/intake/credentials.js';
 import { API_PATHS, GRANTS, OAUTH_PARAMS, SCHEMES } from '../src/knowledge/wire.js';
-import { defineCheck, type CheckContext, type Outcome } from '../src/types.js';
+import { headerValue } from '../src/knowledge/signatures.js';
+import { defineCheck, type CheckContext, type Exchange, type Outcome } from '../src/types.js';
 
 /** The user's Authorization header and the experiment on it. */
 export interface HeaderCasingFacts {
@@ -133,11 +134,37 @@ export default defineCheck({
     return { ...facts, replayed: true, asSent: asSent.status, corrected: fixed.status };
   },
   // Explain: the captured header and the captured answer; nothing can be replayed offline.
+  // Explain: the first captured Authorization header Bitbucket cannot read (a browser session or
+  // a bb-doctor HAR may hold several), else the failing call's; its captured answer, and the
+  // answer to the same call with the corrected header when the capture holds one (bb-doctor's
+  // own replay), stand in for the experiment.
   fromCapture(ctx, capture): HeaderCasingFacts {
     const facts = base(ctx);
-    const url = ctx.input.failingRequest?.url;
-    const answer = [...capture.exchanges].reverse().find((e) => e.request.url === url)?.response;
-    return { ...facts, asSent: answer?.status };
+    const captured = ctx.input.headers.filter((h) => h.name.toLowerCase() === 'authorization');
+    const header = captured.find((h) => lintAuthorization(h.value) !== undefined) ?? facts.header;
+    const sent = (value: string): Exchange | undefined =>
+      capture.exchanges.find(
+        (e) =>
+          e.response !== undefined && headerValue(e.request.headers, 'authorization') === value,
+      );
+    const asSent = header === undefined ? undefined : sent(header.value);
+    const fixed = header === undefined ? undefined : lintAuthorization(header.value)?.corrected;
+    const corrected =
+      fixed === undefined || asSent === undefined
+        ? undefined
+        : capture.exchanges.find(
+            (e) =>
+              e.request.url === asSent.request.url &&
+              headerValue(e.request.headers, 'authorization') === fixed,
+          );
+    return {
+      ...facts,
+      ...(header === undefined ? {} : { header: { value: header.value, source: header.source } }),
+      asSent: asSent?.response?.status,
+      ...(corrected?.response === undefined
+        ? {}
+        : { corrected: corrected.response.status, replayed: true }),
+    };
   },
   judge,
 });

@@ -5,12 +5,13 @@ import {
   commandUrl,
 } from '../src/facts/capture.js';
 import {
+  capturedContrast,
   gatherLiveContrast,
   type LiveContrastFacts,
   type NoContrast,
   sameListing,
 } from '../src/facts/contrast.js';
-import { remedy } from '../src/facts/remedies.js';
+import { remedy } from '../src/knowledge/remedies.js';
 import { DATA_CENTER_SKIP } from '../src/facts/requests.js';
 import { DOCS } from '../src/knowledge/docs.js';
 import { matchSignatures } from '../src/knowledge/signatures.js';
@@ -149,9 +150,13 @@ export default defineCheck({
     needs: ['workspace', 'reads:connectivity', 'reads:token-fetch', 'reads:identity'],
   },
   gather: (ctx): Promise<ContrastFacts> => gatherLiveContrast(ctx, ctx.input.workspace!),
-  fromCapture: (_ctx, capture): ContrastFacts => ({
-    source: 'capture',
-    call: capturedFailure(capture),
-  }),
+  // Explain: both listings when the capture holds them (bb-doctor's HAR), else the captured call.
+  fromCapture: async (ctx, capture): Promise<ContrastFacts> =>
+    (ctx.input.workspace === undefined
+      ? undefined
+      : await capturedContrast(ctx, capture, ctx.input.workspace)) ?? {
+      source: 'capture',
+      call: capturedFailure(capture),
+    },
   judge,
 });

@@ -100,7 +100,7 @@ export default defineCheck({
     id: 'saved-exchange',
     title: 'The saved exchange is read',
     description:
-      'bb-doctor explain: maps the captured exchanges (curl -v, curl -i, raw HTTP, HAR) to the facts the checks judge, so a saved capture gets the same judges as a live run; nothing is sent.',
+      'Maps the captured exchanges of bb-doctor explain (curl -v, curl -i, raw HTTP, HAR) to the facts the checks judge, so a saved capture gets the same judges as a live run; nothing is sent.',
     codes: [],
   },
   gather: (): SavedExchangeFacts => ({ entries: [] }),
@@ -110,7 +110,8 @@ export default defineCheck({
     await Promise.all(
       capture.exchanges.map((exchange, position) => {
         const method = (exchange.request.method || 'GET').toUpperCase();
-        if (!requestKnown(exchange) || !['GET', 'POST', 'HEAD'].includes(method)) return undefined;
+        if (!requestKnown(exchange) || !['GET', 'POST', 'HEAD'].includes(method))
+          return Promise.resolve(undefined);
         return ctx.http.request(
           exchange.request.url,
           {

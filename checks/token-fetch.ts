@@ -180,11 +180,18 @@ export default defineCheck({
     const answer = readTokenAnswer(capturedResult(call));
     registerTokens(ctx, answer);
     const grant = grantOf(body);
+    // A bb-doctor HAR names the credentials its run was given: an account password beside the
+    // consumer is the password grant the user planned, which the live run never sent.
+    const given = capture.credentials?.some((c) => c.kind === 'account-password') === true;
     return {
       from: 'capture',
       grant,
       answer,
-      ...(grant === GRANT.password ? { password: 'sent' as const } : {}),
+      ...(grant === GRANT.password
+        ? { password: 'sent' as const }
+        : given
+          ? { password: 'given' as const }
+          : {}),
     };
   },
   judge,

@@ -1,4 +1,4 @@
-import { NO_VERDICT_CODES, causalRank } from './findings.js';
+import { NO_VERDICT_CODES, causalRank } from './knowledge/findings.js';
 import type { CheckReport, FindingCode, Proof } from './types.js';
 
 export interface Diagnosis {

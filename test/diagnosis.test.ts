@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { diagnose, exitCodeFor } from '../src/diagnosis.js';
-import { causalRank, FINDINGS } from '../src/findings.js';
+import { causalRank, FINDINGS } from '../src/knowledge/findings.js';
 import type { CheckReport, FindingCode, Proof } from '../src/types.js';
 
 const report = (

@@ -100,7 +100,8 @@ describe('knowledge in one place: no Bitbucket literal outside src/knowledge/ an
     .filter((path) => !FREE.some((free) => path.startsWith(free)));
   it.each(files)('%s', (file) => {
     const found = literalsOf(readFileSync(join(ROOT, file), 'utf8')).flatMap(({ text, line }) =>
-      LITERALS.filter(([, pattern]) => pattern.test(text)).map(
+      // A regex spells `bitbucket\.org`: read its escapes as the characters they match.
+      LITERALS.filter(([, pattern]) => pattern.test(text.replace(/\\(.)/gu, '$1'))).map(
         ([what]) => `${file}:${line}: ${what} in ${text.slice(0, 80)}`,
       ),
     );

@@ -1,13 +1,24 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { FINDINGS } from '../src/findings.js';
+import { FINDINGS } from '../src/knowledge/findings.js';
 import { CHECKS } from '../src/registry.js';
 import { FINDING_CODES } from '../src/types.js';
 
 const root = new URL('../', import.meta.url);
 const read = (path: string): string => readFileSync(new URL(path, root), 'utf8');
 const readme = read('README.md');
-const files = readdirSync(new URL('checks/', root)).filter((f) => f.endsWith('.ts'));
+/** One check per file, or per folder (checks/<id>/index.ts) when it judges several parts. */
+const files = readdirSync(new URL('checks/', root), { withFileTypes: true })
+  .filter(
+    (f) =>
+      f.name.endsWith('.ts') ||
+      (f.isDirectory() && existsSync(new URL(`checks/${f.name}/index.ts`, root))),
+  )
+  .map((f) => (f.isDirectory() ? `${f.name}.ts` : f.name));
+/** Every source file of the checks, folders included. */
+const sources = readdirSync(new URL('checks/', root), { recursive: true, encoding: 'utf8' }).filter(
+  (f) => f.endsWith('.ts'),
+);
 
 /** The check ids of contract.md, in contract order (stable API). */
 const CONTRACT_ORDER = [
@@ -25,6 +36,10 @@ const CONTRACT_ORDER = [
 ];
 
 describe('meta: checks are registered, tested and documented', () => {
+  it.each(sources)('checks/%s stays under 200 lines (a bigger check becomes a folder)', (file) => {
+    expect(read(`checks/${file}`).split('\n').length).toBeLessThanOrEqual(200);
+  });
+
   it('registers the contract check ids in contract order', () => {
     expect(CHECKS.map((c) => c.meta.id).filter((id) => CONTRACT_ORDER.includes(id))).toEqual(
       CONTRACT_ORDER,
@@ -44,6 +59,13 @@ describe('meta: checks are registered, tested and documented', () => {
         expect(check?.meta.title).toMatch(/^[A-Z].*[^.]$/u);
         expect(check?.meta.description).toMatch(/^[A-Z].*\.$/su);
       });
+      it('reads as meta + gather + a pure judge (fromCapture for explain where it can judge a capture)', () => {
+        expect(check !== undefined && 'judge' in check, `${id} still has a run()`).toBe(true);
+        if (check !== undefined && 'judge' in check) {
+          expect(typeof check.gather).toBe('function');
+          expect(typeof check.judge).toBe('function');
+        }
+      });
       it('has a test file that uses testCheck or testJudge', () => {
         const test = `test/checks/${id}.test.ts`;
         expect(existsSync(new URL(test, root)), test).toBe(true);
@@ -53,7 +75,11 @@ describe('meta: checks are registered, tested and documented', () => {
         expect(readme).toContain(`\`${id}\``);
       });
       it('pins every finding code it can produce in its tests', () => {
-        const test = read(`test/checks/${id}.test.ts`);
+        // test/checks/<id>.test.ts and its companions (<id>-judge.test.ts...).
+        const test = readdirSync(new URL('test/checks/', root))
+          .filter((f) => f === `${id}.test.ts` || f.startsWith(`${id}-`))
+          .map((f) => read(`test/checks/${f}`))
+          .join('\n');
         for (const code of check?.meta.codes ?? []) {
           if (
             [

@@ -14,7 +14,7 @@ import {
   resultOf,
 } from '../../src/explain/capture.js';
 import { lintAuthorization } from '../../src/facts/header-lint.js';
-import { FINDINGS } from '../../src/findings.js';
+import { FINDINGS } from '../../src/knowledge/findings.js';
 import { CLOUD_PATHS, CLOUD_URLS } from '../../src/knowledge/docs.js';
 import { matchSignatures } from '../../src/knowledge/signatures.js';
 import type { Capture, CheckContext, Exchange } from '../../src/types.js';

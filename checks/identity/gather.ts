@@ -109,6 +109,7 @@ export const gather = async (ctx: CheckContext): Promise<IdentityFacts> => {
       },
       ctx.signal,
     );
+  if (ctx.input.credentials.length === 0) return { ...base, skip: 'no credentials were given.' };
   const credential = await credentialUnderTest(ctx);
   if ('skip' in credential) return { ...base, skip: credential.skip };
   const first = firstAttempt(credential, ctx);

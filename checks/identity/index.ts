@@ -28,7 +28,8 @@ export default defineCheck({
       'REPO_NOT_FOUND_OR_NO_ACCESS',
       ...NETWORK_CODES,
     ],
-    needs: ['credentials', 'reads:connectivity', 'reads:token-fetch'],
+    // Not 'credentials': explain judges a captured refusal even when the capture hides what was sent.
+    needs: ['reads:connectivity', 'reads:token-fetch'],
   },
   gather,
   fromCapture,

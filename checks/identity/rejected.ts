@@ -5,7 +5,7 @@
  */
 import { GIT_ACCESS_TOKEN_USER, KIND_WITH_SHAPE } from '../../src/knowledge/shapes.js';
 import { CREDENTIAL_HEADERS } from '../../src/knowledge/headers.js';
-import { REFRESH_COMMAND, remedy } from '../../src/facts/remedies.js';
+import { REFRESH_COMMAND, remedy } from '../../src/knowledge/remedies.js';
 import { DOCS } from '../../src/knowledge/docs.js';
 import { matchSignatures } from '../../src/knowledge/signatures.js';
 import { appPasswordStatus, day } from '../../src/knowledge/timeline.js';
@@ -109,7 +109,13 @@ export const judgeRejected = (f: IdentityFacts, result: HttpResult): Outcome => 
           },
         );
   }
-  if (kind === 'app-password' || codes.includes('APP_PASSWORD_REMOVED')) {
+  // §5.1: before the brownouts (2026-06-09) an app password still worked, so its refusal (with
+  // the username) is some other mistake; from then on, and with the email, the app password is it.
+  const appPasswordGone = ['brownouts', 'removed'].includes(appPasswordStatus(f.date));
+  if (
+    codes.includes('APP_PASSWORD_REMOVED') ||
+    (kind === 'app-password' && (appPasswordGone || email))
+  ) {
     return judgeAppPassword(f, answer, email, command(BASIC));
   }
   if (kind === 'account-password' || codes.includes('ACCOUNT_PASSWORD_REJECTED')) {
@@ -137,7 +143,7 @@ export const judgeRejected = (f: IdentityFacts, result: HttpResult): Outcome => 
     return rejected(
       f,
       result,
-      `Basic credentials were refused (${answer})${experiment === undefined ? '' : ' and the secret does not work as Bearer either'}.`,
+      `Basic credentials were refused (${answer}; ${f.captured ? 'the captured request sent' : 'sent as'} ${sent.describe})${experiment === undefined ? '' : ' and the secret does not work as Bearer either'}.`,
     );
   }
   if (codes.includes('TOKEN_EXPIRED')) {

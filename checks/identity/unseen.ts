@@ -19,6 +19,18 @@ export const judgeUnseen = (
   result: HttpResult,
   ids: readonly string[],
 ): Outcome => {
+  // An answer in words of its own (account passwords, expired tokens…) names its cause; only the
+  // generic Basic refusal needs the likeliest-cause reading.
+  const specific = signaturesOf(result).find(
+    (s) => s.blamesCredentials && s.code !== 'AUTH_REJECTED' && s.code !== 'SCOPE_MISSING',
+  );
+  if (specific !== undefined) {
+    return fail(
+      specific.code,
+      `${specific.summary} (${said(result)}; the capture does not show the request).`,
+      remedy(specific.code),
+    );
+  }
   const basic = ids.some((id) => id === 'cloud-basic-login-failed' || id === 'cloud-basic-realm');
   if (basic) {
     const removed = appPasswordStatus(f.date) === 'removed';

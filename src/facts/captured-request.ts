@@ -4,8 +4,16 @@ import { secretFieldsOf } from '../knowledge/oauth.js';
 import { matchSignatures } from '../knowledge/signatures.js';
 import type { Capture, DoctorInput, FindingCode } from '../types.js';
 
-/** URL problems that no credential can fix: the endpoint itself is gone (api-version's domain). */
-const GONE: readonly FindingCode[] = ['API_V1_REMOVED', 'ENDPOINT_REMOVED'];
+/**
+ * URL problems that no credential can fix (api-version's domain): the endpoint is gone, or it is
+ * not an API path of this host at all.
+ */
+const GONE: readonly FindingCode[] = [
+  'API_V1_REMOVED',
+  'ENDPOINT_REMOVED',
+  'WRONG_HOST',
+  'DATA_CENTER_PATH_ON_CLOUD',
+];
 
 /** What a capture shows of the failing request's credentials (explain only). */
 export interface CapturedRequestFacts {

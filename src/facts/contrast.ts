@@ -1,5 +1,7 @@
 import { matchSignatures } from '../knowledge/signatures.js';
-import type { CheckContext, HttpResult } from '../types.js';
+import { makeResult } from '../http/client.js';
+import { isCredentialHeader } from '../knowledge/wire.js';
+import type { Capture, CheckContext, Exchange, HttpResult } from '../types.js';
 import { userAuthHeaders, workingAuth } from './auth.js';
 import { anonymousListing, onDataCenter, workspaceListingUrl } from './requests.js';
 import { bestAuth, replayAsSent } from './target.js';
@@ -144,4 +146,43 @@ export const gatherLiveContrast = async (
       body: call.body,
     }).some((s) => s.id.startsWith('cloud-repo-no-access'));
   return { ...facts, proven: false, anonymous404OnTarget };
+};
+
+/**
+ * Explain of a capture that holds both sides of the contrast (bb-doctor's own HAR does): the
+ * workspace listing asked without credentials and with them. They stand in for the two requests
+ * the live check sends, and the same judge compares them. Undefined: the capture lacks a side.
+ */
+export const capturedContrast = async (
+  ctx: CheckContext,
+  capture: Capture,
+  workspace: string,
+): Promise<LiveContrastFacts | undefined> => {
+  const listingUrl = workspaceListingUrl(ctx.input.apiUrl, workspace);
+  const to = capture.exchanges.filter(
+    (e) => e.request.url === listingUrl && e.response !== undefined,
+  );
+  const credentialed = (e: Exchange): string[] =>
+    Object.keys(e.request.headers).filter((name) => isCredentialHeader(name));
+  const anon = to.find((e) => credentialed(e).length === 0);
+  const authed = [...to].reverse().find((e) => credentialed(e).length > 0);
+  if (anon === undefined || authed === undefined) return undefined;
+  // "Your headers": the listing carried a credential header other than the Authorization the
+  // doctor builds itself.
+  const usesOwn = credentialed(authed).some((name) => name.toLowerCase() !== 'authorization');
+  const result = (e: Exchange): HttpResult =>
+    makeResult({ exchange: e, body: e.response?.body ?? '' });
+  const facts: LiveContrastFacts = {
+    source: 'live',
+    workspace,
+    usesOwn,
+    anonymous: listingOf(result(anon)),
+    authenticated: listingOf(result(authed)),
+    dataCenter: await onDataCenter(ctx),
+    target:
+      ctx.input.repo === undefined ? 'your call' : `your call to ${workspace}/${ctx.input.repo}`,
+    listingUrl,
+  };
+  const identityPassed = (await ctx.result('identity'))?.status === 'pass';
+  return { ...facts, proven: identityPassed && !usesOwn };
 };

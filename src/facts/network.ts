@@ -1,6 +1,6 @@
 import { CLOUD_HOSTS } from '../knowledge/hosts.js';
 import type { Exchange, FindingCode, HttpResult, Remediation } from '../types.js';
-import { REMEDY } from './remedies.js';
+import { REMEDY } from '../knowledge/remedies.js';
 
 /** Every code networkProblem and answerProblem can name (a check that uses them lists these). */
 export const NETWORK_CODES = [

@@ -2,6 +2,7 @@ import { classifyUrl } from '../knowledge/api-versions.js';
 import { detectDataCenter } from '../knowledge/data-center.js';
 import { DOCS } from '../knowledge/docs.js';
 import type {
+  Exchange,
   Capture,
   CheckContext,
   CheckReport,
@@ -230,3 +231,15 @@ export const capturedTargetFacts = (input: DoctorInput, capture: Capture): Captu
     listCommand: memberListingCommand(input),
   };
 };
+
+/** An answer as a judge reads it: status, headers and (the whole, when known) body. */
+export interface Answer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+export const answerOf = (exchange: Exchange | undefined, body?: string): Answer | undefined =>
+  exchange?.response === undefined
+    ? undefined
+    : { ...exchange.response, body: body ?? exchange.response.body };

@@ -4,7 +4,7 @@ import { matchSignatures, parseErrorBody } from '../knowledge/signatures.js';
 import type { FetchedToken } from './auth.js';
 import type { CheckContext, Exchange, FindingCode, HttpResult, Remediation } from '../types.js';
 import { answerProblem, type NetworkProblem } from './network.js';
-import { CLIENT_CREDENTIALS_COMMAND, remedy } from './remedies.js';
+import { CLIENT_CREDENTIALS_COMMAND, remedy } from '../knowledge/remedies.js';
 
 /**
  * The token endpoint's facts (bitbucket-auth.md §1.3–§1.6), read the same way from the doctor's

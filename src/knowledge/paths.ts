@@ -149,3 +149,28 @@ export function joinUrlText(parts: UrlText): string {
     (parts.fragment === undefined ? '' : `#${parts.fragment}`)
   );
 }
+
+/**
+ * Workspace and repo slug from an API path (§3.1: Cloud 1.0/2.0 `/repositories/{ws}/{slug}`, the
+ * 2.0 workspace paths; §8: Data Center `/rest/api/1.0/projects/{KEY}/repos/{slug}` gives the slug
+ * only, the project key is not a workspace).
+ */
+export const targetFromPath = (url: string): { workspace?: string; repo?: string } => {
+  let path: string;
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    return {};
+  }
+  const cloud = /\/(?:!api\/|api\/)?(?:2\.0|1\.0)\/repositories\/([^/]+)(?:\/([^/]+))?/u.exec(path);
+  if (cloud !== null) {
+    const workspace = decodeURIComponent(cloud[1] ?? '');
+    const repo = cloud[2] === undefined ? undefined : decodeURIComponent(cloud[2]);
+    return { ...(workspace === '' ? {} : { workspace }), ...(repo === undefined ? {} : { repo }) };
+  }
+  const ws = /\/2\.0\/workspaces\/([^/]+)/u.exec(path);
+  if (ws?.[1] !== undefined) return { workspace: decodeURIComponent(ws[1]) };
+  const dc = /\/rest\/api\/(?:1\.0|latest)\/projects\/[^/]+\/repos\/([^/]+)/u.exec(path);
+  if (dc?.[1] !== undefined) return { repo: decodeURIComponent(dc[1]) };
+  return {};
+};

@@ -248,6 +248,32 @@ testJudge(check, {
       assert: (o) => expect(o.data?.['likeliest']).toBe('API_TOKEN_NEEDS_EMAIL'),
     },
     {
+      name: 'captured Data Center 401 with X-AUSERNAME: authenticated, not permitted',
+      facts: captured({
+        product: 'data-center',
+        sent: sent('unknown', 'Basic', 'alice'),
+        result: answer({
+          status: 401,
+          headers: {
+            'x-arequestid': 'r1',
+            'x-ausername': 'alice',
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify({
+            errors: [
+              {
+                context: null,
+                message: 'You are not permitted to access this resource',
+                exceptionName: 'com.atlassian.bitbucket.AuthorisationException',
+              },
+            ],
+          }),
+        }),
+      }),
+      code: 'REPO_NOT_FOUND_OR_NO_ACCESS',
+      data: { product: 'data-center', authenticatedAs: 'alice' },
+    },
+    {
       name: 'the network, never "your token is invalid"',
       facts: live({
         sent: sent('api-token', 'Basic', 'a@b.c'),

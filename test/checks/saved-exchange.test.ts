@@ -1,23 +1,22 @@
 import { Buffer } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import check from '../../checks/saved-exchange.js';
-import { parseCapture } from '../../src/explain/parse.js';
+import check, { factsOf } from '../../checks/saved-exchange.js';
+import { planCredentials, planExplain } from '../../src/explain/input.js';
+import { type CaptureFormat, parseCapture } from '../../src/explain/parse.js';
+import { Redactor } from '../../src/report/redactor.js';
 import { makeResult } from '../../src/http/client.js';
-import { credentialFromAuthorization } from '../../src/intake/input.js';
-import { SIGNATURES } from '../../src/knowledge/signatures.js';
+import { diagnose } from '../../src/diagnosis.js';
+import { CHECKS } from '../../src/registry.js';
 import { runChecks } from '../../src/runner.js';
 import {
   type CheckReport,
-  type Credential,
   type DoctorInput,
   type Exchange,
-  type FailingRequest,
-  FINDING_CODES,
   type FindingCode,
   type HttpClient,
 } from '../../src/types.js';
-import { testCheck } from '../helpers/check-tester.js';
+import { testJudge } from '../helpers/judge-tester.js';
 import { makeInput } from '../helpers/context.js';
 
 const DIR = new URL('../../fixtures/explain/', import.meta.url);
@@ -27,6 +26,7 @@ interface FixtureEntry {
   readonly file: string;
   readonly format: string;
   readonly expectedCode: FindingCode;
+  readonly diagnosis?: FindingCode;
   readonly exchanges: number;
   readonly failingExchange: number;
   readonly status: number;
@@ -77,44 +77,41 @@ const offlineHttp =
     },
   });
 
-/** What explain adds from the capture: the failing request and the credential of its header. */
-const fromCapture = (exchanges: readonly Exchange[], file: string): Partial<DoctorInput> => {
-  const failing = [...exchanges]
-    .reverse()
-    .find((e) => e.request.url !== '' && (e.response === undefined || e.response.status >= 400));
-  if (failing === undefined) return {};
-  const headers = Object.entries(failing.request.headers).map(([name, value]) => ({
-    name: name === 'authorization' ? 'Authorization' : name,
-    value,
-    source: `capture:${file}`,
-  }));
-  const failingRequest: FailingRequest = {
-    method: failing.request.method || 'GET',
-    url: failing.request.url,
-    headers,
-    source: 'url',
-  };
-  const authorization = headers.find((h) => h.name === 'Authorization');
-  const credential: Credential | undefined =
-    authorization === undefined ? undefined : credentialFromAuthorization(authorization);
-  return { failingRequest, credentials: credential === undefined ? [] : [credential] };
-};
-
-/** Runs the check offline through the real runner. */
+/**
+ * Runs explain's checks offline through the real runner, with the input `bb-doctor explain` builds
+ * (the capture, its most important failing call, the credentials of its headers), and returns the
+ * report of the check the diagnosis names: the root cause, judged by the same checks as a live
+ * run (saved-exchange itself only maps the capture). When nothing failed, saved-exchange's own
+ * report (what the capture holds) stands for the run.
+ */
 const explain = async (
   offline: NonNullable<DoctorInput['offline']>,
   asked: string[] = [],
 ): Promise<CheckReport> => {
-  const input = makeInput({ offline, ...fromCapture(offline.exchanges, offline.file) });
-  const [report] = await runChecks([check], {
+  // The input the explain command builds (src/explain/input.ts), not a copy of it.
+  const plan = planExplain(
+    { format: offline.format as CaptureFormat, exchanges: [...offline.exchanges] },
+    offline.file,
+    new Redactor(),
+  );
+  const input = makeInput({
+    offline: plan.capture,
+    headers: plan.headers,
+    credentials: planCredentials(plan),
+    ...(plan.failingRequest === undefined ? {} : { failingRequest: plan.failingRequest }),
+  });
+  const reports = await runChecks(CHECKS, {
     input,
-    httpFor: offlineHttp(offline.exchanges, asked),
+    httpFor: offlineHttp(plan.capture.exchanges, asked),
     now: () => NOW,
   });
-  if (report === undefined || report.status === 'error') {
-    throw new Error(`check crashed: ${report?.error?.stack ?? report?.summary ?? 'no report'}`);
+  const crashed = reports.find((r) => r.status === 'error');
+  if (crashed !== undefined) {
+    throw new Error(`${crashed.id} crashed: ${crashed.error?.stack ?? crashed.summary}`);
   }
-  return report;
+  const diagnosis = diagnose(reports);
+  const root = reports.find((r) => r.id === diagnosis.checkId);
+  return root ?? reports.find((r) => r.id === check.meta.id)!;
 };
 
 const explainText = (text: string, file = 'capture.txt'): Promise<CheckReport> =>
@@ -198,120 +195,61 @@ const expectNoSecret = (report: CheckReport, secrets: readonly string[] = SECRET
 };
 
 // -----------------------------------------------------------------------------------------------
-// The check tester: no `input.offline` (a live run), and captures without request URLs, so that
-// nothing is fetched through the tester's nock-based client.
+
+// -----------------------------------------------------------------------------------------------
+// The adapter's own judge: it names nothing, it says what the capture holds.
 // -----------------------------------------------------------------------------------------------
 
-testCheck(check, [
-  {
-    name: 'a live run (no saved exchange): skipped',
-    expected: { verdict: 'skip', summary: 'Skipped: only for bb-doctor explain.', requests: 0 },
-  },
-  {
-    name: 'curl -i output with only a 200 and no request: pass, nothing fetched',
-    input: {
-      offline: offlineOf(curlI(200, JSON_TYPE, '{"username": "jdoe"}'), 'ok.curl-i.txt'),
-    },
-    expected: {
-      verdict: 'pass',
-      summary: 'The saved answer succeeded.',
-      data: { format: 'curl-include', entries: [] },
-      requests: 0,
-    },
-    assert: (report) => {
-      expect(report.evidence).toEqual([]);
-      expect(report.details?.join('\n')).toMatch(/no request .*not fetched as evidence/u);
-    },
-  },
-  {
-    name: 'curl -i with a 429 and no request: RATE_LIMITED from the signature alone',
-    input: { offline: fixture('rate-limited.curl-i.txt') },
-    expected: {
-      verdict: 'fail',
-      code: 'RATE_LIMITED',
-      summary: /^Saved answer 1 \(429, request not captured\): /u,
-      data: {
-        entries: [{ index: 1, method: null, path: null, status: 429, code: 'RATE_LIMITED' }],
-      },
-      requests: 0,
-    },
-  },
-  {
-    name: 'curl -i with the account-password 401: ACCOUNT_PASSWORD_REJECTED',
-    input: { offline: fixture('account-password.curl-i.txt') },
-    expected: { verdict: 'fail', code: 'ACCOUNT_PASSWORD_REJECTED', requests: 0 },
-  },
-  {
-    name: 'curl -i with a 403 privilege-scopes body: SCOPE_MISSING with data.missing',
-    input: { offline: fixture('scope-missing.curl-i.txt') },
-    expected: {
-      verdict: 'fail',
-      code: 'SCOPE_MISSING',
-      data: { missing: ['account'], granted: ['team'] },
-      hint: /scope account/u,
-      requests: 0,
-    },
-  },
-  {
-    name: 'curl -i with the CHANGE-2770 410: ENDPOINT_REMOVED',
-    input: { offline: fixture('change-2770.curl-i.txt') },
-    expected: { verdict: 'fail', code: 'ENDPOINT_REMOVED', requests: 0 },
-  },
-  {
-    name: 'curl -i with 100 Continue then 400 invalid client: CONSUMER_INVALID',
-    input: { offline: fixture('continue-100.curl-i.txt') },
-    expected: { verdict: 'fail', code: 'CONSUMER_INVALID', requests: 0 },
-  },
-  {
-    name: 'curl -i with a proxy 407: PROXY_AUTH_REQUIRED',
-    input: { offline: offlineOf(curlI(407, { 'proxy-authenticate': 'Basic' }, ''), 'p.txt') },
-    expected: { verdict: 'fail', code: 'PROXY_AUTH_REQUIRED', requests: 0 },
-  },
-  {
-    name: 'curl -i with a Cloud 500: SERVER_ERROR',
-    input: {
-      offline: offlineOf(
-        curlI(500, JSON_TYPE, error('Something went wrong', { id: 'abc123' })),
-        '500.txt',
-      ),
-    },
-    expected: { verdict: 'fail', code: 'SERVER_ERROR', requests: 0 },
-  },
-  {
-    name: 'curl -i with a status no signature knows: skipped, honestly',
-    input: { offline: offlineOf(curlI(418, { 'content-type': 'text/plain' }, 'teapot'), 't.txt') },
-    expected: {
+testJudge(check, {
+  valid: [
+    {
+      name: 'a live run (no saved exchange): skipped',
+      facts: { entries: [] },
       verdict: 'skip',
-      summary: /no known signature .*\(418\)/u,
-      data: { entries: [{ index: 1, status: 418 }] },
-      requests: 0,
+      summary: 'Skipped: only for bb-doctor explain.',
     },
-  },
-]);
+    {
+      name: 'a capture whose answers all succeeded',
+      facts: factsOf(offlineOf(curlI(200, JSON_TYPE, '{"username": "jdoe"}'), 'ok.curl-i.txt')),
+      verdict: 'pass',
+      summary: 'Read 1 saved answer (curl-include); none failed.',
+    },
+    {
+      name: 'a failing capture: the call the checks judge is named, no query, no userinfo',
+      facts: factsOf(
+        offlineOf(
+          raw(
+            {
+              url: `${REPO}?access_token=${OPAQUE}`,
+              headers: { Authorization: `Bearer ${OPAQUE}` },
+            },
+            { status: 401, headers: JSON_TYPE, body: TOKEN_INVALID },
+          ),
+          'q.txt',
+        ),
+      ),
+      verdict: 'pass',
+      summary:
+        /the checks judge saved exchange 1 \(GET \/2\.0\/repositories\/acme\/secret-repo → 401\) as your call\.$/u,
+      data: { failing: 1, exchanges: 1 },
+      assert: (outcome) => expect(JSON.stringify(outcome)).not.toContain(OPAQUE),
+    },
+  ],
+  invalid: [],
+});
 
 // -----------------------------------------------------------------------------------------------
-// Every fixture of fixtures/explain, run offline.
+// Explain's diagnosis: the same checks and judges as a live run, on every fixture of
+// fixtures/explain and on captures written here (answers with and without their request).
 // -----------------------------------------------------------------------------------------------
 
-describe('check saved-exchange: every fixtures/explain capture, offline', () => {
+describe('explain: every fixtures/explain capture, offline', () => {
   it.each(INDEX)('$file → $expectedCode', async (entry) => {
     const offline = fixture(entry.file);
-    const asked: string[] = [];
-    const report = await explain(offline, asked);
-    expect(report.code, report.summary).toBe(entry.expectedCode);
+    const report = await explain(offline);
+    // The root cause of the whole run (entry.diagnosis where it is not the failing answer's own).
+    expect(report.code, report.summary).toBe(entry.diagnosis ?? entry.expectedCode);
     expect(report.status).toBe('fail');
-    expect(report.remediation?.hint).toMatch(/^[A-Z].*\.$/su);
-    // The exchange that carries the diagnosis is the one the index names.
-    const entries = report.data['entries'] as { index: number; status: number | null }[];
-    expect(entries[0]?.index).toBe(entry.failingExchange);
-    expect(entries[0]?.status).toBe(entry.status);
-    expect(report.summary).toContain(`${entry.failingExchange} (`);
-    // Evidence: exactly the captured exchanges that have a request URL, none invented.
-    const withUrl = offline.exchanges.filter((e) => e.request.url !== '');
-    expect(asked).toHaveLength(withUrl.length);
-    expect(report.evidence).toEqual(withUrl);
-    for (const exchange of report.evidence) expect(offline.exchanges).toContain(exchange);
-    // No secret of the capture, in any form the capture had it.
     const shown = visible(report);
     for (const secret of entry.secrets) {
       expect(shown).not.toContain(secret);
@@ -323,69 +261,64 @@ describe('check saved-exchange: every fixtures/explain capture, offline', () => 
       expect(command).not.toMatch(/ATATT|ATBB|ATCTT/u);
     }
   });
+});
 
-  it('names the request-side causes the body alone would not', async () => {
-    const lowercase = await explain(fixture('seed-bearer-lowercase.curl-v.txt'));
-    expect(lowercase.summary).toMatch(/"bearer".*anonymous caller/u);
-    const username = await explain(fixture('api-token-username.curl-v.txt'));
-    expect(username.summary).toContain('username jdoe');
-    expect(username.remediation?.commands).toEqual([
-      'curl -u "$BITBUCKET_EMAIL:$BITBUCKET_API_TOKEN" https://api.bitbucket.org/2.0/user',
-    ]);
-    const bearer = await explain(fixture('api-token-bearer.curl-v.txt'));
-    expect(bearer.summary).toMatch(/API token \(ATATT…\) was sent as Bearer/u);
+describe('explain: answers without their request (curl -i)', () => {
+  const cases: readonly { name: string; text: string; code: FindingCode }[] = [
+    {
+      name: 'a 429',
+      text: readFileSync(new URL('rate-limited.curl-i.txt', DIR), 'utf8'),
+      code: 'RATE_LIMITED',
+    },
+    {
+      name: 'the account-password 401',
+      text: readFileSync(new URL('account-password.curl-i.txt', DIR), 'utf8'),
+      code: 'ACCOUNT_PASSWORD_REJECTED',
+    },
+    {
+      name: 'a 403 privilege-scopes body',
+      text: readFileSync(new URL('scope-missing.curl-i.txt', DIR), 'utf8'),
+      code: 'SCOPE_MISSING',
+    },
+    {
+      name: 'the CHANGE-2770 410',
+      text: readFileSync(new URL('change-2770.curl-i.txt', DIR), 'utf8'),
+      code: 'ENDPOINT_REMOVED',
+    },
+    {
+      name: '100 Continue then 400 invalid client',
+      text: readFileSync(new URL('continue-100.curl-i.txt', DIR), 'utf8'),
+      code: 'CONSUMER_INVALID',
+    },
+    {
+      name: 'a proxy 407',
+      text: curlI(407, { 'proxy-authenticate': 'Basic' }, ''),
+      code: 'PROXY_AUTH_REQUIRED',
+    },
+    {
+      name: 'a Cloud 500',
+      text: curlI(500, JSON_TYPE, error('Something went wrong', { id: 'abc123' })),
+      code: 'SERVER_ERROR',
+    },
+    {
+      name: '"Login failed" dated after 2026-07-28: the likeliest cause, with the alternatives',
+      text: curlI(401, { ...BASIC_401, date: 'Sat, 01 Aug 2026 10:00:00 GMT' }, LOGIN_FAILED),
+      code: 'APP_PASSWORD_REMOVED',
+    },
+  ];
+  it.each(cases)('$name → $code', async ({ text, code }) => {
+    const report = await explainText(text);
+    expect(report.code, report.summary).toBe(code);
   });
 
-  it('explains Data Center answers in the summary', async () => {
-    const captcha = await explain(fixture('dc-captcha.raw.txt'));
-    expect(captcha.summary).toMatch(/Bitbucket Data Center: CAPTCHA required/u);
-    expect(captcha.data).toMatchObject({ product: 'data-center', captcha: true });
-    const permitted = await explain(fixture('dc-not-permitted.curl-v.txt'));
-    expect(permitted.summary).toMatch(/authenticated as jdoe but not permitted/u);
-    expect(permitted.data).toMatchObject({ authenticatedAs: 'jdoe' });
-  });
-
-  it('reports the anonymous follow-up of an http:// redirect as INSECURE_HTTP, once', async () => {
-    const report = await explain(fixture('redirect-http-to-https.curl-i.txt'));
-    expect(report.summary).toMatch(/plain http:\/\/.*ran anonymously/u);
-    expect(report.data).toMatchObject({
-      redirect: 1,
-      credentialsSentInClear: true,
-      credentialsDroppedByRedirect: true,
-      entries: [{ index: 2, status: 404, code: 'INSECURE_HTTP' }],
-    });
-    expect(report.remediation?.commands).toEqual([
-      'curl -u "$BITBUCKET_EMAIL:$BITBUCKET_API_TOKEN" https://api.bitbucket.org/2.0/repositories/acme/secret-repo',
-    ]);
-  });
-
-  it('says a call without Authorization was anonymous', async () => {
-    const report = await explain(fixture('private-repo-anonymous-redirect.curl-v.txt'));
-    expect(report.summary).toMatch(/anonymous \(no Authorization header\)/u);
-    expect(report.data).toMatchObject({ anonymous: true });
-  });
-
-  it('lists every failing exchange of a HAR, the one that matters first', async () => {
-    const report = await explain(fixture('browser-session.har'));
-    expect(report.data).toMatchObject({
-      format: 'har',
-      exchanges: 4,
-      missing: ['pullrequest'],
-      entries: [
-        { index: 3, status: 403, code: 'SCOPE_MISSING' },
-        { index: 4, status: null },
-      ],
-    });
-    const entries = report.data['entries'] as Record<string, unknown>[];
-    expect(entries[1]).not.toHaveProperty('code');
+  it('a status no signature knows names no cause', async () => {
+    const report = await explainText(curlI(418, { 'content-type': 'text/plain' }, 'teapot'));
+    expect(report.id).toBe('saved-exchange');
+    expect(report.status).toBe('pass');
   });
 });
 
-// -----------------------------------------------------------------------------------------------
-// The rules, one capture each (raw HTTP with the request, so the request can be read).
-// -----------------------------------------------------------------------------------------------
-
-describe('check saved-exchange: rules', () => {
+describe('explain: the request-side causes the body alone would not name', () => {
   const loginFailed = (authorization: string, date = BASIC_401.date): string =>
     raw(
       { url: `${API}/2.0/user`, headers: { Authorization: authorization } },
@@ -480,7 +413,7 @@ describe('check saved-exchange: rules', () => {
       name: '404 make sure you are authenticated + "token" scheme',
       text: notFound({ Authorization: `token ${OPAQUE}` }),
       code: 'HEADER_SCHEME_UNKNOWN',
-      summary: /ignored the credentials/u,
+      summary: /Your Authorization header is wrong/u,
     },
     {
       name: '404 make sure you are authenticated + a bare token without scheme',
@@ -496,13 +429,16 @@ describe('check saved-exchange: rules', () => {
       name: '404 make sure you are authenticated + a proper Bearer',
       text: notFound({ Authorization: `Bearer ${OPAQUE}` }),
       code: 'REPO_NOT_FOUND_OR_NO_ACCESS',
-      summary: /does not exist, or the credentials sent \(Bearer with a secret\) may not see it/u,
+      summary:
+        /sent Bearer with a secret .*does not exist, or the credentials sent may not see it/u,
     },
     {
+      // The root cause is that nothing was sent (causal order: the secret before the endpoint),
+      // worded as a capture; the contrast's anonymous-404 reading is the symptom.
       name: '404 make sure you are authenticated + no Authorization',
       text: notFound({}),
-      code: 'REPO_NOT_FOUND_OR_NO_ACCESS',
-      summary: /anonymous/u,
+      code: 'NO_CREDENTIALS',
+      summary: /captured request .* carries no credentials/u,
     },
     {
       name: '404 no API hosted at this URL on a Data Center path sent to Cloud',
@@ -641,8 +577,7 @@ describe('check saved-exchange: rules', () => {
         },
       ),
       code: 'AUTH_REJECTED',
-      summary:
-        /^Saved exchange 1 \(GET \/rest\/api\/1\.0\/projects → 401\): Bitbucket Data Center: /u,
+      summary: /Bitbucket Data Center/u,
     },
   ];
 
@@ -652,223 +587,6 @@ describe('check saved-exchange: rules', () => {
     expect(report.status).toBe('fail');
     if (summary !== undefined) expect(report.summary).toMatch(summary);
     expect(report.remediation?.hint).toMatch(/^[A-Z`'"$(].*[.!?)]$/su);
-    expect(report.evidence).toHaveLength(1);
     expectNoSecret(report);
-  });
-
-  it('gives the 2.0 replacement of a removed endpoint', async () => {
-    const report = await explainText(
-      raw(
-        { url: `${API}/2.0/workspaces` },
-        {
-          status: 410,
-          headers: JSON_TYPE,
-          body: error('CHANGE-2770 - Functionality has been deprecated'),
-        },
-      ),
-    );
-    expect(report.data).toMatchObject({ replacement: `${API}/2.0/user/workspaces` });
-    expect(report.remediation?.hint).toBe(`Use ${API}/2.0/user/workspaces instead.`);
-  });
-
-  it('does not call "Unsupported grant type: None" a password grant', async () => {
-    const report = await explainText(
-      raw(
-        {
-          method: 'POST',
-          url: 'https://bitbucket.org/site/oauth2/access_token',
-          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-          body: 'grant_typ=client_credentials',
-        },
-        {
-          status: 400,
-          headers: JSON_TYPE,
-          body: JSON.stringify({
-            error_description: 'Unsupported grant type: None',
-            error: 'invalid_grant',
-          }),
-        },
-      ),
-    );
-    expect(report.status).toBe('skip');
-    expect(report.summary).toMatch(/no known signature/u);
-  });
-
-  it('names network failures of a capture without a response (curl exit codes)', async () => {
-    const failed = (code: string, message: string): Exchange => ({
-      request: { method: 'GET', url: `${API}/2.0/user`, headers: {} },
-      error: { code, message },
-      durationMs: 0,
-    });
-    const run = (exchange: Exchange): Promise<CheckReport> =>
-      explain({ file: 'v.txt', format: 'curl-verbose', exchanges: [exchange] });
-    expect((await run(failed('CURLE_28', 'Operation timed out'))).code).toBe('TIMEOUT');
-    expect((await run(failed('CURLE_60', 'SSL certificate problem'))).code).toBe('TLS_ERROR');
-    expect((await run(failed('CURLE_56', 'Recv failure: Connection reset'))).code).toBe(
-      'NETWORK_UNREACHABLE',
-    );
-    expect((await run(failed('CURLE_56', 'CONNECT tunnel failed, response 407'))).code).toBe(
-      'PROXY_AUTH_REQUIRED',
-    );
-    const blocked = await run(failed('NO_RESPONSE', 'net::ERR_BLOCKED_BY_CLIENT'));
-    expect(blocked.status).toBe('skip');
-  });
-
-  it('ranks causes in causal order, ties to the later exchange', async () => {
-    const expired: Exchange = {
-      request: {
-        method: 'GET',
-        url: `${API}/2.0/user`,
-        headers: { authorization: `Bearer ${OPAQUE}` },
-      },
-      response: {
-        status: 401,
-        headers: JSON_TYPE,
-        body: error('Access token expired. Use your refresh token to obtain a new access token.'),
-      },
-      durationMs: 0,
-    };
-    const scopes: Exchange = {
-      request: { method: 'GET', url: REPO, headers: { authorization: `Bearer ${OPAQUE}` } },
-      response: {
-        status: 403,
-        headers: JSON_TYPE,
-        body: error('Your credentials lack one or more required privilege scopes.', {
-          detail: { required: ['repository'], granted: ['account'] },
-        }),
-      },
-      durationMs: 0,
-    };
-    const report = await explain({ file: 'h.har', format: 'har', exchanges: [scopes, expired] });
-    expect(report.code).toBe('TOKEN_EXPIRED');
-    expect(report.data).toMatchObject({
-      entries: [
-        { index: 2, code: 'TOKEN_EXPIRED' },
-        { index: 1, code: 'SCOPE_MISSING' },
-      ],
-    });
-    const later = { ...scopes, request: { ...scopes.request, url: `${REPO}/pullrequests` } };
-    const tie = await explain({ file: 'h.har', format: 'har', exchanges: [scopes, later] });
-    expect(tie.summary).toMatch(
-      /^Saved exchange 2 \(GET \/2\.0\/repositories\/acme\/secret-repo\/pullrequests → 403\)/u,
-    );
-  });
-
-  it('warns about an http:// redirect whose final answer succeeded', async () => {
-    const http: Exchange = {
-      request: {
-        method: 'GET',
-        url: 'http://api.bitbucket.org/2.0/repositories/acme',
-        headers: { authorization: basic(EMAIL, API_TOKEN) },
-      },
-      response: {
-        status: 301,
-        headers: { location: 'https://api.bitbucket.org/2.0/repositories/acme' },
-        body: '',
-      },
-      durationMs: 0,
-    };
-    const ok: Exchange = {
-      request: {
-        method: 'GET',
-        url: 'https://api.bitbucket.org/2.0/repositories/acme',
-        headers: {},
-      },
-      response: { status: 200, headers: JSON_TYPE, body: '{"values": []}' },
-      durationMs: 0,
-    };
-    const report = await explain({ file: 'r.txt', format: 'curl-include', exchanges: [http, ok] });
-    expect(report.status).toBe('warn');
-    expect(report.code).toBe('INSECURE_HTTP');
-    expect(report.summary).toMatch(/crossed the network unencrypted/u);
-    expectNoSecret(report);
-  });
-
-  it('passes when every saved answer succeeded, and fetches each one with a URL', async () => {
-    const asked: string[] = [];
-    const ok = (url: string): Exchange => ({
-      request: { method: 'GET', url, headers: {} },
-      response: { status: 200, headers: JSON_TYPE, body: '{}' },
-      durationMs: 0,
-    });
-    const report = await explain(
-      { file: 'ok.har', format: 'har', exchanges: [ok(`${API}/2.0/user`), ok(REPO)] },
-      asked,
-    );
-    expect(report.status).toBe('pass');
-    expect(report.summary).toBe('All 2 saved answers succeeded.');
-    expect(asked).toEqual([
-      `GET ${API}/2.0/user (saved exchange 1: GET /2.0/user)`,
-      `GET ${REPO} (saved exchange 2: GET /2.0/repositories/acme/secret-repo)`,
-    ]);
-  });
-
-  it('does not fetch what the client cannot replay, and still explains it', async () => {
-    const asked: string[] = [];
-    const put: Exchange = {
-      request: { method: 'PUT', url: REPO, headers: { authorization: `bearer ${OPAQUE}` } },
-      response: { status: 404, headers: JSON_TYPE, body: NO_ACCESS },
-      durationMs: 0,
-    };
-    const report = await explain({ file: 'put.har', format: 'har', exchanges: [put] }, asked);
-    expect(asked).toEqual([]);
-    expect(report.evidence).toEqual([]);
-    expect(report.code).toBe('HEADER_SCHEME_CASE');
-    expect(report.details?.join('\n')).toMatch(/only replays GET, POST and HEAD/u);
-  });
-
-  it('never quotes a server message that echoes a request secret', async () => {
-    const report = await explainText(
-      raw(
-        { url: `${API}/2.0/user`, headers: { Authorization: `Bearer ${OPAQUE}` } },
-        { status: 401, headers: JSON_TYPE, body: error(`Token ${OPAQUE} is not valid`) },
-      ),
-    );
-    expectNoSecret(report);
-  });
-});
-
-describe('check saved-exchange: meta', () => {
-  it('declares every code a signature can name, and only known codes', () => {
-    for (const signature of SIGNATURES) expect(check.meta.codes).toContain(signature.code);
-    for (const code of check.meta.codes) expect(FINDING_CODES).toContain(code);
-    expect(check.meta.needs).toEqual([]);
-  });
-
-  it('pins every code it can produce', () => {
-    const produced: readonly FindingCode[] = [
-      'NETWORK_UNREACHABLE',
-      'PROXY_AUTH_REQUIRED',
-      'TLS_ERROR',
-      'TIMEOUT',
-      'SERVER_ERROR',
-      'RATE_LIMITED',
-      'HEADER_MALFORMED',
-      'HEADER_SCHEME_CASE',
-      'HEADER_SCHEME_UNKNOWN',
-      'SECRET_IN_URL',
-      'PASSWORD_GRANT_REMOVED',
-      'ACCOUNT_PASSWORD_REJECTED',
-      'APP_PASSWORD_REMOVED',
-      'API_TOKEN_AS_BEARER',
-      'API_TOKEN_NEEDS_EMAIL',
-      'API_TOKEN_UNSCOPED',
-      'ACCESS_TOKEN_AS_BASIC',
-      'TOKEN_EXPIRED',
-      'TOKEN_INVALID',
-      'AUTH_REJECTED',
-      'CONSUMER_INVALID',
-      'CONSUMER_NOT_PRIVATE',
-      'CONSUMER_NO_CALLBACK',
-      'REFRESH_TOKEN_INVALID',
-      'SCOPE_MISSING',
-      'WRONG_HOST',
-      'INSECURE_HTTP',
-      'API_V1_REMOVED',
-      'ENDPOINT_REMOVED',
-      'DATA_CENTER_PATH_ON_CLOUD',
-      'REPO_NOT_FOUND_OR_NO_ACCESS',
-    ];
-    expect([...check.meta.codes].sort()).toEqual([...produced].sort());
   });
 });
