@@ -4,61 +4,13 @@
  * user wrote), shell references (`$VAR`, `$(...)`), and curl's encodings.
  */
 import { CLOUD_HOSTS } from '../knowledge/hosts.js';
+import { joinUrlText, splitUrlText, type UrlText } from '../knowledge/paths.js';
 import { SECRET_SHAPES } from '../knowledge/shapes.js';
 import { Buffer } from 'node:buffer';
 
-/** A URL in pieces, each exactly as typed. */
-export interface UrlParts {
-  /** Lower-case scheme without `://`; absent when the URL has none (curl then uses http). */
-  scheme?: string;
-  userinfo?: string;
-  host: string;
-  port?: string;
-  /** The path, `''` when there is none. */
-  path: string;
-  /** The query without `?`. */
-  query?: string;
-  fragment?: string;
-}
-
-const URL_RE =
-  /^(?:([A-Za-z][A-Za-z0-9+.-]*):\/\/)?([^/?#]*)([^?#]*)(?:\?([^#]*))?(?:#([\s\S]*))?$/;
-
-/** Splits a URL as typed; never throws. */
-export function splitUrl(url: string): UrlParts {
-  const m = URL_RE.exec(url.trim());
-  const parts: UrlParts = { host: '', path: '' };
-  if (!m) return { host: '', path: url };
-  const [, scheme, authority = '', path = '', query, fragment] = m;
-  if (scheme !== undefined) parts.scheme = scheme.toLowerCase();
-  let hostPort = authority;
-  const at = authority.lastIndexOf('@');
-  if (at >= 0) {
-    parts.userinfo = authority.slice(0, at);
-    hostPort = authority.slice(at + 1);
-  }
-  const bracket = /^(\[[^\]]*\])(?::(\d*))?$/.exec(hostPort);
-  const plain = /^([^:]*)(?::(\d*))?$/.exec(hostPort);
-  const hp = bracket ?? plain;
-  parts.host = hp?.[1] ?? hostPort;
-  if (hp?.[2] !== undefined && hp[2] !== '') parts.port = hp[2];
-  parts.path = path;
-  if (query !== undefined) parts.query = query;
-  if (fragment !== undefined) parts.fragment = fragment;
-  return parts;
-}
-
-/** The inverse of `splitUrl`. */
-export function joinUrl(parts: UrlParts): string {
-  let out = parts.scheme === undefined ? '' : `${parts.scheme}://`;
-  if (parts.userinfo !== undefined) out += `${parts.userinfo}@`;
-  out += parts.host;
-  if (parts.port !== undefined) out += `:${parts.port}`;
-  out += parts.path;
-  if (parts.query !== undefined) out += `?${parts.query}`;
-  if (parts.fragment !== undefined) out += `#${parts.fragment}`;
-  return out;
-}
+/** A URL in pieces, each exactly as typed: one splitter, in knowledge/paths.ts. */
+export type UrlParts = UrlText;
+export { joinUrlText as joinUrl, splitUrlText as splitUrl };
 
 /** localhost, *.localhost, 127.0.0.0/8 and ::1: plain http there never leaves the machine. */
 export function isLoopbackHost(host: string): boolean {
