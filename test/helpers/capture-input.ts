@@ -1,17 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { failingRequestOf, mostImportantFailure, OfflineHttp } from '../../src/explain/offline.js';
+import { planCredentials, planExplain } from '../../src/explain/input.js';
+import { OfflineHttp } from '../../src/explain/offline.js';
+import { Redactor } from '../../src/report/redactor.js';
 import { parseCapture } from '../../src/explain/parse.js';
-import { makeCredential } from '../../src/intake/credentials.js';
-import { credentialFromAuthorization } from '../../src/intake/input.js';
 import { runChecks } from '../../src/runner.js';
-import type {
-  Capture,
-  Check,
-  CheckContext,
-  CheckReport,
-  Credential,
-  DoctorInput,
-} from '../../src/types.js';
+import type { Capture, Check, CheckContext, CheckReport, DoctorInput } from '../../src/types.js';
 import { makeInput } from './context.js';
 
 /**
@@ -23,30 +16,15 @@ export const explainInput = (
   text: string | Buffer,
   file = 'capture.txt',
 ): { input: DoctorInput; capture: Capture; http: OfflineHttp } => {
-  const { format, exchanges } = parseCapture(text, file);
-  const capture: Capture = { file, format, exchanges };
-  const failing = mostImportantFailure(exchanges);
-  const seen = new Set<string>();
-  const credentials: Credential[] = [];
-  exchanges.forEach((exchange, index) => {
-    for (const [name, value] of Object.entries(exchange.request.headers)) {
-      if (!/^(authorization|x-.*token.*|private-token)$/iu.test(name)) continue;
-      if (seen.has(`${name}:${value}`)) continue;
-      seen.add(`${name}:${value}`);
-      const header = { name, value, source: `capture:${file} #${index + 1}` };
-      const credential =
-        name === 'authorization'
-          ? credentialFromAuthorization({ ...header, name: 'Authorization' })
-          : makeCredential('unknown', value, `header:${name} (${header.source})`);
-      if (credential !== undefined) credentials.push(credential);
-    }
-  });
+  // The builder the explain command uses (src/explain/input.ts), not a copy of it.
+  const plan = planExplain(parseCapture(text, file), file, new Redactor());
   const input = makeInput({
-    offline: capture,
-    credentials,
-    ...(failing === undefined ? {} : { failingRequest: failingRequestOf(failing, file) }),
+    offline: plan.capture,
+    credentials: planCredentials(plan),
+    headers: plan.headers,
+    ...(plan.failingRequest === undefined ? {} : { failingRequest: plan.failingRequest }),
   });
-  return { input, capture, http: new OfflineHttp(exchanges) };
+  return { input, capture: plan.capture, http: new OfflineHttp(plan.capture.exchanges) };
 };
 
 /** A capture from fixtures/explain/. */
