@@ -1,5 +1,5 @@
 import { capturedFailure, resultOf } from '../src/explain/capture.js';
-import { answerProblem, capturedNetworkProblem } from '../src/facts/network.js';
+import { answerProblem, capturedNetworkProblem, redirectedAway } from '../src/facts/network.js';
 import { anonymousListing, anonymousUser } from '../src/facts/requests.js';
 import { CLOUD_EDGE_HEADERS, detectDataCenter } from '../src/knowledge/index.js';
 import { CLOUD_URLS, DOCS } from '../src/knowledge/docs.js';
@@ -24,9 +24,10 @@ const withProduct = (outcome: Outcome, product: Product): Outcome => ({
 export const judge = ({ host, result, captured = false }: ConnectivityFacts): Outcome => {
   // A captured failure names curl's and Chromium's own error codes; a blocked request is none.
   const problem =
-    captured && result.exchange.error !== undefined
+    redirectedAway(result.exchange) ??
+    (captured && result.exchange.error !== undefined
       ? capturedNetworkProblem(result.exchange)
-      : answerProblem(result);
+      : answerProblem(result));
   if (problem !== undefined) {
     return {
       verdict: 'fail',
@@ -106,6 +107,7 @@ export default defineCheck({
       'TIMEOUT',
       'PROXY_AUTH_REQUIRED',
       'SERVER_ERROR',
+      'REDIRECTED_AWAY',
       'NOT_BITBUCKET',
     ],
   },

@@ -1,6 +1,10 @@
 import { capturedRequestFacts, type CapturedRequestFacts } from '../src/facts/captured-request.js';
 import { REMEDY } from '../src/knowledge/remedies.js';
-import { unexpandedExpression, whitespaceProblem } from '../src/intake/credentials.js';
+import {
+  suspectCharacter,
+  unexpandedExpression,
+  whitespaceProblem,
+} from '../src/intake/credentials.js';
 import { fingerprint } from '../src/report/redactor.js';
 import { defineCheck, type Credential, type DoctorInput, type Outcome } from '../src/types.js';
 
@@ -126,6 +130,27 @@ export const judge = (facts: CredentialsFacts): Outcome => {
         details: list,
       };
     }
+    const bad = suspectCharacter(credential.raw, credential.kind);
+    if (bad !== undefined) {
+      // The position and the code point only: never the secret or a part of it.
+      return {
+        verdict: 'fail',
+        code: bad.whitespace ? 'SECRET_WHITESPACE' : 'HEADER_MALFORMED',
+        summary: `The ${credential.kind} from ${credential.source}: character ${bad.position} is ${bad.described} It was not sent: ${bad.whitespace ? 'Bitbucket compares secrets byte for byte' : 'it has no place in a secret sent in an HTTP header'}.`,
+        remediation: {
+          hint: 'Copy the secret again from where it was created (or type that character), as plain text, and check it with the command below.',
+          commands: [
+            'printf %s "$BITBUCKET_API_TOKEN" | LC_ALL=C grep -n "[^ -~]" && echo "non-ASCII left"',
+          ],
+        },
+        data: {
+          source: credential.source,
+          position: bad.position,
+          character: bad.described.split(' ')[0],
+        },
+        details: list,
+      };
+    }
   }
   return {
     verdict: 'pass',
@@ -145,7 +170,7 @@ export default defineCheck({
     title: 'Credentials are given and well-formed',
     description:
       'A secret with a stray newline, quotes or an unexpanded $VAR never authenticates, and no request can tell you why.',
-    codes: ['NO_CREDENTIALS', 'SECRET_UNEXPANDED', 'SECRET_WHITESPACE'],
+    codes: ['NO_CREDENTIALS', 'SECRET_UNEXPANDED', 'SECRET_WHITESPACE', 'HEADER_MALFORMED'],
   },
   gather: ({ input }): CredentialsFacts => given(input),
   fromCapture: ({ input }, capture): CredentialsFacts => ({

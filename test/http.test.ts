@@ -52,19 +52,68 @@ describe('the HTTP client', () => {
     expect(scope.isDone()).toBe(true);
   });
 
-  it('never retries, and follows a redirect to another origin without the Authorization header', async () => {
+  it('never follows a redirect to an unknown origin: the answer is REDIRECTED_AWAY, nothing sent there', async () => {
     nock(API).get('/2.0/user').reply(302, '', { location: 'https://elsewhere.example/landing' });
-    const elsewhere = nock('https://elsewhere.example', { badheaders: ['authorization'] })
-      .get('/landing')
-      .reply(200, 'ok');
-    const result = await make({ allowedOrigins: [API] }).request(`${API}/2.0/user`, {
+    const elsewhere = nock('https://elsewhere.example').get('/landing').reply(200, 'ok');
+    const http = make({ allowedOrigins: [API] });
+    const result = await http.request(`${API}/2.0/user`, {
       label: 'r',
       headers: { authorization: 'Bearer secret' },
     });
+    expect(result.status).toBe(302);
+    expect(result.exchange.error?.code).toBe('REDIRECTED_AWAY');
+    expect(result.exchange.error?.message).toMatch(
+      /redirects to https:\/\/elsewhere\.example\/landing, a captive portal or proxy login page; your credentials were not sent there/u,
+    );
+    expect(elsewhere.isDone()).toBe(false);
+    nock.cleanAll();
+    // The origin redirected away: later calls there are not sent either.
+    const later = await http.request(`${API}/2.0/repositories/acme`, { label: 'l' });
+    expect(later.exchange.error?.code).toBe('REDIRECTED_AWAY');
+    expect(http.sent).toBe(1);
+  });
+
+  it('a same-origin redirect to an HTML page with no Bitbucket marker is REDIRECTED_AWAY', async () => {
+    nock(API).get('/2.0/user').reply(302, '', { location: '/portal' });
+    nock(API).get('/portal').reply(200, '<html>Log in</html>', { 'content-type': 'text/html' });
+    const result = await make().request(`${API}/2.0/user`, { label: 'r' });
     expect(result.status).toBe(200);
-    expect(elsewhere.isDone()).toBe(true);
-    // Both legs are evidence: the 302 and the answer it led to.
-    expect(result.redirects.map((e) => e.response?.status)).toEqual([302]);
+    expect(result.exchange.error?.code).toBe('REDIRECTED_AWAY');
+  });
+
+  it('a marked HTML page after a redirect stays evidence', async () => {
+    nock(API).get('/2.0/user').reply(302, '', { location: '/login' });
+    nock(API)
+      .get('/login')
+      .reply(200, '<html>Log in</html>', { 'content-type': 'text/html', 'x-request-id': 'r' });
+    const result = await make().request(`${API}/2.0/user`, { label: 'r' });
+    expect(result.exchange.error).toBeUndefined();
+  });
+
+  it('a redirect loop stops at once, a chain longer than 3 after 4 requests', async () => {
+    nock(API).get('/loop').reply(301, '', { location: '/loop' });
+    const http = make();
+    const loop = await http.request(`${API}/loop`, { label: 'l' });
+    expect(loop.exchange.error?.message).toMatch(/loop/u);
+    expect(http.sent).toBe(1);
+    for (const n of [1, 2, 3, 4])
+      nock(API)
+        .get(`/c${n}`)
+        .reply(302, '', { location: `/c${n + 1}` });
+    const other = make();
+    const chain = await other.request(`${API}/c1`, { label: 'c' });
+    expect(chain.exchange.error?.message).toMatch(/more than 3 times/u);
+    expect(other.sent).toBe(4);
+  });
+
+  it('never sends a header value Node refuses: named by position and code point only', async () => {
+    const result = await make().request(`${API}/2.0/user`, {
+      label: 'r',
+      headers: { authorization: 'Bearer abc\u20acdef' },
+    });
+    expect(result.exchange.error?.code).toBe('HEADER_INVALID_CHAR');
+    expect(result.exchange.error?.message).toMatch(/character 11, U\+20AC/u);
+    expect(result.exchange.error?.message).not.toContain('abc');
   });
 
   it('keeps Authorization on a same-origin redirect', async () => {

@@ -31,6 +31,20 @@ const TLS_HINT: Record<string, string> = {
 };
 
 /**
+ * An answer the client marked as from another origin, a redirect loop or a chain too long
+ * (src/http/client.ts): never evidence about Bitbucket. connectivity names it; for every other
+ * check networkProblem and answerProblem treat it like a guarded request (nothing to judge).
+ */
+export const redirectedAway = (exchange: Exchange): NetworkProblem | undefined =>
+  exchange.error?.code === 'REDIRECTED_AWAY'
+    ? {
+        code: 'REDIRECTED_AWAY',
+        summary: exchange.error.message,
+        remediation: REMEDY.REDIRECTED_AWAY,
+      }
+    : undefined;
+
+/**
  * Names the network failure of an exchange that got no usable answer, so that a timeout, a DNS
  * failure, a TLS error or a proxy 407 is never reported as "your token is invalid" (the most
  * common complaint about `gh auth status`, anchors.md §3.3).
@@ -110,7 +124,11 @@ export const networkProblem = (exchange: Exchange): NetworkProblem | undefined =
       },
     };
   }
-  if (/^(?:ORIGIN_GUARD|INSECURE_GUARD|REQUEST_BUDGET|AUTH_BUDGET|OFFLINE)$/u.test(code))
+  if (
+    /^(?:ORIGIN_GUARD|INSECURE_GUARD|REQUEST_BUDGET|AUTH_BUDGET|OFFLINE|HEADER_INVALID_CHAR|REDIRECTED_AWAY)$/u.test(
+      code,
+    )
+  )
     return undefined;
   const dns = code === 'ENOTFOUND' || code === 'EAI_AGAIN';
   return {

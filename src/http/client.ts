@@ -1,5 +1,7 @@
 import got, { type Agents, type Method } from 'got';
-import { isTraceHeader } from '../knowledge/headers.js';
+import { detectDataCenter } from '../knowledge/data-center.js';
+import { CLOUD_EDGE_HEADERS, isTraceHeader } from '../knowledge/headers.js';
+import { CLOUD_HOSTS, WEBSITE_HOSTS } from '../knowledge/hosts.js';
 import type { Exchange, HttpClient, HttpResult, RequestOptions } from '../types.js';
 
 /** Evidence keeps the first 4 KB of a body; checks may read up to 1 MB. */
@@ -81,6 +83,46 @@ const errorCodeOf = (error: unknown): { code: string; message: string } => {
   return { code: 'UNKNOWN', message: String(error) };
 };
 
+/** At most this many redirects are followed (so at most 4 requests for one call). */
+export const MAX_REDIRECTS = 3;
+
+/**
+ * The first character of a header value that Node refuses to send (ERR_INVALID_CHAR: anything
+ * but TAB, printable ASCII and Latin-1), 1-based, with its code point: never the value itself.
+ */
+export const invalidHeaderChar = (
+  value: string,
+): { position: number; codePoint: number } | undefined => {
+  let position = 0;
+  for (const char of value) {
+    position += 1;
+    const codePoint = char.codePointAt(0) ?? 0;
+    const ok =
+      codePoint === 9 ||
+      (codePoint >= 0x20 && codePoint <= 0x7e) ||
+      (codePoint >= 0x80 && codePoint <= 0xff);
+    if (!ok) return { position, codePoint };
+  }
+  return undefined;
+};
+
+/** A page with a Bitbucket marker (Cloud's edge headers, Data Center's markers) is Bitbucket's. */
+const bitbucketMarked = (response: {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}): boolean =>
+  CLOUD_EDGE_HEADERS.some((name) => response.headers[name] !== undefined) ||
+  detectDataCenter(response).isDataCenter;
+
+const hostnameOf = (url: string): string => {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
+};
+
 export const makeResult = (raw: {
   exchange: Exchange;
   body: string;
@@ -117,6 +159,8 @@ export class DoctorHttp {
   private readonly memo = new Map<string, Promise<RawResult>>();
   private readonly unauthorized = new Map<string, number>();
   private readonly log: Exchange[] = [];
+  /** Origins that redirected away: nothing more is sent there in this run. */
+  private readonly away = new Map<string, string>();
   private wire = 0;
 
   constructor(options: ClientOptions) {
@@ -184,6 +228,44 @@ export class DoctorHttp {
     };
   }
 
+  /**
+   * Why an answer is no evidence about Bitbucket (design.md, "Harmless to run"): a redirect to an
+   * origin that is not the API's, the auth's or a known Bitbucket host (a captive portal, a proxy
+   * login page: it is not followed), a loop, more than MAX_REDIRECTS redirects, or a redirect that
+   * ends on an HTML page with no Bitbucket marker. Undefined when the answer is evidence.
+   */
+  private awayOf(
+    url: string,
+    next: string | undefined,
+    redirects: number,
+    visited: readonly string[],
+    response: { status: number; headers: Record<string, string>; body: string },
+  ): string | undefined {
+    const first = visited[0] ?? url;
+    if (next !== undefined) {
+      if ([...visited, url].includes(next)) {
+        return `The API redirects in a loop (${url} to ${next}): no verdict.`;
+      }
+      if (redirects >= MAX_REDIRECTS) {
+        return `The API redirects more than ${MAX_REDIRECTS} times (last to ${next}): no verdict.`;
+      }
+      const host = hostnameOf(next);
+      const known =
+        this.options.allowedOrigins.includes(originOf(next)) ||
+        host === hostnameOf(first) ||
+        host === CLOUD_HOSTS.api ||
+        WEBSITE_HOSTS.has(host);
+      return known
+        ? undefined
+        : `The API redirects to ${next}, a captive portal or proxy login page; your credentials were not sent there; no verdict.`;
+    }
+    const html = /html/iu.test(response.headers['content-type'] ?? '');
+    if (redirects > 0 && html && !bitbucketMarked(response)) {
+      return `The API redirects to ${url}, an HTML page with no Bitbucket marker (a captive portal or proxy login page); no verdict.`;
+    }
+    return undefined;
+  }
+
   private async send(
     url: string,
     method: string,
@@ -191,7 +273,25 @@ export class DoctorHttp {
     options: RequestOptions,
     signal: AbortSignal | undefined,
     redirects = 0,
+    visited: readonly string[] = [],
   ): Promise<RawResult> {
+    // A value Node cannot send is the user's input, not the network (credentials names it).
+    for (const [name, value] of Object.entries(headers)) {
+      const bad = invalidHeaderChar(value);
+      if (bad === undefined) continue;
+      return this.refuse(
+        url,
+        method,
+        headers,
+        options,
+        'HEADER_INVALID_CHAR',
+        `Not sent: the ${name} header has character ${bad.position}, U+${bad.codePoint.toString(16).toUpperCase().padStart(4, '0')}, which HTTP headers cannot carry.`,
+      );
+    }
+    const awayFrom = redirects === 0 ? this.away.get(originOf(url)) : undefined;
+    if (awayFrom !== undefined) {
+      return this.refuse(url, method, headers, options, 'REDIRECTED_AWAY', awayFrom);
+    }
     const hasAuth = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
     if (hasAuth && !this.options.allowedOrigins.includes(originOf(url))) {
       return this.refuse(
@@ -336,9 +436,20 @@ export class DoctorHttp {
           reject(error instanceof Error ? error : new Error(String(error)));
         });
       });
+      const location = responseHeaders['location'];
+      const redirect = status >= 300 && status < 400 && location !== undefined && method === 'GET';
+      const next = redirect ? new URL(location, url).href : undefined;
+      const awayMessage = this.awayOf(url, next, redirects, visited, {
+        status,
+        headers: responseHeaders,
+        body: text,
+      });
       const exchange: Exchange = {
         label: options.label,
         request: { method, url, headers: record, ...(body === undefined ? {} : { body }) },
+        ...(awayMessage === undefined
+          ? {}
+          : { error: { code: 'REDIRECTED_AWAY', message: awayMessage } }),
         response: {
           status,
           headers: responseHeaders,
@@ -357,15 +468,12 @@ export class DoctorHttp {
           (this.unauthorized.get(options.secretKey) ?? 0) + 1,
         );
       }
-      const location = responseHeaders['location'];
-      if (
-        status >= 300 &&
-        status < 400 &&
-        location !== undefined &&
-        redirects < 3 &&
-        method === 'GET'
-      ) {
-        const next = new URL(location, url).href;
+      if (awayMessage !== undefined) {
+        const first = visited[0] ?? url;
+        this.away.set(originOf(first), awayMessage);
+        return { exchange, body: text };
+      }
+      if (next !== undefined) {
         // Credentials never follow a redirect to another origin (design.md, "Harmless to run").
         const nextHeaders =
           originOf(next) === originOf(url)
@@ -380,6 +488,7 @@ export class DoctorHttp {
           { ...options, label: `${options.label} (redirect)` },
           signal,
           redirects + 1,
+          [...visited, url],
         );
         return { ...follow, chain: [exchange, ...(follow.chain ?? [])] };
       }

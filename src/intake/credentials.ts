@@ -52,6 +52,97 @@ export const whitespaceProblem = (raw: string): string | undefined => {
   return undefined;
 };
 
+/** The characters a copy from a web page, a chat or an editor most often leaves in a secret. */
+const CHARACTER_NAMES: Readonly<
+  Record<number, { name: string; whitespace: boolean; hint: string }>
+> = {
+  0x09: { name: 'CHARACTER TABULATION (tab)', whitespace: true, hint: 'a tab' },
+  0x0a: { name: 'LINE FEED (newline)', whitespace: true, hint: 'a line break' },
+  0x0d: { name: 'CARRIAGE RETURN', whitespace: true, hint: 'a Windows line ending?' },
+  0xa0: { name: 'NO-BREAK SPACE', whitespace: true, hint: 'copied from a web page?' },
+  0x200b: { name: 'ZERO WIDTH SPACE', whitespace: true, hint: 'copied from a web page or chat?' },
+  0xfeff: {
+    name: 'ZERO WIDTH NO-BREAK SPACE (byte order mark)',
+    whitespace: true,
+    hint: 'a file saved with a BOM?',
+  },
+  0x20ac: { name: 'EURO SIGN', whitespace: false, hint: 'copied from a web page?' },
+  0x2018: {
+    name: 'LEFT SINGLE QUOTATION MARK',
+    whitespace: false,
+    hint: 'a smart quote from a web page or editor?',
+  },
+  0x2019: {
+    name: 'RIGHT SINGLE QUOTATION MARK',
+    whitespace: false,
+    hint: 'a smart quote from a web page or editor?',
+  },
+  0x201c: {
+    name: 'LEFT DOUBLE QUOTATION MARK',
+    whitespace: false,
+    hint: 'a smart quote from a web page or editor?',
+  },
+  0x201d: {
+    name: 'RIGHT DOUBLE QUOTATION MARK',
+    whitespace: false,
+    hint: 'a smart quote from a web page or editor?',
+  },
+  0x202e: {
+    name: 'RIGHT-TO-LEFT OVERRIDE',
+    whitespace: false,
+    hint: 'an invisible control character: copied from a web page?',
+  },
+};
+
+/** Invisible and whitespace-like code points (Unicode White_Space and format controls). */
+const WHITESPACE_LIKE = /[\s\u200b-\u200d\u2060\ufeff]/u;
+
+export interface SuspectCharacter {
+  /** 1-based, in characters (code points); never the character's neighbours. */
+  readonly position: number;
+  /** `U+20AC EURO SIGN: copied from a web page?` (or `U+XXXX`). */
+  readonly described: string;
+  readonly whitespace: boolean;
+}
+
+/**
+ * The first character of a secret that cannot be meant: a control character or one HTTP headers
+ * cannot carry (Node refuses it, ERR_INVALID_CHAR), anything whitespace-like (a no-break or
+ * zero-width space, a BOM), and, in a token (always ASCII), any non-ASCII character. A password
+ * may be non-ASCII (Basic sends it base64), so only the first two apply to passwords.
+ */
+export const suspectCharacter = (
+  raw: string,
+  kind: CredentialKind,
+): SuspectCharacter | undefined => {
+  const password = kind === 'account-password' || kind === 'app-password';
+  let position = 0;
+  for (const char of raw) {
+    position += 1;
+    const code = char.codePointAt(0) ?? 0;
+    const whitespace = code !== 0x20 && WHITESPACE_LIKE.test(char);
+    const control = code < 0x20 || code === 0x7f || (code >= 0x80 && code < 0xa0);
+    const format = /\p{Cf}/u.test(char);
+    const unsendable = code > 0xff;
+    if (!(
+      whitespace ||
+      control ||
+      format ||
+      (unsendable && !password) ||
+      (code > 0x7e && !password)
+    ))
+      continue;
+    const known = CHARACTER_NAMES[code];
+    const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+    return {
+      position,
+      described: known === undefined ? hex : `${hex} ${known.name}: ${known.hint}`,
+      whitespace: known?.whitespace ?? whitespace,
+    };
+  }
+  return undefined;
+};
+
 export const makeCredential = (
   claimed: CredentialKind,
   raw: string,

@@ -42,6 +42,12 @@ export const FINDINGS: readonly FindingInfo[] = [
     cause: 'Bitbucket (or something in between) answered 5xx or an unreadable body',
   },
   {
+    code: 'REDIRECTED_AWAY',
+    layer: 'network',
+    cause:
+      'the API redirects to another origin (a captive portal, a proxy login page) or in a loop: no verdict, nothing sent there',
+  },
+  {
     code: 'NOT_BITBUCKET',
     layer: 'network',
     cause: 'the API URL answers, but not like Bitbucket Cloud',

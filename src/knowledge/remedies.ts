@@ -25,6 +25,9 @@ export const REMEDY: Readonly<Record<FindingCode, Remediation>> = {
   SERVER_ERROR: {
     hint: 'Retry in a few minutes; a server error says nothing about the credentials.',
   },
+  REDIRECTED_AWAY: {
+    hint: 'Open the API URL in a browser and log in to the network (hotel, airport or company proxy login page), or fix the --api-url, then run again.',
+  },
   NOT_BITBUCKET: {
     hint: 'Check the --api-url (Cloud is https://api.bitbucket.org) and whether a proxy or captive portal answers instead.',
   },

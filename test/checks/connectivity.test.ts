@@ -72,6 +72,20 @@ testCheck(check, [
     expected: { verdict: 'warn', code: 'NOT_BITBUCKET' },
   },
   {
+    name: 'a 302 to another origin is REDIRECTED_AWAY, and the portal is never asked',
+    http: () => nock(API).get('/2.0/user').reply(302, '', { location: 'http://127.0.0.2/login' }),
+    expected: {
+      verdict: 'fail',
+      code: 'REDIRECTED_AWAY',
+      summary: /redirects to http:\/\/127\.0\.0\.2\/login/u,
+    },
+  },
+  {
+    name: 'a 301 loop is REDIRECTED_AWAY',
+    http: () => nock(API).get('/2.0/user').reply(301, '', { location: '/2.0/user' }),
+    expected: { verdict: 'fail', code: 'REDIRECTED_AWAY', summary: /loop/u },
+  },
+  {
     name: 'Data Center marks are recognised',
     http: () => nock(API).get('/2.0/user').reply(401, { errors: [] }, { 'x-arequestid': '@1ABC' }),
     expected: { verdict: 'warn', code: 'NOT_BITBUCKET', summary: /Data Center/u },

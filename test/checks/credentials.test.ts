@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import check, { judge, type CredentialsFacts } from '../../checks/credentials.js';
+import { makeCredential } from '../../src/intake/credentials.js';
 import {
   captureContext,
   explainFixture,
@@ -145,6 +146,33 @@ testJudge<CredentialsFacts>(check, {
     },
   ],
   invalid: [
+    {
+      name: 'a euro sign in a token is HEADER_MALFORMED, by position and code point only',
+      facts: {
+        credentials: [makeCredential('api-token', 'ATATT3xFfGF0\u20acabc', 'env:T', 'a@b.c')],
+      },
+      code: 'HEADER_MALFORMED',
+      summary: /character 13 is U\+20AC EURO SIGN: copied from a web page\?/u,
+      assert: (outcome) => expect(JSON.stringify(outcome)).not.toContain('xFfGF'),
+    },
+    {
+      name: 'a zero-width space is SECRET_WHITESPACE',
+      facts: { credentials: [makeCredential('api-token', 'ATATT3\u200bxyz', 'env:T', 'a@b.c')] },
+      code: 'SECRET_WHITESPACE',
+      summary: /character 7 is U\+200B ZERO WIDTH SPACE/u,
+    },
+    {
+      name: 'a smart quote inside a token is HEADER_MALFORMED',
+      facts: { credentials: [makeCredential('access-token', 'abc\u201cdef', 'flag:--token')] },
+      code: 'HEADER_MALFORMED',
+      summary: /character 4 is U\+201C LEFT DOUBLE QUOTATION MARK/u,
+    },
+    {
+      name: 'an unknown control character is named by its code point',
+      facts: { credentials: [makeCredential('access-token', 'abc\u0007def', 'flag:--token')] },
+      code: 'HEADER_MALFORMED',
+      summary: /character 4 is U\+0007 It was not sent/u,
+    },
     {
       name: 'live: nothing given',
       facts: { credentials: [] },

@@ -34,7 +34,7 @@ const CASES: { name: string; args: string[]; code: string | null; exit: number }
   {
     name: 'redirect-offhost',
     args: ['demo', 'healthy', '--fault', 'redirect-offhost'],
-    code: 'NETWORK_UNREACHABLE',
+    code: 'REDIRECTED_AWAY',
     exit: 3,
   },
   // The body takes 5 s to arrive, within the deadline: slow is not broken.
