@@ -91,6 +91,7 @@ describe('meta: checks are registered, tested and documented', () => {
               'NOT_BITBUCKET',
               'SECRET_IN_URL',
               'INSECURE_HTTP',
+              'REDIRECTED_AWAY',
             ].includes(code) &&
             id !== 'connectivity' &&
             id !== 'api-version'

@@ -9,6 +9,7 @@ export const NETWORK_CODES = [
   'TIMEOUT',
   'PROXY_AUTH_REQUIRED',
   'SERVER_ERROR',
+  'REDIRECTED_AWAY',
 ] as const satisfies readonly FindingCode[];
 
 export interface NetworkProblem {
@@ -50,6 +51,10 @@ export const redirectedAway = (exchange: Exchange): NetworkProblem | undefined =
  * common complaint about `gh auth status`, anchors.md §3.3).
  */
 export const networkProblem = (exchange: Exchange): NetworkProblem | undefined => {
+  // An answer from another origin (a captive portal) is never evidence about Bitbucket: every
+  // check that reads the network through here stops on it, not only connectivity.
+  const away = redirectedAway(exchange);
+  if (away !== undefined) return away;
   const host = (() => {
     try {
       return new URL(exchange.request.url).host;
@@ -125,7 +130,7 @@ export const networkProblem = (exchange: Exchange): NetworkProblem | undefined =
     };
   }
   if (
-    /^(?:ORIGIN_GUARD|INSECURE_GUARD|REQUEST_BUDGET|AUTH_BUDGET|OFFLINE|HEADER_INVALID_CHAR|REDIRECTED_AWAY)$/u.test(
+    /^(?:ORIGIN_GUARD|INSECURE_GUARD|REQUEST_BUDGET|AUTH_BUDGET|OFFLINE|HEADER_INVALID_CHAR)$/u.test(
       code,
     )
   )
