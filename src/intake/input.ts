@@ -123,7 +123,10 @@ export const credentialFromAuthorization = (header: GivenHeader): Credential | u
       `header:${parsed.scheme}`,
     );
   }
-  const secret = parsed.rest;
+  // The credential as given: a newline or space after it (a token read from a file, `echo` without
+  // -n) is the SECRET_WHITESPACE finding, so it is kept on the raw form (parseAuthorization trims).
+  const trailing = /\s+$/u.exec(header.value)?.[0] ?? '';
+  const secret = parsed.rest + trailing;
   if (schemeOnly(secret)) return undefined;
   const claimed: CredentialKind = /^bearer$/iu.test(parsed.scheme) ? 'access-token' : 'unknown';
   const credential = makeCredential(
