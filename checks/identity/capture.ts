@@ -36,6 +36,9 @@ const aboutCredentials = (exchange: Exchange): boolean => {
     return false;
   }
   if (response.status === 401) return true;
+  // A 403 no documented answer explains: a refusal too, never "pass" (§3.3: only /2.0/user's
+  // 403 to an access token means "valid, not a user").
+  if (response.status === 403 && signatures.length === 0) return true;
   return signatures.some((s) => s.blamesCredentials && s.code !== 'SCOPE_MISSING');
 };
 

@@ -11,6 +11,9 @@
 import { day } from '../../src/knowledge/timeline.js';
 import { CREDENTIAL_HEADERS } from '../../src/knowledge/headers.js';
 import { CLOUD_PATHS } from '../../src/knowledge/docs.js';
+import { remedy } from '../../src/knowledge/remedies.js';
+import { forbiddenAlternatives } from '../../src/knowledge/rejections.js';
+import { matchSignatures } from '../../src/knowledge/signatures.js';
 import type { AuthAttempt } from '../../src/facts/auth.js';
 import { answerProblem } from '../../src/facts/network.js';
 import { DOCS } from '../../src/knowledge/docs.js';
@@ -143,6 +146,11 @@ const judgeAccepted = (f: IdentityFacts, result: HttpResult): Outcome => {
   );
 };
 
+/** A captured 403 that no signature explains, on anything but /2.0/user (§3.3). */
+const unexplainedForbidden = (f: IdentityFacts, result: HttpResult): boolean =>
+  !f.url.endsWith(CLOUD_PATHS.currentUser) &&
+  matchSignatures(result.exchange.response ?? { status: 0, headers: {}, body: '' }).length === 0;
+
 export const judge = (f: IdentityFacts): Outcome => {
   if (f.skip !== undefined) return { verdict: 'skip', summary: `Skipped: ${f.skip}` };
   if (f.product === 'data-center' && f.captured && f.result !== undefined) {
@@ -169,6 +177,14 @@ export const judge = (f: IdentityFacts): Outcome => {
   }
   if (result.exchange.error !== undefined) {
     return { verdict: 'skip', summary: `Skipped: ${result.exchange.error.message}` };
+  }
+  if (f.captured && result.status === 403 && unexplainedForbidden(f, result)) {
+    return fail(
+      'AUTH_REJECTED',
+      `${f.requestKnown ? 'The captured request' : 'The captured answer'} got 403 with no documented answer${f.sent === undefined ? '' : ` (it sent ${f.sent.describe})`}: Bitbucket refused it, and the capture cannot narrow down why.`,
+      remedy('AUTH_REJECTED'),
+      { data: { alternatives: forbiddenAlternatives() } },
+    );
   }
   if (works(result)) return judgeAccepted(f, result);
   return judgeRejected(f, result);

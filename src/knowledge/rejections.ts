@@ -57,3 +57,31 @@ export const alternativesFor = (
   const first = kept.filter((a) => a.code === likeliest);
   return [...first, ...kept.filter((a) => a.code !== likeliest)];
 };
+
+/**
+ * The candidates behind a 403 no documented answer explains (bitbucket-auth.md §3.3, §4.4, §12.1):
+ * each with how to tell it apart.
+ */
+export const FORBIDDEN_CANDIDATES: readonly Alternative[] = [
+  {
+    code: 'SCOPE_MISSING',
+    cause: 'the credential lacks a scope the endpoint needs',
+    tell: "the answer's x-accepted-oauth-scopes and x-oauth-scopes headers (curl -i), or a fresh token with more scopes",
+    source: DOCS.scopes,
+  },
+  {
+    code: 'REPO_NOT_FOUND_OR_NO_ACCESS',
+    cause: 'the account (or access token) may not use this repository or workspace',
+    tell: "the same call by a workspace admin, or the repository's user and group permissions",
+    source: DOCS.restIntro,
+  },
+  {
+    code: 'CREDENTIALS_IGNORED',
+    cause: 'the credential never reached Bitbucket as one (a proxy, a wrong header name)',
+    tell: 'curl -v shows the Authorization header the call sent',
+    source: DOCS.authMethods,
+  },
+];
+
+export const forbiddenAlternatives = (): { code: FindingCode; cause: string; tell: string }[] =>
+  FORBIDDEN_CANDIDATES.map(({ code, cause, tell }) => ({ code, cause, tell }));
