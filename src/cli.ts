@@ -6,6 +6,7 @@ import { demoCommand } from './commands/demo.js';
 import { explainCommand } from './commands/explain.js';
 import { defaultIO, writer, type IO } from './commands/io.js';
 import { commandLineExtras, runCommand } from './commands/run.js';
+import { checkOutputs } from './commands/output.js';
 import { simulateCommand } from './commands/simulate.js';
 import { VERSION } from './doctor.js';
 import { UsageError, type RunArgs } from './intake/input.js';
@@ -156,7 +157,7 @@ const withOutputOptions = <T>(y: Argv<T>): Argv<T> =>
       type: 'string',
       group: OUT_GROUP,
       describe:
-        'Also write the report to FILE (.md, .json, .txt pick the format; .har: the exchanges as HAR 1.2)',
+        'Also write the report to FILE (.md, .json, .txt pick the format; .har: the exchanges as HAR 1.2; repeatable)',
       requiresArg: true,
     })
     .option('verbose', {
@@ -190,7 +191,12 @@ export const buildParser = (argv: readonly string[]): Argv =>
         .usage(
           "bb-doctor: a doctor for Bitbucket authentication. Names the one root cause of a 401 and proves the fix.\n\nUsage:\n  bb-doctor [options]\n  bb-doctor [options] -- curl ARG...\n  bb-doctor [options] --curl 'curl ...'\n  bb-doctor explain FILE\n  bb-doctor demo [SCENARIO]\n  bb-doctor simulate [--port N] [--scenario S]\n  bb-doctor checks",
         )
-        .parserConfiguration({ 'populate--': true, 'strip-aliased': true })
+        // No `--no-FLAG`: negating a string option (`--no-api-token`) would hand the run `false`.
+        .parserConfiguration({
+          'populate--': true,
+          'strip-aliased': true,
+          'boolean-negation': false,
+        })
         .command(
           'explain <file>',
           'Diagnose a saved exchange offline (curl -i / curl -v output, raw HTTP, HAR; - = stdin)',
@@ -288,6 +294,42 @@ const checkNonEmpty = (args: ParsedArgs): void => {
   }
 };
 
+/** The options that may be given more than once; every other one is given once. */
+const REPEATABLE = new Set(['header', 'output']);
+
+/**
+ * A single-value option given twice (`--api-token a --api-token b`, even with the same value) is
+ * refused, naming the flag and never its value: yargs would hand the run an array.
+ */
+const checkRepeated = (parsed: Record<string, unknown>): void => {
+  for (const [key, value] of Object.entries(parsed)) {
+    if (key === '_' || key === '--' || REPEATABLE.has(key) || /[A-Z]/u.test(key)) continue;
+    if (Array.isArray(value))
+      throw new UsageError(`--${key} was given ${value.length} times; give it once.`);
+  }
+};
+
+/** `--no-FLAG` of a known option: refused with a clearer line than yargs' "Unknown arguments". */
+const checkNegated = (argv: readonly string[]): void => {
+  const end = argv.indexOf('--');
+  let known: ReadonlySet<string> | undefined;
+  for (const word of end === -1 ? argv : argv.slice(0, end)) {
+    const match = /^--no-([a-z][a-z-]*)(?:=|$)/u.exec(word);
+    if (match !== null && (known ??= knownFlags()).has(match[1]!))
+      throw new UsageError(`--no-${match[1]!} is not an option; leave --${match[1]!} out instead.`);
+  }
+};
+
+/** The long options of a run, as `buildParser` declares them (yargs' own getOptions). */
+const knownFlags = (): ReadonlySet<string> =>
+  new Set(
+    Object.keys(
+      (
+        buildParser([]) as unknown as { getOptions(): { key: Record<string, unknown> } }
+      ).getOptions().key,
+    ).filter((k) => !/[A-Z]/u.test(k)),
+  );
+
 const camel = (args: Record<string, unknown>): ParsedArgs => args as unknown as ParsedArgs;
 
 /**
@@ -301,6 +343,7 @@ export const main = async (argv: readonly string[], io: IO = defaultIO()): Promi
   const { out, err } = writer(io, redactor);
   let verbose = argv.includes('--verbose') || argv.includes('-v');
   try {
+    checkNegated(argv);
     let helpOutput = '';
     const parsed = await new Promise<Record<string, unknown>>((resolve, reject) => {
       void buildParser(argv)
@@ -329,10 +372,13 @@ export const main = async (argv: readonly string[], io: IO = defaultIO()): Promi
       out(`${helpOutput}\n`);
       return 0;
     }
+    checkRepeated(parsed);
     const args = camel(parsed);
     verbose = args.verbose;
     const command = args._[0] === undefined ? undefined : String(args._[0]);
     checkNonEmpty(args);
+    // Every --output is checked before anything runs (explain checks them against its input).
+    if (command !== 'explain') await checkOutputs(args.output);
     switch (command) {
       case undefined:
         return await runCommand(

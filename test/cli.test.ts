@@ -214,11 +214,13 @@ describe('cli: runs against the simulator', () => {
     expect(t.out()).not.toContain('ATCTT3xNotARealAccessToken01');
   });
 
-  it('an unwritable --output exits 2 with one line', async () => {
+  it('an unwritable --output exits 2 with one line, before the run (no report)', async () => {
     const t = io();
     const code = await main(['--api-url', sim.url, '--output', '/nonexistent-dir/r.json'], t.sink);
     expect(code).toBe(2);
     expect(t.err()).toMatch(/cannot write --output \/nonexistent-dir\/r.json: ENOENT/u);
+    expect(t.err().trim().split('\n')).toHaveLength(1);
+    expect(t.out()).toBe('');
   });
 });
 

@@ -5,7 +5,8 @@ export interface ParsedArgs extends RunArgs {
   readonly _: (string | number)[];
   readonly '--'?: (string | number)[];
   readonly format?: string;
-  readonly output?: string;
+  /** Repeatable: a string once, an array when given more than once. */
+  readonly output?: string | readonly string[];
   readonly verbose: boolean;
   readonly timeout: number;
   readonly cacert?: string;

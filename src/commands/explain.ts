@@ -5,6 +5,7 @@ import { registerSecrets, secretsOf } from '../intake/secrets.js';
 import type { Redactor } from '../report/redactor.js';
 import type { ParsedArgs } from './args.js';
 import type { IO } from './io.js';
+import { checkOutputs } from './output.js';
 import { runCommand } from './run.js';
 
 /**
@@ -26,6 +27,9 @@ export const explainCommand = async (
 ): Promise<number> => {
   // yargs hands the positional "-" over as an empty string.
   const file = args.file === undefined || args.file === '' ? '-' : args.file;
+  const inputs = file === '-' ? [] : [file];
+  // Every --output is checked before the input is read (a large HAR takes a while).
+  await checkOutputs(args.output, inputs);
   const { text, name } = await readCapture(file, io.stdin ?? process.stdin);
   const parsed = parseCapture(text, name);
   registerSecrets(redactor, secretsOf({ capture: parsed.exchanges }));
@@ -48,6 +52,7 @@ export const explainCommand = async (
   };
   return runCommand(withTarget, { ...io, env: withoutSecrets(io.env) }, redactor, {
     mode: 'explain',
+    inputs,
     offline: plan.capture,
     http: new OfflineHttp(plan.capture.exchanges),
     ...(plan.failingRequest === undefined ? {} : { failingRequest: plan.failingRequest }),

@@ -1,4 +1,5 @@
 import type { Redactor } from '../report/redactor.js';
+import { guardStdout } from './stdout-guard.js';
 
 /** Where the CLI writes; injectable so tests run `main` in-process. */
 export interface IO {
@@ -6,6 +7,8 @@ export interface IO {
   readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean };
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly stdin?: NodeJS.ReadableStream;
+  /** Resolves when stdout can no longer be written (EPIPE, ENOSPC): a long command stops then. */
+  readonly stdoutFailed?: Promise<string>;
 }
 
 /** The process's own terminal and environment. */
@@ -14,6 +17,7 @@ export const defaultIO = (): IO => ({
   stderr: process.stderr,
   env: process.env,
   stdin: process.stdin,
+  stdoutFailed: guardStdout().failed,
 });
 
 /** Writes text through the redactor: every byte of output passes it. */

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { runDoctor, type RunHttp } from '../doctor.js';
 import { intakeCurl, type CurlRead } from '../intake/curl-input.js';
 import { standInCredentials } from '../explain/input.js';
@@ -8,7 +8,7 @@ import { CHECKS } from '../registry.js';
 import type { Report } from '../report/model.js';
 import type { Redactor } from '../report/redactor.js';
 import { renderHar } from '../report/render-har.js';
-import { formatForFile, render, type Format } from '../report/render.js';
+import { render, type Format } from '../report/render.js';
 import type {
   CapturedCredential,
   Check,
@@ -19,6 +19,7 @@ import type {
 } from '../types.js';
 import type { ParsedArgs } from './args.js';
 import { useColor, writer, type IO } from './io.js';
+import { checkOutputs, writeOutput, type OutputFile } from './output.js';
 
 export interface RunExtras {
   readonly simulator?: { readonly scenario: string };
@@ -33,30 +34,25 @@ export interface RunExtras {
   readonly http?: RunHttp;
   /** explain of a bb-doctor HAR: stand-ins for its redacted credentials (explain/stand-ins.ts). */
   readonly standIns?: ReadonlyMap<string, CapturedCredential>;
+  /** Files the run reads (explain's input): an --output may not be one of them. */
+  readonly inputs?: readonly string[];
 }
 
-/** What a file of `--output` holds: a report format, or the run's exchanges as HAR 1.2. */
-export type FileFormat = Format | 'har';
+export type { FileFormat } from './output.js';
 
 interface Output {
   readonly format: Format;
-  readonly file?: { readonly path: string; readonly format: FileFormat };
+  /** Every --output, each in the format of its extension (a .har is the exchanges). */
+  readonly files: readonly OutputFile[];
   readonly verbose: boolean;
 }
 
-const outputOf = (args: ParsedArgs): Output => {
-  const explicit = args.format as Format | undefined;
-  if (args.output === undefined) return { format: explicit ?? 'text', verbose: args.verbose };
-  // A .har file is always HAR: --format sets what goes to stdout, and a HAR is no report.
-  const implied: FileFormat | undefined = /\.har$/iu.test(args.output)
-    ? 'har'
-    : (explicit ?? formatForFile(args.output));
-  return {
-    format: explicit ?? 'text',
-    file: { path: args.output, format: implied ?? 'text' },
-    verbose: args.verbose,
-  };
-};
+/** --format is what goes to stdout only; the files were checked before anything ran. */
+const outputOf = async (args: ParsedArgs, inputs: readonly string[]): Promise<Output> => ({
+  format: (args.format as Format | undefined) ?? 'text',
+  files: await checkOutputs(args.output, inputs),
+  verbose: args.verbose,
+});
 
 const checkTimeout = (value: number): number => {
   if (!Number.isFinite(value) || value <= 0 || value > 3600) {
@@ -101,7 +97,7 @@ export const runCommand = async (
   extras: RunExtras = {},
 ): Promise<number> => {
   const { out, err } = writer(io, redactor);
-  const output = outputOf(args);
+  const output = await outputOf(args, extras.inputs ?? []);
   const timeoutSeconds = checkTimeout(args.timeout);
   const ca = args.cacert === undefined ? undefined : await readCa(args.cacert);
   const base = buildInput(args, io.env, {
@@ -136,7 +132,7 @@ export const runCommand = async (
     stream: process.stderr,
     discardStdin: false,
   }).start();
-  const har = output.file?.format === 'har';
+  const har = output.files.some((f) => f.format === 'har');
   const { report, exitCode } = await runDoctor({
     input,
     checks: extras.checks ?? CHECKS,
@@ -167,22 +163,21 @@ export const runCommand = async (
   const color = useColor(io);
   const width = Math.max(60, Math.min(100, process.stdout.columns ?? 80));
   out(render(shown, output.format, { color, verbose: output.verbose, width }));
-  if (output.file !== undefined) {
-    const { path, format } = output.file;
+  for (const file of output.files) {
     // Like stdout, the file passes the redactor whole (the report was redacted field by field).
     const text = redactor.redact(
-      format === 'har'
+      file.format === 'har'
         ? renderHar(report)
-        : render(shown, format, { color: false, verbose: output.verbose, width: 80 }),
+        : render(shown, file.format, { color: false, verbose: output.verbose, width: 80 }),
     );
     try {
-      await writeFile(path, text, 'utf8');
+      await writeOutput(file, text);
     } catch (error) {
       const reason =
         error instanceof Error
           ? ((error as { code?: string }).code ?? error.message)
           : String(error);
-      err(`bb-doctor: cannot write --output ${path}: ${reason}\n`);
+      err(`bb-doctor: cannot write --output ${file.given}: ${reason}\n`);
       return 2;
     }
   }

@@ -35,16 +35,20 @@ export const simulateCommand = async (
   out(
     `${sim.describeScenario(scenario, running.url).join('\n')}\n\nLogging each request; Ctrl-C stops the simulator.\n`,
   );
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
+  // Until SIGINT/SIGTERM, or until stdout is gone (`simulate | head -1`) or full: a log nobody
+  // can read is no reason to keep serving.
+  const broken = await new Promise<boolean>((resolve) => {
+    const stop = (isBroken: boolean) => (): void => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolve(isBroken);
     };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    const onSignal = stop(false);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    void io.stdoutFailed?.then(stop(true));
   });
   await running.close();
-  out('Simulator stopped.\n');
+  if (!broken) out('Simulator stopped.\n');
   return 0;
 };
