@@ -1,3 +1,4 @@
+import { networkProblem } from '../src/facts/network.js';
 import { fetchedToken } from '../src/facts/auth.js';
 import { DATA_CENTER_SKIP, onDataCenter, workspaceListingUrl } from '../src/facts/requests.js';
 import {
@@ -120,6 +121,9 @@ export default defineCheck({
         },
         ctx.signal,
       ));
+    // An answer that is no evidence (the network, another origin's page) says nothing of scopes.
+    const away = networkProblem(probe.exchange);
+    if (away !== undefined) return { skip: `no verdict on the probe: ${away.summary}` };
     const identity = await ctx.result('identity');
     const response = probe.exchange.response;
     const facts = readScopeAnswer(

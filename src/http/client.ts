@@ -263,6 +263,11 @@ export class DoctorHttp {
     if (redirects > 0 && html && !bitbucketMarked(response)) {
       return `The API redirects to ${url}, an HTML page with no Bitbucket marker (a captive portal or proxy login page); no verdict.`;
     }
+    // The same page served in place (a hijacking DNS or a transparent proxy's portal): a 2xx HTML
+    // answer with no Bitbucket marker answers nothing Bitbucket was asked.
+    if (html && response.status < 300 && !bitbucketMarked(response)) {
+      return `${originOf(url)} answers with an HTML page that carries no Bitbucket marker (a captive portal or proxy login page), not Bitbucket's API; no verdict.`;
+    }
     return undefined;
   }
 

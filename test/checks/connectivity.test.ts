@@ -64,11 +64,22 @@ testCheck(check, [
     expected: { verdict: 'fail', code: 'SERVER_ERROR' },
   },
   {
-    name: 'a captive portal answering HTML is NOT_BITBUCKET',
+    // A portal served in place (a hijacking DNS): no Bitbucket marker, so no evidence at all.
+    name: 'a captive portal answering HTML in place is REDIRECTED_AWAY (no verdict)',
     http: () =>
       nock(API)
         .get('/2.0/user')
         .reply(200, '<html>Login to the hotel wifi</html>', { 'content-type': 'text/html' }),
+    expected: {
+      verdict: 'fail',
+      code: 'REDIRECTED_AWAY',
+      summary: /HTML page .*no Bitbucket marker/u,
+    },
+  },
+  {
+    name: 'a JSON answer without Bitbucket headers is NOT_BITBUCKET (a warning)',
+    http: () =>
+      nock(API).get('/2.0/user').reply(200, '{"ok": true}', { 'content-type': 'application/json' }),
     expected: { verdict: 'warn', code: 'NOT_BITBUCKET' },
   },
   {

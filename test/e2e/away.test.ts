@@ -41,6 +41,12 @@ const plain = createServer((_req, res) => {
   res.writeHead(401, { 'content-type': 'application/json', 'x-request-id': 'r1' });
   res.end('{"type":"error","error":{"message":"Unauthorized"}}');
 });
+/** A hijacking DNS or transparent proxy: the portal served in place of the API. */
+const inPlace = createServer((_req, res) => {
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+  res.end('<html><body>Log in to the hotel wifi</body></html>');
+});
+let inPlacePort = 0;
 let plainPort = 0;
 let apiPort = 0;
 let loopPort = 0;
@@ -51,9 +57,10 @@ beforeAll(async () => {
   apiPort = await listen(api, '127.0.0.1');
   loopPort = await listen(loop, '127.0.0.1');
   plainPort = await listen(plain, '127.0.0.1');
+  inPlacePort = await listen(inPlace, '127.0.0.1');
 });
 afterAll(() => {
-  for (const server of [portal, api, loop, plain]) server.close();
+  for (const server of [portal, api, loop, plain, inPlace]) server.close();
 });
 
 const run = async (port: number, env: Record<string, string> = ENV) => {
@@ -85,6 +92,16 @@ describe('an answer from another origin is never evidence', { timeout: 30_000 },
     expect(identity?.status).not.toBe('pass');
     // The portal is never asked: nothing is sent to another origin.
     expect(portalHits).toBe(0);
+    expect(stdout).not.toContain(TOKEN);
+  });
+
+  it('a portal served in place of the API (HTML, no Bitbucket marker) is REDIRECTED_AWAY, exit 3', async () => {
+    const { code, report, stdout } = await run(inPlacePort);
+    expect(code).toBe(3);
+    expect(report.diagnosis.code).toBe('REDIRECTED_AWAY');
+    // No check passes on the portal's page: identity's "Authenticated as an account" is gone.
+    for (const id of ['identity', 'public-private-contrast', 'scopes', 'target-call'])
+      expect(report.checks.find((c) => c.id === id)?.status).not.toBe('pass');
     expect(stdout).not.toContain(TOKEN);
   });
 
