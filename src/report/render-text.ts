@@ -50,9 +50,21 @@ export const wrap = (text: string, width: number, indent = '', hard = false): st
   return lines;
 };
 
-/** Lines that fit the box: a longer one (a long command word, a long URL) is wrapped hard. */
+/** The longest word the diagnosis box shows whole; the checks below show it all. */
+export const MAX_BOX_WORD = 1_000;
+
+const LONG_WORD = new RegExp(`[^ ]{${MAX_BOX_WORD + 1},}`, 'gu');
+
+const shorten = (line: string): string =>
+  line.replace(LONG_WORD, (word) => `${word.slice(0, MAX_BOX_WORD)}… (${word.length} characters)`);
+
+/**
+ * Lines that fit the box: a longer one (a long command word, a long URL) is wrapped hard, its words
+ * cut to MAX_BOX_WORD characters first (boxen takes a few microseconds a character: the box stays
+ * a summary, and rendering well within the run's deadline).
+ */
 const fitting = (lines: readonly string[], width: number): string[] =>
-  lines.flatMap((line) => (line.length > width ? wrap(line, width, '', true) : [line]));
+  lines.flatMap((line) => (line.length > width ? wrap(shorten(line), width, '', true) : [line]));
 
 /** Shell words of a command, keeping quoted parts together (for line breaks only). */
 const shellWords = (command: string): string[] =>

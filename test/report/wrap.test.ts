@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderText, wrap } from '../../src/report/render-text.js';
+import { MAX_BOX_WORD, renderText, wrap } from '../../src/report/render-text.js';
 import { sampleReport } from '../helpers/sample-report.js';
 
 const WORD = 'a'.repeat(130_000);
@@ -30,7 +30,7 @@ describe('wrap: one pass, linear in the text', () => {
 });
 
 describe('renderText with a 130,000-character word in the diagnosis box', () => {
-  it('renders (boxen never sees a line wider than the box) with every line of the box cut', () => {
+  it('renders: the word cut to MAX_BOX_WORD, then every line of the box to its width', () => {
     const sample = sampleReport();
     const report = {
       ...sample,
@@ -46,8 +46,11 @@ describe('renderText with a 130,000-character word in the diagnosis box', () => 
     const text = renderText(report, { color: false, verbose: false, width: 80 });
     const box = text.split('\n').filter((l) => l.startsWith('│'));
     expect(box.every((l) => l.length === 80)).toBe(true);
-    // The summary's word and the command's word, each in chunks of 76 characters.
-    expect(box.length).toBeGreaterThanOrEqual(2 * Math.ceil(130_000 / 76));
-    expect(box.length).toBeLessThan(2 * Math.ceil(130_000 / 76) + 20);
+    // The summary's word and the command's word, each cut to MAX_BOX_WORD (the checks show them
+    // whole), then into chunks of 76 characters.
+    expect(text).toContain('a… (130000 characters)');
+    expect(text).toContain('… (130026 characters)');
+    expect(box.length).toBeGreaterThanOrEqual(2 * Math.ceil(MAX_BOX_WORD / 76));
+    expect(box.length).toBeLessThan(2 * Math.ceil(MAX_BOX_WORD / 76) + 20);
   });
 });
