@@ -152,6 +152,48 @@ const core = async () => {
     '≤ 80 MB',
     plain.rssMb <= 80,
   );
+
+  // 4c. Rendering: the text report of a pasted command with a 130,000-character word (the URL's
+  // last segment), which lands in the diagnosis box's corrected command. Was 23-46 s (boxen wrapped
+  // the word in quadratic time); the run's --timeout 5 must bound it.
+  const seedSim = spawn(node, [BIN, 'simulate', '--scenario', 'lowercase-bearer'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  let seedBanner = '';
+  const seedBase = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('simulate did not start')), 10_000);
+    seedSim.stdout.on('data', (d) => {
+      seedBanner += d;
+      const match = /Base URL:\s+(http:\/\/127\.0\.0\.1:\d+)/u.exec(seedBanner);
+      if (match !== null && /acme-ci-token.*\n/u.test(seedBanner)) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+  });
+  const seedToken = /acme-ci-token\s+\S+\s+.+?\s{2,}(\S+)\n/u.exec(seedBanner)?.[1] ?? '';
+  const started = process.hrtime.bigint();
+  const long = await runWithRss([
+    '--timeout',
+    '5',
+    '--api-url',
+    seedBase,
+    '--auth-url',
+    seedBase,
+    '--',
+    'curl',
+    '-H',
+    `Authorization: bearer ${seedToken}`,
+    `${seedBase}/2.0/repositories/acme/${'a'.repeat(130_000)}`,
+  ]);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  seedSim.kill('SIGTERM');
+  line(
+    'render text report with a 130,000-character word',
+    `${seconds.toFixed(2)} s, ${long.rssMb.toFixed(0)} MB (exit ${long.code})`,
+    '≤ 5 s (--timeout 5)',
+    seconds <= 5 && long.code === 1 && /HEADER_SCHEME_CASE/u.test(long.stdout),
+  );
   console.log(`\nrequests: ${counts.join(' ')}`);
 };
 

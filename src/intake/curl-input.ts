@@ -26,6 +26,16 @@ export interface CurlIntake {
   readonly warnings: readonly string[];
 }
 
+/** The largest curl command a run takes, in bytes (UTF-8): 1 MB. */
+export const MAX_COMMAND_BYTES = 1_000_000;
+
+const checkCommandSize = (bytes: number): void => {
+  if (bytes > MAX_COMMAND_BYTES)
+    throw new UsageError(
+      `The curl command is ${(bytes / 1_000_000).toFixed(1)} MB (${bytes} bytes): at most 1 MB.`,
+    );
+};
+
 /** The words of the curl command: after `--`, or `--curl` pasted whole. Undefined when neither. */
 export const curlWords = (
   dashDash: readonly (string | number)[] | undefined,
@@ -34,6 +44,11 @@ export const curlWords = (
   const words = (dashDash ?? []).map(String);
   if (words.length > 0 && pasted !== undefined)
     throw new UsageError('Give the curl command either after -- or with --curl, not both.');
+  checkCommandSize(
+    pasted !== undefined
+      ? Buffer.byteLength(pasted, 'utf8')
+      : words.reduce((sum, word) => sum + Buffer.byteLength(word, 'utf8') + 1, -1),
+  );
   if (pasted !== undefined) return splitCommandLine(pasted);
   if (words.length === 0) return undefined;
   if (words[0] !== 'curl')

@@ -156,6 +156,18 @@ export const credentialsOfHeaders = (headers: readonly GivenHeader[]): Credentia
       : [makeCredential('unknown', header.value, `header:${header.name} (${header.source})`)];
   });
 
+/** The most headers a run takes (--header and a curl command's -H): each is sent by every check. */
+export const MAX_HEADERS = 100;
+
+const checkHeaderCount = (flags: number, curl: number): void => {
+  if (flags > MAX_HEADERS)
+    throw new UsageError(`Too many --header flags (${flags}): at most ${MAX_HEADERS}.`);
+  if (flags + curl > MAX_HEADERS)
+    throw new UsageError(
+      `Too many headers (${flags + curl}, --header and the curl command's): at most ${MAX_HEADERS}.`,
+    );
+};
+
 export const buildInput = (
   args: RunArgs,
   env: Readonly<Record<string, string | undefined>>,
@@ -166,6 +178,7 @@ export const buildInput = (
     readonly credentials?: readonly Credential[];
   } = {},
 ): DoctorInput => {
+  checkHeaderCount((args.header ?? []).length, (extra.headers ?? []).length);
   const warnings: string[] = [];
   const username = args.username ?? env['BITBUCKET_USERNAME'];
   const email = args.email ?? env['BITBUCKET_EMAIL'];

@@ -20,12 +20,24 @@ type Paint = (code: number, text: string) => string;
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
-/** Greedy word wrap; words longer than the width (URLs, tokens) stay whole. */
-export const wrap = (text: string, width: number, indent = ''): string[] => {
+/**
+ * Greedy word wrap in one pass (linear in the text). Words longer than the width (URLs, tokens)
+ * stay whole, unless `hard`: then they are cut into chunks of the width (the diagnosis box, whose
+ * boxen would otherwise cut them itself, in time quadratic in the word's length).
+ */
+export const wrap = (text: string, width: number, indent = '', hard = false): string[] => {
   const lines: string[] = [];
+  const room = Math.max(1, width - indent.length);
   for (const paragraph of text.split('\n')) {
     let line = '';
-    for (const word of paragraph.split(/ +/u)) {
+    for (let word of paragraph.split(/ +/u)) {
+      if (hard && word.length > room) {
+        if (line !== '') lines.push(indent + line);
+        let at = 0;
+        for (; word.length - at > room; at += room) lines.push(indent + word.slice(at, at + room));
+        line = '';
+        word = word.slice(at);
+      }
       if (line !== '' && indent.length + line.length + 1 + word.length > width) {
         lines.push(indent + line);
         line = word;
@@ -37,6 +49,22 @@ export const wrap = (text: string, width: number, indent = ''): string[] => {
   }
   return lines;
 };
+
+/** The longest word the diagnosis box shows whole; the checks below show it all. */
+export const MAX_BOX_WORD = 1_000;
+
+const LONG_WORD = new RegExp(`[^ ]{${MAX_BOX_WORD + 1},}`, 'gu');
+
+const shorten = (line: string): string =>
+  line.replace(LONG_WORD, (word) => `${word.slice(0, MAX_BOX_WORD)}… (${word.length} characters)`);
+
+/**
+ * Lines that fit the box: a longer one (a long command word, a long URL) is wrapped hard, its words
+ * cut to MAX_BOX_WORD characters first (boxen takes a few microseconds a character: the box stays
+ * a summary, and rendering well within the run's deadline).
+ */
+const fitting = (lines: readonly string[], width: number): string[] =>
+  lines.flatMap((line) => (line.length > width ? wrap(shorten(line), width, '', true) : [line]));
 
 /** Shell words of a command, keeping quoted parts together (for line breaks only). */
 const shellWords = (command: string): string[] =>
@@ -179,7 +207,7 @@ const diagnosisBox = (
     if (diagnosis.alsoFound !== undefined)
       body.push('', ...wrap(`Also found: ${diagnosis.alsoFound.join(', ')}`, inner));
   }
-  return boxen(body.join('\n'), {
+  return boxen(fitting(body, inner).join('\n'), {
     title: paint(1, title),
     padding: { left: 1, right: 1, top: 0, bottom: 0 },
     borderStyle: 'round',
