@@ -105,17 +105,20 @@ describe.skipIf(!posix)('bounded inputs through the CLI', () => {
     },
   );
 
-  it.skipIf(!hasGit)(
-    'SIGTERM during --git-credential: exit 143, and git and the helper end with the run',
-    async () => {
-      const pidFile = join(dir, 'helper.pid');
-      const helper = join(dir, 'sleepy.sh');
+  it.skipIf(!hasGit).each([
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+  ] as const)(
+    '%s during --git-credential: exit %i, and git and the helper end with the run',
+    async (signal, code) => {
+      const pidFile = join(dir, `helper-${signal}.pid`);
+      const helper = join(dir, `sleepy-${signal}.sh`);
       writeFileSync(
         helper,
         `#!/bin/sh\n[ "$1" = get ] || exit 0\necho $$ > '${pidFile}'\nexec sleep 60\n`,
       );
       chmodSync(helper, 0o755);
-      const config = join(dir, 'sleepy-gitconfig');
+      const config = join(dir, `sleepy-${signal}-gitconfig`);
       writeFileSync(config, `[credential]\n\thelper = ${helper}\n`);
       const child = spawn(process.execPath, [BIN, ...OFFLINE, '--git-credential'], {
         env: {
@@ -140,8 +143,8 @@ describe.skipIf(!posix)('bounded inputs through the CLI', () => {
       }
       expect(pid).toBeGreaterThan(0);
       expect(alive(pid)).toBe(true);
-      child.kill('SIGTERM');
-      expect(await exited).toEqual([143, null]);
+      child.kill(signal);
+      expect(await exited).toEqual([code, null]);
       for (let i = 0; i < 60 && alive(pid); i += 1) await new Promise((r) => setTimeout(r, 50));
       expect(alive(pid)).toBe(false);
     },
