@@ -9,10 +9,9 @@
  * error message never quotes the input, which may hold secrets.
  */
 import { Buffer } from 'node:buffer';
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { Readable } from 'node:stream';
 
+import { BoundedReadError, boundedChunks, openForReading } from '../intake/bounded-read.js';
 import { basicAuthorization } from '../intake/credentials.js';
 import { parseCurl, splitCommandLine, toFailingRequest } from '../intake/curl.js';
 import type { CapturedCredential, CapturedTarget, Exchange } from '../types.js';
@@ -573,22 +572,24 @@ function errorCode(error: unknown): string {
 async function readStream(
   stream: NodeJS.ReadableStream,
   name: string,
+  timeoutMs: number,
   size?: number,
 ): Promise<CaptureInput> {
-  const chunks = (stream as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
+  // Each chunk awaited at most timeoutMs: a pipe with no writer or a stuck producer ends the read.
+  const chunks = boundedChunks(stream, { name, timeoutMs });
   const stop = async (): Promise<void> => {
-    await chunks.return?.();
-    if (stream instanceof Readable) stream.destroy();
+    await chunks.return();
   };
   const next = async (): Promise<Buffer | undefined> => {
-    let step: IteratorResult<Buffer | string>;
+    let step: IteratorResult<Buffer>;
     try {
       step = await chunks.next();
     } catch (error) {
+      if (error instanceof BoundedReadError) throw new CaptureError(error.message);
       throw new CaptureError(`cannot read ${name}: ${errorCode(error)}`);
     }
     if (step.done === true) return undefined;
-    return typeof step.value === 'string' ? Buffer.from(step.value, 'utf8') : step.value;
+    return step.value;
   };
   try {
     const parts: Buffer[] = [];
@@ -634,17 +635,23 @@ async function readStream(
   }
 }
 
+/** How long a capture that is a pipe (`-`, `<(curl -v …)`) may stay silent, by default. */
+export const CAPTURE_TIMEOUT_MS = 120_000;
+
 /**
- * Reads a capture file (`-` = stdin): a HAR (up to 2 GB) is parsed while it streams in and comes
- * back parsed; any other capture comes back as bytes (up to 20 MB), for `parseCapture`. Throws
- * `CaptureError` (one line) when the file does not exist, is a directory, cannot be read, is too
- * large, or is a HAR that does not parse.
+ * Reads a capture file (`-` = stdin; a FIFO or `<(curl -v …)` too): a HAR (up to 2 GB) is parsed
+ * while it streams in and comes back parsed; any other capture comes back as bytes (up to 20 MB),
+ * for `parseCapture`. Throws `CaptureError` (one line) when the file does not exist, is a
+ * directory, cannot be read, is too large, is a HAR that does not parse, or stays silent for
+ * `timeoutMs` (default CAPTURE_TIMEOUT_MS) before its end.
  */
 export async function readCapture(
   file: string,
   stdin: NodeJS.ReadableStream = process.stdin,
+  options: { timeoutMs?: number | undefined } = {},
 ): Promise<{ text: CaptureInput; name: string }> {
-  if (file === '-') return { text: await readStream(stdin, 'stdin'), name: 'stdin' };
+  const timeoutMs = options.timeoutMs ?? CAPTURE_TIMEOUT_MS;
+  if (file === '-') return { text: await readStream(stdin, 'stdin', timeoutMs), name: 'stdin' };
   let info;
   try {
     info = await stat(file);
@@ -656,13 +663,17 @@ export async function readCapture(
   }
   if (info.isDirectory()) throw new CaptureError(`${file} is a directory, not a capture file`);
   if (info.isFile() && info.size > MAX_HAR_BYTES) throw tooLarge(file, true);
-  const stream = createReadStream(file, { highWaterMark: READ_CHUNK_BYTES });
   try {
+    const stream = await openForReading(file, READ_CHUNK_BYTES);
     return {
-      text: await readStream(stream, file, info.isFile() ? info.size : undefined),
+      text: await readStream(stream, file, timeoutMs, info.isFile() ? info.size : undefined),
       name: file,
     };
   } catch (error) {
+    // openForReading's own fs errors (the open of a FIFO).
+    const code = error instanceof CaptureError ? undefined : (error as { code?: unknown }).code;
+    if (code === 'EACCES') throw new CaptureError(`${file}: permission denied`);
+    if (typeof code === 'string') throw new CaptureError(`cannot read ${file}: ${code}`);
     if (error instanceof CaptureError && error.message.includes('EACCES')) {
       throw new CaptureError(`${file}: permission denied`);
     }

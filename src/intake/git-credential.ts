@@ -54,8 +54,69 @@ interface RunResult {
   stderr: string;
 }
 
+/**
+ * A credential answer is a few short lines: beyond this, git's output is not one (a helper printing
+ * a file, a log or an endless stream), and git is stopped.
+ */
+export const MAX_GIT_OUTPUT_BYTES = 64 * 1024;
+
+/** Of git's stderr (its trace and messages), what is kept; the rest is read and dropped. */
+const MAX_GIT_STDERR_BYTES = 256 * 1024;
+
+/** The git processes running now: each leads its own process group (its helpers are in it). */
+const running = new Set<ChildProcess>();
+
+/** Ends the process group of each git still running (SIGTERM, as an interrupted run would). */
+export function endGitChildren(signal: NodeJS.Signals = 'SIGTERM'): void {
+  for (const child of running) {
+    if (child.pid === undefined) continue;
+    try {
+      if (process.platform === 'win32') child.kill(signal);
+      else process.kill(-child.pid, signal);
+    } catch {
+      // Already gone.
+    }
+  }
+  running.clear();
+}
+
+const SIGNAL_EXIT_CODES: Readonly<Partial<Record<NodeJS.Signals, number>>> = {
+  SIGINT: 130,
+  SIGTERM: 143,
+};
+
+/**
+ * While git runs, Ctrl-C or SIGTERM ends its process group too, then the run (exit 130 or 143):
+ * left alone, `git credential fill` and the helper it waits for would outlive the run, re-parented
+ * to init. An exit for any other reason ends them as well.
+ */
+const onSignal = (signal: NodeJS.Signals): void => {
+  endGitChildren('SIGTERM');
+  process.exit(SIGNAL_EXIT_CODES[signal] ?? 1);
+};
+const onExit = (): void => endGitChildren('SIGTERM');
+
+function track(child: ChildProcess): void {
+  if (running.size === 0) {
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    process.on('exit', onExit);
+  }
+  running.add(child);
+}
+
+function untrack(child: ChildProcess): void {
+  running.delete(child);
+  if (running.size === 0) {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    process.off('exit', onExit);
+  }
+}
+
 /** Kills the child and everything it started (its own process group on POSIX). */
 function killTree(child: ChildProcess): void {
+  untrack(child);
   if (child.pid !== undefined && process.platform !== 'win32') {
     try {
       process.kill(-child.pid, 'SIGKILL');
@@ -90,8 +151,11 @@ function run(
       detached: process.platform !== 'win32',
       windowsHide: true,
     });
+    track(child);
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
+    let stdoutBytes = 0;
+    let stderrBytes = 0;
     let settled = false;
     const timer = setTimeout(() => {
       if (settled) return;
@@ -103,12 +167,33 @@ function run(
         ),
       );
     }, timeoutMs);
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      stdoutBytes += chunk.length;
+      if (stdoutBytes > MAX_GIT_OUTPUT_BYTES) {
+        // Never its content: it may be anything, secrets included.
+        settled = true;
+        clearTimeout(timer);
+        killTree(child);
+        reject(
+          new GitCredentialError(
+            `${what} printed more than ${String(MAX_GIT_OUTPUT_BYTES / 1024)} KB, which is no credential (a credential helper printing something else?), and was stopped`,
+          ),
+        );
+        return;
+      }
+      stdout.push(chunk);
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (stderrBytes >= MAX_GIT_STDERR_BYTES) return;
+      stderrBytes += chunk.length;
+      stderr.push(chunk);
+    });
     child.on('error', (error: NodeJS.ErrnoException) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      untrack(child);
       reject(
         new GitCredentialError(
           error.code === 'ENOENT'
@@ -121,6 +206,7 @@ function run(
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      untrack(child);
       resolve({
         code,
         stdout: Buffer.concat(stdout).toString('utf8'),

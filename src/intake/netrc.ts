@@ -8,9 +8,18 @@ import { CLOUD_HOSTS } from '../knowledge/hosts.js';
  *
  * Hand-written on purpose: the npm netrc packages pull in execa and debug for a 60-line parser.
  */
-import { stat, readFile } from 'node:fs/promises';
+import type { Buffer } from 'node:buffer';
+import { stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+
+import { BoundedReadError, readBounded } from './bounded-read.js';
+
+/** A .netrc holds a few machine entries: anything larger is not one (curl reads it whole). */
+export const MAX_NETRC_BYTES = 1024 * 1024;
+
+/** How long a .netrc that is a pipe (`<(pass show …)`, `-`) may stay silent; the run's default. */
+export const NETRC_TIMEOUT_MS = 30_000;
 
 /** One `machine` (or `default`) block. */
 export interface NetrcEntry {
@@ -191,17 +200,39 @@ export interface NetrcReadResult {
   mode?: number;
 }
 
+export interface NetrcReadOptions {
+  /** The longest wait for the file's next bytes (a pipe); default NETRC_TIMEOUT_MS. */
+  timeoutMs?: number | undefined;
+  /** What `-` reads; default process.stdin. */
+  stdin?: NodeJS.ReadableStream | undefined;
+}
+
 /**
- * Reads a .netrc (`file`, else `$NETRC`, else `~/.netrc`) and finds the entry for `host` (default
- * `api.bitbucket.org`). A missing file is `exists: false`; a file that cannot be read (a
- * directory, no permission) throws `NetrcError` with one line.
+ * Reads a .netrc (`file`, else `$NETRC`, else `~/.netrc`; `-` is stdin, and a pipe such as
+ * `<(pass show netrc)` is read too) and finds the entry for `host` (default `api.bitbucket.org`).
+ * A missing file is `exists: false`; a file that cannot be read (a directory, no permission), is
+ * larger than 1 MB or stays silent for `timeoutMs` throws `NetrcError` with one line.
  */
 export async function readNetrc(
   file?: string,
   env: NodeJS.ProcessEnv = process.env,
   host: string = CLOUD_HOSTS.api,
   login?: string,
+  options: NetrcReadOptions = {},
 ): Promise<NetrcReadResult> {
+  const bounds = { timeoutMs: options.timeoutMs ?? NETRC_TIMEOUT_MS, maxBytes: MAX_NETRC_BYTES };
+  if (file === '-') {
+    const text = await readText(() => readBounded('-', bounds, options.stdin), 'stdin');
+    const entries = parseNetrc(text);
+    const entry = findNetrcEntry(entries, host, login);
+    return {
+      file: 'stdin',
+      exists: true,
+      entries,
+      worldReadable: false,
+      ...(entry ? { entry } : {}),
+    };
+  }
   let path = file === undefined ? netrcPath(env) : expandHome(file, env);
   if (file === undefined && process.platform === 'win32' && !(await exists(path))) {
     const alternative = join(home(env), '_netrc');
@@ -219,14 +250,7 @@ export async function readNetrc(
     }
     throw new NetrcError(`cannot read ${path}: ${errorCode(error) ?? 'unknown error'}`);
   }
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new NetrcError(
-      `cannot read ${path}: ${errorCode(error) === 'EACCES' ? 'permission denied' : (errorCode(error) ?? 'unknown error')}`,
-    );
-  }
+  const text = await readText(() => readBounded(path, bounds), path);
   const entries = parseNetrc(text);
   const entry = findNetrcEntry(entries, host, login);
   const result: NetrcReadResult = {
@@ -238,6 +262,19 @@ export async function readNetrc(
   if (process.platform !== 'win32') result.mode = mode;
   if (entry) result.entry = entry;
   return result;
+}
+
+/** The bytes as text; the bounds and fs errors as `NetrcError` (one line, never the content). */
+async function readText(read: () => Promise<Buffer>, path: string): Promise<string> {
+  try {
+    return (await read()).toString('utf8');
+  } catch (error) {
+    if (error instanceof BoundedReadError) throw new NetrcError(error.message);
+    const code = errorCode(error);
+    throw new NetrcError(
+      `cannot read ${path}: ${code === 'EACCES' ? 'permission denied' : (code ?? (error instanceof Error ? error.message : 'unknown error'))}`,
+    );
+  }
 }
 
 async function exists(path: string): Promise<boolean> {

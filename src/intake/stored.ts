@@ -11,6 +11,8 @@ export interface StoredOptions {
   readonly netrc?: boolean | undefined;
   readonly netrcFile?: string | undefined;
   readonly gitCredential?: boolean | undefined;
+  /** The run's `--timeout`, in seconds: how long a .netrc that is a pipe may stay silent. */
+  readonly timeout?: number | undefined;
 }
 
 /**
@@ -30,7 +32,9 @@ export const storedCredentials = async (
     const host = new URL(apiUrl).hostname;
     let netrc: Awaited<ReturnType<typeof readNetrc>>;
     try {
-      netrc = await readNetrc(options.netrcFile, env, host);
+      netrc = await readNetrc(options.netrcFile, env, host, undefined, {
+        timeoutMs: options.timeout === undefined ? undefined : options.timeout * 1000,
+      });
     } catch (error) {
       if (error instanceof NetrcError) throw new UsageError(error.message);
       throw error;
