@@ -397,7 +397,9 @@ export const main = async (argv: readonly string[], io: IO = defaultIO()): Promi
       case 'simulate':
         return await simulateCommand(args, io, redactor);
       case 'explain':
-        return await explainCommand(args, io, redactor);
+        return await explainCommand(args, io, redactor, {
+          explicitTimeout: argv.some((a) => a === '--timeout' || a.startsWith('--timeout=')),
+        });
       default:
         throw new UsageError(
           `Unknown command '${command}'. Run bb-doctor --help for the commands.`,

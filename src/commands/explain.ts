@@ -6,7 +6,7 @@ import type { Redactor } from '../report/redactor.js';
 import type { ParsedArgs } from './args.js';
 import type { IO } from './io.js';
 import { checkOutputs } from './output.js';
-import { runCommand } from './run.js';
+import { checkTimeout, runCommand } from './run.js';
 
 /**
  * The environment of an explain run without the secrets of the shell: explain judges what the
@@ -20,17 +20,26 @@ const withoutSecrets = (
   );
 
 /** `explain FILE`: a saved exchange diagnosed offline, with the same report as a live run. */
+/** explain's deadline without --timeout (contract.md, "Options of a run"): 120 s, not 30. */
+const EXPLAIN_TIMEOUT_SECONDS = 120;
+
 export const explainCommand = async (
-  args: ParsedArgs,
+  given: ParsedArgs,
   io: IO,
   redactor: Redactor,
+  options: { readonly explicitTimeout?: boolean } = {},
 ): Promise<number> => {
+  const args: ParsedArgs =
+    options.explicitTimeout === true ? given : { ...given, timeout: EXPLAIN_TIMEOUT_SECONDS };
   // yargs hands the positional "-" over as an empty string.
   const file = args.file === undefined || args.file === '' ? '-' : args.file;
   const inputs = file === '-' ? [] : [file];
   // Every --output is checked before the input is read (a large HAR takes a while).
   await checkOutputs(args.output, inputs);
-  const { text, name } = await readCapture(file, io.stdin ?? process.stdin);
+  // The deadline bounds reading too: a pipe with no writer ends with exit 2 by then, not a hang.
+  const { text, name } = await readCapture(file, io.stdin ?? process.stdin, {
+    timeoutMs: checkTimeout(args.timeout) * 1000,
+  });
   const parsed = parseCapture(text, name);
   registerSecrets(redactor, secretsOf({ capture: parsed.exchanges }));
   const plan = planExplain(parsed, name, redactor);

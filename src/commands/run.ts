@@ -54,7 +54,7 @@ const outputOf = async (args: ParsedArgs, inputs: readonly string[]): Promise<Ou
   verbose: args.verbose,
 });
 
-const checkTimeout = (value: number): number => {
+export const checkTimeout = (value: number): number => {
   if (!Number.isFinite(value) || value <= 0 || value > 3600) {
     throw new UsageError(
       Number.isNaN(value)
@@ -197,7 +197,13 @@ export const commandLineExtras = async (
 ): Promise<RunExtras> => {
   if (curl.wordsError !== undefined) throw curl.wordsError;
   const stored = await storedCredentials(
-    { netrc: args.netrc, netrcFile: args.netrcFile, gitCredential: args.gitCredential },
+    {
+      netrc: args.netrc,
+      netrcFile: args.netrcFile,
+      gitCredential: args.gitCredential,
+      // A .netrc that is a pipe may stay silent at most the run's deadline.
+      timeout: checkTimeout(args.timeout),
+    },
     io.env,
     args.apiUrl ?? DEFAULT_API_URL,
     redactor,
