@@ -321,10 +321,14 @@ export async function gitCredentialHelpers(
 const NO_CREDENTIAL_RE =
   /could not read (?:Username|Password)|terminal prompts disabled|unable to read askpass response|unable to get password/i;
 
+/** No credential came back: undefined when no helper is configured, else the helpers asked. */
+const unanswered = (configured: readonly string[]): GitCredential | undefined =>
+  configured.length === 0 ? undefined : { helpers: configured.map(helperName) };
+
 /**
  * Runs `git credential fill` for the URL's protocol and host (and its username, if any), never
  * prompting, and returns what the helpers answered with the helper that answered. Returns
- * undefined when no helper has a credential. Throws `GitCredentialError` (one line) when git is
+ * undefined when no helper is configured, and the helpers without a password when none answered. Throws `GitCredentialError` (one line) when git is
  * missing, times out, or fails otherwise.
  */
 export async function gitCredentialFill(
@@ -348,7 +352,9 @@ export async function gitCredentialFill(
     .split('\n')
     .filter((line) => line.trim() !== '' && !/\btrace: /.test(line));
   if (result.code !== 0) {
-    if (NO_CREDENTIAL_RE.test(result.stderr)) return undefined;
+    // Nothing to give: say which helpers were asked (a helper that prints garbage is configured,
+    // not missing).
+    if (NO_CREDENTIAL_RE.test(result.stderr)) return unanswered(configured);
     const first = messages.find((line) => /^(?:fatal|error):/.test(line)) ?? messages[0] ?? '';
     throw new GitCredentialError(
       `git credential fill failed (exit ${String(result.code)})${first === '' ? '' : `: ${first.replace(/^(?:fatal|error):\s*/, '')}`}`,
@@ -361,7 +367,7 @@ export async function gitCredentialFill(
   }
   const username = fields.get('username');
   const password = fields.get('password');
-  if (password === undefined || password === '') return undefined;
+  if (password === undefined || password === '') return unanswered(configured);
 
   // The helpers run in order; the last one traced is the one that answered.
   const ran = result.stderr

@@ -63,7 +63,7 @@ export const storedCredentials = async (
         warnings.push(
           answer === undefined || answer.helpers.length === 0
             ? `git has no credential helper configured for ${CLOUD_URLS.authBase} (git credential fill found nothing).`
-            : `git's credential helpers (${answer.helpers.join(', ')}) hold nothing for ${CLOUD_URLS.authBase}.`,
+            : `git's credential helpers (${answer.helpers.join(', ')}) gave no credential for ${CLOUD_URLS.authBase}: nothing stored, or an answer git could not read as one.`,
         );
       } else {
         registerSecrets(

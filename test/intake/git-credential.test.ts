@@ -106,10 +106,20 @@ describe.skipIf(!hasGit || process.platform === 'win32')('gitCredentialFill (rea
     expect(await gitCredentialHelpers('https://bitbucket.org', { env, cwd: dir })).toEqual([]);
   });
 
-  it('returns undefined when the helper has a username but no password', async () => {
+  it('returns no password, and the helper asked, when the helper has a username but no password', async () => {
     const script = await helper('user-only.sh', 'cat >/dev/null\necho username=alice');
     await config(`[credential]\n\thelper = ${script}\n`);
-    expect(await gitCredentialFill('https://bitbucket.org', { env, cwd: dir })).toBeUndefined();
+    const answer = await gitCredentialFill('https://bitbucket.org', { env, cwd: dir });
+    expect(answer?.password).toBeUndefined();
+    expect(answer?.helpers).toEqual([script]);
+  });
+
+  it('a helper that answers garbage is a configured helper that gave nothing, not a missing one', async () => {
+    const script = await helper('garbage.sh', 'cat >/dev/null\necho "%%% not a credential %%%"');
+    await config(`[credential]\n\thelper = ${script}\n`);
+    const answer = await gitCredentialFill('https://bitbucket.org', { env, cwd: dir });
+    expect(answer?.password).toBeUndefined();
+    expect(answer?.helpers).toEqual([script]);
   });
 
   it('kills a hanging helper after the timeout', async () => {
