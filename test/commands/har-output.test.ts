@@ -88,9 +88,6 @@ describe('--output FILE.har: the run as HAR, readable by explain', () => {
     expect(offline.stdout).toMatch(/Diagnosis: [A-Z_]+/u);
   });
 
-  // Today explain reads `Basic [redacted sha256:…]` as a header whose credentials contain
-  // whitespace (src/facts/header-lint.ts) and says HEADER_MALFORMED for every redacted HAR but
-  // the scheme-case one; with the mark read as one opaque credential and _bbDoctor.credentials
-  // (usernameKind) read by explain, this scenario should come back as API_TOKEN_NEEDS_EMAIL.
-  it.todo('explain of a redacted HAR gives the live diagnosis (API_TOKEN_NEEDS_EMAIL)');
+  // That explain of a redacted HAR gives the live diagnosis, for every scenario, is
+  // test/e2e/parity.test.ts.
 });
