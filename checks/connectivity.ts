@@ -1,5 +1,10 @@
 import { capturedFailure, resultOf } from '../src/explain/capture.js';
-import { answerProblem, capturedNetworkProblem, redirectedAway } from '../src/facts/network.js';
+import {
+  answerProblem,
+  capturedNetworkProblem,
+  NETWORK_CODES,
+  redirectedAway,
+} from '../src/facts/network.js';
 import { anonymousListing, anonymousUser } from '../src/facts/requests.js';
 import { CLOUD_EDGE_HEADERS, detectDataCenter } from '../src/knowledge/index.js';
 import { CLOUD_URLS, DOCS } from '../src/knowledge/docs.js';
@@ -101,15 +106,7 @@ export default defineCheck({
     title: 'The Bitbucket API can be reached',
     description:
       'Every other check talks to the API; a DNS, TLS, proxy or timeout problem must be named as such, never as a bad token.',
-    codes: [
-      'NETWORK_UNREACHABLE',
-      'TLS_ERROR',
-      'TIMEOUT',
-      'PROXY_AUTH_REQUIRED',
-      'SERVER_ERROR',
-      'REDIRECTED_AWAY',
-      'NOT_BITBUCKET',
-    ],
+    codes: [...NETWORK_CODES, 'NOT_BITBUCKET'],
   },
   // The anonymous listing doubles as the contrast's anonymous side; without a workspace the
   // anonymous /2.0/user (any answer will do, a 401 included) is the probe.
