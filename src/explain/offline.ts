@@ -82,11 +82,22 @@ export class OfflineHttp {
   }
 }
 
+/** Every check of an explain run asks for the same capture's failure: it is ranked once. */
+const chosen = new WeakMap<readonly Exchange[], { readonly exchange: Exchange | undefined }>();
+
 /**
  * The captured call that matters most: a failing answer with a known request, the one whose
  * signature comes first in causal order (ties: the later one, usually the final answer).
  */
 export const mostImportantFailure = (exchanges: readonly Exchange[]): Exchange | undefined => {
+  const known = chosen.get(exchanges);
+  if (known !== undefined) return known.exchange;
+  const exchange = rankFailures(exchanges);
+  chosen.set(exchanges, { exchange });
+  return exchange;
+};
+
+const rankFailures = (exchanges: readonly Exchange[]): Exchange | undefined => {
   const rank = (e: Exchange): number => {
     const response = e.response;
     // No answer at all (a request the browser blocked, a dropped connection): only when nothing
