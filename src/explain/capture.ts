@@ -27,23 +27,6 @@ export const capturedFailure = (capture: Capture): Exchange | undefined =>
     .reverse()
     .find((e) => !requestKnown(e) && (e.response?.status ?? 0) >= 400);
 
-/** The latest captured exchange whose request path ends with `suffix` (method '' = any). */
-export const capturedTo = (
-  capture: Capture,
-  test: (url: URL, method: string) => boolean,
-): Exchange | undefined => {
-  for (let i = capture.exchanges.length - 1; i >= 0; i -= 1) {
-    const exchange = capture.exchanges[i]!;
-    if (!requestKnown(exchange)) continue;
-    try {
-      if (test(new URL(exchange.request.url), exchange.request.method)) return exchange;
-    } catch {
-      // Not a URL: not this one.
-    }
-  }
-  return undefined;
-};
-
 /** The Authorization header a captured request carried, if it shows one. */
 export const capturedAuthorization = (exchange: Exchange): string | undefined =>
   requestKnown(exchange) ? headerValue(exchange.request.headers, 'authorization') : undefined;
