@@ -30,24 +30,14 @@ interface Shown {
  * 1. a verified replay of the user's own call: a proof with a `command` (the corrected call, ready
  *    to paste; a probe such as /2.0/user has none). Of several, the last in report order: a check
  *    that replays the call with the other checks' fixes reads them, so it comes after them.
- * 2. else the root cause's own verified proof (its one-variable experiment);
- * 3. else, until every check sets `proof`, the root cause's legacy data.fixVerified.
+ * 2. else the root cause's own verified proof (its one-variable experiment).
  */
 const shownProof = (checks: readonly CheckReport[], first: CheckReport): Shown | undefined => {
   const replay = checks
     .filter((c) => c.proof?.verified === true && c.proof.command !== undefined)
     .at(-1);
   if (replay?.proof !== undefined) return { report: replay, proof: replay.proof };
-  if (first.proof?.verified === true) return { report: first, proof: first.proof };
-  if (first.data['fixVerified'] !== true) return undefined;
-  const status = (key: string): number | undefined => {
-    const value = first.data[key];
-    return typeof value === 'number' ? value : undefined;
-  };
-  return {
-    report: first,
-    proof: { asSent: status('statusAsSent'), corrected: status('statusCorrected'), verified: true },
-  };
+  return first.proof?.verified === true ? { report: first, proof: first.proof } : undefined;
 };
 
 const verifiedText = ({ report, proof }: Shown): string =>

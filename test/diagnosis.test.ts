@@ -176,22 +176,6 @@ describe('diagnosis: the one root cause, in causal order', () => {
     expect(d).not.toHaveProperty('verified');
   });
 
-  it('reads the legacy data.fixVerified of a root cause that has no proof yet', () => {
-    const d = diagnose([
-      report('header-casing', 'fail', 'HEADER_SCHEME_CASE', {
-        fixVerified: true,
-        statusAsSent: 404,
-        statusCorrected: 200,
-      }),
-    ]);
-    expect(d.verified).toBe(
-      'the request as sent answered 404; corrected, it answered 200 (header-casing).',
-    );
-    expect(diagnose([report('x', 'fail', 'TOKEN_INVALID', { fixVerified: true })]).verified).toBe(
-      'proven by experiment in x.',
-    );
-  });
-
   it('exit codes: 0 pass, 1 a finding, 3 the network or a crash', () => {
     expect(exitCodeFor({ status: 'pass' })).toBe(0);
     expect(exitCodeFor({ status: 'fail', code: 'TOKEN_EXPIRED' })).toBe(1);

@@ -151,9 +151,7 @@ export interface LiveTargetFacts {
 const identityProven = (identity: CheckReport | undefined): boolean =>
   identity?.status === 'pass' ||
   identity?.status === 'warn' ||
-  (identity?.status === 'fail' &&
-    // `proof` is identity's new shape; data.fixVerified the old one (until identity lands it).
-    (identity.proof?.verified === true || identity.data['fixVerified'] === true));
+  (identity?.status === 'fail' && identity.proof?.verified === true);
 
 /**
  * Sends the user's call as sent and corrected (both at once; the other checks' verdicts are only

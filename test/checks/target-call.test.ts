@@ -428,16 +428,6 @@ testCheck(check, [
     expected: { verdict: 'fail', code: 'REPO_NOT_FOUND_OR_NO_ACCESS', requests: 2 },
   },
   {
-    name: 'identity failed with the old data.fixVerified (until identity sets proof): the same',
-    input: callWithApiToken(REPO),
-    prior: priors(identityFail({ data: { fixVerified: true } })),
-    http: () => [
-      fx.reply(bare(REPO), 'repo-no-access-404'),
-      fx.reply(withAuth(REPO, basic(EMAIL, API_TOKEN)), 'repo-no-access-2022-404'),
-    ],
-    expected: { verdict: 'fail', code: 'REPO_NOT_FOUND_OR_NO_ACCESS', requests: 2 },
-  },
-  {
     name: 'identity failed without a working fix: a 404 says nothing about the repository (skip)',
     input: callWithApiToken(REPO),
     prior: priors(identityFail({ proof: { asSent: 401, corrected: 401, verified: false } })),
