@@ -1,11 +1,12 @@
 import { capturedRequestFacts, type CapturedRequestFacts } from '../src/facts/captured-request.js';
 import { REMEDY } from '../src/knowledge/remedies.js';
+import { placeholderOutcome } from '../src/facts/placeholder.js';
 import {
   suspectCharacter,
   unexpandedExpression,
   whitespaceProblem,
 } from '../src/intake/credentials.js';
-import { fingerprint } from '../src/report/redactor.js';
+import { fingerprintFor } from '../src/report/redactor.js';
 import { defineCheck, type Credential, type DoctorInput, type Outcome } from '../src/types.js';
 
 /** The credentials of the run and, in explain, what the capture shows of the failing request. */
@@ -79,7 +80,8 @@ export const judge = (facts: CredentialsFacts): Outcome => {
     };
   }
   const list = credentials.map(
-    (c) => `${c.kind} from ${c.source} (sha256:${fingerprint(c.secret)}, ${c.secret.length} chars)`,
+    (c, i) =>
+      `${c.kind} from ${c.source} (${fingerprintFor(c.secret, c.kind) ?? `#${i + 1}`}, ${c.secret.length} chars)`,
   );
   for (const credential of credentials) {
     const unexpanded = unexpandedExpression(credential.raw);
@@ -152,6 +154,8 @@ export const judge = (facts: CredentialsFacts): Outcome => {
       };
     }
   }
+  const placeholder = placeholderOutcome(credentials, list);
+  if (placeholder !== undefined) return placeholder;
   return {
     verdict: 'pass',
     // One credential: its facts; several: kinds and sources (the report lists the rest).
@@ -170,7 +174,13 @@ export default defineCheck({
     title: 'Credentials are given and well-formed',
     description:
       'A secret with a stray newline, quotes or an unexpanded $VAR never authenticates, and no request can tell you why.',
-    codes: ['NO_CREDENTIALS', 'SECRET_UNEXPANDED', 'SECRET_WHITESPACE', 'HEADER_MALFORMED'],
+    codes: [
+      'NO_CREDENTIALS',
+      'SECRET_UNEXPANDED',
+      'SECRET_WHITESPACE',
+      'HEADER_MALFORMED',
+      'TOKEN_INVALID',
+    ],
   },
   gather: ({ input }): CredentialsFacts => given(input),
   fromCapture: ({ input }, capture): CredentialsFacts => ({

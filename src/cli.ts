@@ -1,4 +1,5 @@
 import yargs, { type Argv } from 'yargs';
+import { quoted, scrubMessage } from './intake/quote.js';
 import type { ParsedArgs } from './commands/args.js';
 import { checksCommand } from './commands/checks.js';
 import { readCommandLine } from './commands/command-line.js';
@@ -402,14 +403,15 @@ export const main = async (argv: readonly string[], io: IO = defaultIO()): Promi
         });
       default:
         throw new UsageError(
-          `Unknown command '${command}'. Run bb-doctor --help for the commands.`,
+          `Unknown command ${quoted(command)}. Run bb-doctor --help for the commands.`,
         );
     }
   } catch (error) {
     if (error instanceof UsageError || isUsageError(error)) {
       const message = error instanceof Error ? error.message : String(error);
       // One line, always: yargs spreads some messages (invalid choices) over several.
-      err(`bb-doctor: ${message.replace(/\s*\n\s*/gu, ' ').trim()}\n`);
+      // A usage message may quote what was typed (yargs does): a token-like word never shows.
+      err(`bb-doctor: ${scrubMessage(message.replace(/\s*\n\s*/gu, ' ').trim())}\n`);
       return 2;
     }
     const e = error instanceof Error ? error : new Error(String(error));

@@ -2,7 +2,7 @@ import os from 'node:os';
 import { diagnose, exitCodeFor } from './diagnosis.js';
 import { DoctorHttp } from './http/client.js';
 import { agentsFor, describeProxy, proxyFor } from './http/proxy.js';
-import { buildReport, type Environment, type Report } from './report/model.js';
+import { buildReport, clipEvidence, type Environment, type Report } from './report/model.js';
 import type { Redactor } from './report/redactor.js';
 import { runChecks } from './runner.js';
 import type { Check, CheckReport, DoctorInput, Exchange, HttpClient } from './types.js';
@@ -125,5 +125,9 @@ export const runDoctor = async (
     ...(options.verbose || options.keepExchanges === true ? { exchanges: http.exchanges } : {}),
   });
   // Every byte of the report passes the redactor before any renderer sees it.
-  return { report: options.redactor.redactDeep(report), exitCode: exitCodeFor(diagnosis) };
+  // ...and is cut only then (redact, then cut).
+  return {
+    report: clipEvidence(options.redactor.redactDeep(report)),
+    exitCode: exitCodeFor(diagnosis),
+  };
 };

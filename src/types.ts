@@ -220,9 +220,11 @@ export interface CapturedCredential {
   readonly username?: string | undefined;
   /** The kind the secret's shape says (ATATT…, ATBB…, ATCTT…), if it has a known shape. */
   readonly shape?: CredentialKind | undefined;
-  /** `sha256:XXXXXXXX` */
-  readonly fingerprint: string;
+  /** `sha256:XXXXXXXX`, or null where the report gives none (short secrets, passwords). */
+  readonly fingerprint: string | null;
   readonly length: number;
+  /** 1-based position in the HAR's list: what `[redacted #N]` marks refer to. */
+  readonly position?: number;
 }
 
 /** Identity helper: literal ids and a shape check without an `as` cast. */
@@ -292,7 +294,7 @@ export interface Credential {
    * Set on a stand-in for a credential that a capture shows only redacted (explain of a bb-doctor
    * HAR): the report shows the original's fingerprint and length, not the stand-in's.
    */
-  readonly standsFor?: { readonly fingerprint: string; readonly length: number };
+  readonly standsFor?: { readonly fingerprint: string | null; readonly length: number };
 }
 
 /** An HTTP header exactly as the user's failing call sent it. */

@@ -1,4 +1,5 @@
 /** identity's words: who a 200 says we are, the facts of an answer, Bitbucket's own message. */
+import { clipWords } from '../../src/knowledge/clip.js';
 import { CREDENTIAL_HEADERS } from '../../src/knowledge/headers.js';
 import { alternativesFor as candidates } from '../../src/knowledge/rejections.js';
 import type { FindingCode, HttpResult } from '../../src/types.js';
@@ -35,7 +36,7 @@ export const said = (result: HttpResult): string => {
   const message = typeof json?.error?.message === 'string' ? json.error.message : first;
   return message === ''
     ? `${result.status ?? '?'}`
-    : `${result.status ?? '?'} "${message.slice(0, 140)}"`;
+    : `${result.status ?? '?'} "${clipWords(message, 140)}"`;
 };
 
 /** What the sent credential rules out: a known kind leaves only its own mistakes. */

@@ -117,6 +117,9 @@ export const runCommand = async (
     ...(extras.offline === undefined ? {} : { offline: extras.offline }),
   };
 
+  // Each credential's mark in the evidence is the name the Credentials table gives it.
+  redactor.identify(input.credentials);
+
   // ora only on a TTY and only for the text format: CI logs and pipes get the report alone.
   // A terminal that reports no width (a pseudo-terminal without a size) sends ora into an endless
   // redraw: spin only on a real, sized terminal.

@@ -1,4 +1,5 @@
 import { UsageError } from '../intake/input.js';
+import { quoted } from '../intake/quote.js';
 import type { FaultMode } from '../simulator/index.js';
 import type { ParsedArgs } from './args.js';
 
@@ -17,7 +18,7 @@ export const simulatorOptions = (
   }
   if (args.fault !== undefined && !sim.isFaultMode(args.fault)) {
     throw new UsageError(
-      `--fault expects one of ${sim.FAULT_MODES.join(', ')}, got '${args.fault}'.`,
+      `--fault expects one of ${sim.FAULT_MODES.join(', ')}, got ${quoted(args.fault)}.`,
     );
   }
   return {

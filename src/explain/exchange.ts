@@ -13,8 +13,11 @@ export class CaptureError extends Error {
   override readonly name = 'CaptureError';
 }
 
-/** Bodies are kept up to this many bytes (`bodyTruncated` beyond). */
-export const MAX_BODY_BYTES = 4096;
+/**
+ * Bodies are kept up to this many bytes (`bodyTruncated` beyond), raw: the report shows the first
+ * EVIDENCE_BODY_BYTES of each, cut after redaction (report/model.ts `clipEvidence`).
+ */
+export const MAX_BODY_BYTES = 16 * 1024;
 
 export interface Draft {
   method: string;

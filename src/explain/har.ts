@@ -354,9 +354,10 @@ const capturedCredentials = (root: unknown): CapturedCredential[] | undefined =>
   const list = isRecord(own) ? own['credentials'] : undefined;
   if (!Array.isArray(list)) return undefined;
   const kinds: readonly string[] = CREDENTIAL_KINDS;
-  return list.filter(isRecord).flatMap((c): CapturedCredential[] => {
+  return list.flatMap((c, index): CapturedCredential[] => {
+    if (!isRecord(c)) return [];
     const kind = str(c['kind']);
-    const fp = str(c['fingerprint']);
+    const fp = c['fingerprint'] === null ? null : str(c['fingerprint']);
     const length = c['length'];
     if (
       kind === undefined ||
@@ -374,6 +375,7 @@ const capturedCredentials = (root: unknown): CapturedCredential[] | undefined =>
         ...(shape !== undefined && kinds.includes(shape) ? { shape: shape as CredentialKind } : {}),
         fingerprint: fp,
         length,
+        position: index + 1,
       },
     ];
   });

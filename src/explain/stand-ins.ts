@@ -13,7 +13,8 @@ import { SECRET_SHAPES } from '../knowledge/shapes.js';
 import type { Redactor } from '../report/redactor.js';
 import type { Capture, CapturedCredential, CredentialKind, Exchange } from '../types.js';
 
-const MARK = /\[redacted sha256:([0-9a-f]{8})\]/u;
+/** A redaction mark: by fingerprint, or by position in the HAR's credentials (`#N`). */
+const MARK = /\[redacted (?:sha256:([0-9a-f]{8})|#(\d{1,4}))\]/u;
 
 /** A non-secret token with the shape of the original kind, unique to its fingerprint. */
 const standInFor = (credential: CapturedCredential, fp: string): string => {
@@ -30,14 +31,18 @@ export interface StandIns {
 
 /** The capture with each known redaction mark in a request header replaced by a stand-in. */
 export const withStandIns = (capture: Capture, redactor: Redactor): StandIns => {
+  // Each credential under the key its mark carries: its fingerprint, else `#N`.
   const byFingerprint = new Map(
-    (capture.credentials ?? []).map((c) => [c.fingerprint.replace(/^sha256:/u, ''), c] as const),
+    (capture.credentials ?? []).flatMap((c) => [
+      ...(c.fingerprint === null ? [] : [[c.fingerprint.replace(/^sha256:/u, ''), c] as const]),
+      ...(c.position === undefined ? [] : [[`n${c.position}`, c] as const]),
+    ]),
   );
   const byStandIn = new Map<string, CapturedCredential>();
   if (capture.credentials === undefined) return { exchanges: capture.exchanges, byStandIn };
   const replace = (value: string): string => {
     const found = MARK.exec(value);
-    const fp = found?.[1];
+    const fp = found === null ? undefined : (found[1] ?? `n${found[2] ?? ''}`);
     if (found === null || fp === undefined) return value;
     // A secret the run obtained itself (a fetched token) is redacted too, but is no credential
     // of the HAR: it stands in as a token of no known shape.
@@ -45,7 +50,7 @@ export const withStandIns = (capture: Capture, redactor: Redactor): StandIns => 
       kind: 'unknown',
       source: 'capture',
       username: 'redacted',
-      fingerprint: `sha256:${fp}`,
+      fingerprint: found[1] === undefined ? null : `sha256:${fp}`,
       length: 0,
     };
     const standIn = standInFor(credential, fp);
@@ -53,7 +58,7 @@ export const withStandIns = (capture: Capture, redactor: Redactor): StandIns => 
     registerSecrets(redactor, [
       { secret: standIn, usernames: [credential.username ?? ''], shown: found[0] },
     ]);
-    const basic = /^(\s*basic\s+)\[redacted sha256:[0-9a-f]{8}\]\s*$/iu.exec(value);
+    const basic = /^(\s*basic\s+)\[redacted (?:sha256:[0-9a-f]{8}|#\d{1,4})\]\s*$/iu.exec(value);
     if (basic !== null) {
       // The redactor hid base64(user:secret) whole; its username is in the HAR's facts.
       const encoded = basicAuthorization(credential.username ?? '', standIn).replace(

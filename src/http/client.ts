@@ -4,8 +4,13 @@ import { CLOUD_EDGE_HEADERS, isTraceHeader } from '../knowledge/headers.js';
 import { CLOUD_HOSTS, WEBSITE_HOSTS } from '../knowledge/hosts.js';
 import type { Exchange, HttpClient, HttpResult, RequestOptions } from '../types.js';
 
-/** Evidence keeps the first 4 KB of a body; checks may read up to 1 MB. */
-export const EVIDENCE_BODY_BYTES = 4096;
+/**
+ * Checks may read up to 1 MB of a body. Evidence keeps EVIDENCE_RAW_BYTES of it, raw: the report
+ * shows EVIDENCE_BODY_BYTES, cut after redaction (report/model.ts `clipEvidence`), so that no
+ * part of a secret across the cut survives it.
+ */
+export { EVIDENCE_BODY_BYTES } from '../report/model.js';
+export const EVIDENCE_RAW_BYTES = 16 * 1024;
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface ClientOptions {
@@ -458,8 +463,8 @@ export class DoctorHttp {
         response: {
           status,
           headers: responseHeaders,
-          body: text.slice(0, EVIDENCE_BODY_BYTES),
-          ...(truncated || text.length > EVIDENCE_BODY_BYTES ? { bodyTruncated: true } : {}),
+          body: text.slice(0, EVIDENCE_RAW_BYTES),
+          ...(truncated || text.length > EVIDENCE_RAW_BYTES ? { bodyTruncated: true } : {}),
         },
         durationMs: Math.round(now() - started),
         ...(traceIdsOf(responseHeaders) === undefined

@@ -1,4 +1,5 @@
 import type { Redactor } from '../report/redactor.js';
+import { quoted } from './quote.js';
 import type { Credential, FailingRequest, GivenHeader } from '../types.js';
 import { makeCredential } from './credentials.js';
 import {
@@ -52,7 +53,7 @@ export const curlWords = (
   if (pasted !== undefined) return splitCommandLine(pasted);
   if (words.length === 0) return undefined;
   if (words[0] !== 'curl')
-    throw new UsageError(`Expected a curl command after --, got '${words[0] ?? ''}'.`);
+    throw new UsageError(`Expected a curl command after --, got ${quoted(words[0] ?? '')}.`);
   return words;
 };
 

@@ -10,6 +10,7 @@
  *   command line, already split by the user's shell) are read as curl's option parser reads them
  *   (curl(1), "OPTIONS"; curl 8.x `curl --help all`).
  */
+import { quoted } from './quote.js';
 import { parse as shellParse } from 'shell-quote';
 
 /** The pasted text is not a curl command, or it cannot be split (one line, for the user). */
@@ -432,8 +433,8 @@ export function splitCommand(text: string): SplitCommand {
   const first = argv[0];
   if (first === undefined) throw new CurlParseError('the command has no curl in it');
   if (!isCurlWord(first)) {
-    const shown = first.length > 40 ? `${first.slice(0, 40)}…` : first;
-    throw new CurlParseError(`not a curl command: it runs "${shown}", not curl`);
+    // `--curl "$TOKEN"`: the word may be the secret itself; it is described, never echoed.
+    throw new CurlParseError(`not a curl command: it runs ${quoted(first, 30)}, not curl`);
   }
   const result: SplitCommand = { argv, assignments };
   if (scanned.stoppedAt !== undefined) result.stoppedAt = scanned.stoppedAt;

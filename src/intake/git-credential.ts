@@ -23,9 +23,9 @@ export interface GitCredential {
   username?: string;
   password?: string;
   /**
-   * The configured helper that answered, as configured (`store`, `osxkeychain`, `manager`,
-   * `/path/to/helper`); a shell helper (`!f() {...}; f`) is shown as its first word (`!f()`),
-   * since its text may contain anything.
+   * The configured helper that answered, by its program only (`store`, `osxkeychain`, `manager`,
+   * `/path/to/helper`, a shell helper `!f() {...}; f` as `!f()`): its arguments may hold a token
+   * (`helper = /path/helper.sh --token=X`), so they are counted, never shown.
    */
   helper?: string;
   /** The helpers git asks for this URL, in order (same naming). */
@@ -35,6 +35,11 @@ export interface GitCredential {
 export interface GitCredentialOptions {
   /** Per git invocation; default 5000 ms. */
   timeoutMs?: number;
+  /**
+   * Called with the arguments of every configured helper before git runs, so that they are
+   * registered as secrets before any of git's messages (which may quote them) can print.
+   */
+  onHelperArguments?: (values: readonly string[]) => void;
   /** The environment git runs with (default `process.env`); the no-prompt settings are added. */
   env?: NodeJS.ProcessEnv;
   /**
@@ -236,11 +241,19 @@ function gitEnv(base: NodeJS.ProcessEnv, trace: boolean): NodeJS.ProcessEnv {
   return env;
 }
 
-/** How a helper is shown: a shell helper by its first word only (its text may hold anything). */
+/** A helper's words after its program: what may carry a secret. */
+export function helperArguments(value: string): string[] {
+  return value.replace(/^!\s*/, '').trim().split(/\s+/).slice(1);
+}
+
+/** How a helper is shown: by its program only, its arguments counted (they may hold anything). */
 function helperName(value: string): string {
-  if (!value.startsWith('!')) return value;
-  const first = /^!\s*(\S+)/.exec(value)?.[1] ?? '';
-  return `!${first.length > 30 ? `${first.slice(0, 30)}…` : first}`;
+  const shell = value.startsWith('!');
+  const first = /^!?\s*(\S+)/.exec(value)?.[1] ?? '';
+  const name = shell && first.length > 30 ? `${first.slice(0, 30)}…` : first;
+  // A shell helper's text is a script, not arguments: its first word stands for it.
+  const count = shell ? 0 : helperArguments(value).length;
+  return `${shell ? '!' : ''}${name}${count === 0 ? '' : ` (+${count} argument${count === 1 ? '' : 's'})`}`;
 }
 
 /** Does `credential.<pattern>.helper` apply to the URL (gitcredentials(7) "Credential contexts")? */
@@ -337,6 +350,7 @@ export async function gitCredentialFill(
 ): Promise<GitCredential | undefined> {
   const target = targetUrl(url);
   const configured = await gitCredentialHelpers(url, options);
+  options.onHelperArguments?.(configured.flatMap(helperArguments));
   const lines = [`protocol=${target.protocol.replace(/:$/, '')}`, `host=${target.host}`];
   if (target.username !== '') lines.push(`username=${decodeURIComponent(target.username)}`);
   const result = await run(

@@ -9,6 +9,7 @@ import { CREDENTIAL_HEADER, makeCredential, parseAuthorization } from './credent
 import { CLOUD_URLS } from '../knowledge/docs.js';
 import { WEBSITE_HOSTS } from '../knowledge/hosts.js';
 import { targetFromPath } from '../knowledge/paths.js';
+import { quoted } from './quote.js';
 
 export const DEFAULT_API_URL: string = CLOUD_URLS.apiBase;
 export const DEFAULT_AUTH_URL: string = CLOUD_URLS.authBase;
@@ -79,7 +80,7 @@ const checkUrl = (value: string, flag: string): string => {
     url = new URL(value);
   } catch {
     throw new UsageError(
-      `${flag} expects an absolute URL such as ${CLOUD_URLS.apiBase}, got '${value}'.`,
+      `${flag} expects an absolute URL such as ${CLOUD_URLS.apiBase}, got ${quoted(value)}.`,
     );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
@@ -95,8 +96,12 @@ export { targetFromPath };
 const parseHeader = (text: string, source: string): GivenHeader => {
   const colon = text.indexOf(':');
   if (colon <= 0) {
+    // `Private-Token=T`: the name only; a value here is as secret as after a colon.
+    const name = /^\s*([\w-]{1,40})\s*=/u.exec(text)?.[1];
     throw new UsageError(
-      `--header expects 'Name: value', got '${text.split(/\s/u)[0] ?? ''}...' (no colon).`,
+      name === undefined
+        ? `--header expects 'Name: value', got ${quoted(text)} (no colon).`
+        : `--header expects 'Name: value', got '${name}=…' (an equals sign, no colon): write '${name}: value'.`,
     );
   }
   return {

@@ -1,9 +1,11 @@
+import { isCredentialHeader } from '../knowledge/wire.js';
 import type { Redactor } from '../report/redactor.js';
 import type { Exchange } from '../types.js';
-import { CREDENTIAL_HEADER, parseAuthorization } from './credentials.js';
+import { parseAuthorization } from './credentials.js';
 import type { ParsedCurl } from './curl.js';
 import { decodeComponent, SECRET_PARAM_RE, splitParams } from './curl-url.js';
 import { schemeOnly, SECRET_OPTIONS } from './input.js';
+import { looksLikeToken } from './quote.js';
 
 /**
  * One secret an input carries, with the usernames it may be paired with in Basic
@@ -27,6 +29,8 @@ export type SecretSource =
   | { readonly curl: ParsedCurl }
   /** A saved capture's exchanges (`explain FILE`). */
   | { readonly capture: readonly Exchange[] }
+  /** The arguments of git's configured credential helpers (`helper.sh --token=X`). */
+  | { readonly helperArguments: readonly string[] }
   /** A stored credential: a .netrc machine entry, git's credential helper. */
   | { readonly stored: { readonly username?: string | undefined; readonly secret: string } };
 
@@ -50,19 +54,82 @@ const safeDecode = (text: string): string => {
   }
 };
 
-/** The password of a URL's userinfo (`https://user:password@host`), as written and decoded. */
-const urlPassword = (text: string | undefined): FoundSecret[] => {
-  let url: URL;
+/** The credential parameters of a query string or a fragment (`#access_token=`, §1.2). */
+const paramSecrets = (text: string): FoundSecret[] =>
+  splitParams(text).flatMap((param) =>
+    SECRET_PARAM_RE.test(param.name) && param.value !== ''
+      ? [{ secret: param.value }, { secret: decodeComponent(param.value) }]
+      : [],
+  );
+
+/**
+ * What a URL carries: the password of its userinfo (`https://user:password@host`, as written and
+ * decoded), a userinfo that is a token alone (`https://TOKEN@host`), and the credential parameters
+ * of its query and fragment. A proxy variable may lack the scheme (`u:P@host:port`), and a URL
+ * that does not parse (a usage error will say so) is read by its text.
+ */
+export const urlSecrets = (text: string | undefined): FoundSecret[] => {
+  if (text === undefined || text.trim() === '') return [];
+  const raw = text.trim();
+  const found: FoundSecret[] = [];
+  const query = /[?#](.*)$/su.exec(raw)?.[1];
+  if (query !== undefined) found.push(...paramSecrets(query.replace(/#/gu, '&')));
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//iu.test(raw) ? raw : `http://${raw}`;
+  let url: URL | undefined;
   try {
-    url = new URL(text ?? '');
+    url = new URL(withScheme);
   } catch {
-    return [];
+    url = undefined;
   }
-  if (url.password === '') return [];
-  return [
-    { secret: safeDecode(url.password), usernames: defined([safeDecode(url.username)]) },
-    { secret: url.password },
-  ];
+  if (url !== undefined) {
+    if (url.password !== '')
+      found.push(
+        { secret: safeDecode(url.password), usernames: defined([safeDecode(url.username)]) },
+        { secret: url.password },
+      );
+    else if (looksLikeToken(safeDecode(url.username)))
+      found.push({ secret: safeDecode(url.username) });
+    return found;
+  }
+  const userinfo = /^(?:[a-z][a-z0-9+.-]*:\/\/)?([^/?#@\s]*)@/iu.exec(raw)?.[1];
+  if (userinfo !== undefined) {
+    const colon = userinfo.indexOf(':');
+    if (colon > -1)
+      found.push(
+        { secret: safeDecode(userinfo.slice(colon + 1)) },
+        { secret: userinfo.slice(colon + 1) },
+      );
+    else if (looksLikeToken(userinfo)) found.push({ secret: userinfo });
+  }
+  return found;
+};
+
+/** Credential fields of a JSON body (a token answer, a login form), also one cut short. */
+const JSON_SECRET_FIELD =
+  /"(access_token|refresh_token|id_token|client_secret|password|passwd|secret|token|api_key|apikey|jwt|private_token|app_password|assertion)"\s*:\s*"((?:[^"\\]|\\.)*)/giu;
+
+/**
+ * The secrets of a request or response body: the credential parameters of a form
+ * (`refresh_token=`, `client_secret=`, `password=`, `code=`), and the credential fields of JSON
+ * (`"access_token"`, `"refresh_token"`...), read by their text so that a body cut short still
+ * gives up what it holds.
+ */
+export const bodySecrets = (body: string | undefined): FoundSecret[] => {
+  if (body === undefined || body.trim() === '') return [];
+  const found: FoundSecret[] = [];
+  for (const match of body.matchAll(JSON_SECRET_FIELD)) {
+    const value = match[2] ?? '';
+    if (value === '') continue;
+    let decoded = value;
+    try {
+      decoded = JSON.parse(`"${value}"`) as string;
+    } catch {
+      // a value cut inside an escape: its text as it stands
+    }
+    found.push({ secret: decoded });
+  }
+  if (!/^\s*[[{]/u.test(body)) found.push(...paramSecrets(body.trim()));
+  return found;
 };
 
 /**
@@ -72,7 +139,7 @@ const urlPassword = (text: string | undefined): FoundSecret[] => {
  */
 export const headerSecrets = (name: string, value: string): FoundSecret[] => {
   const header = name.trim().toLowerCase();
-  if (!CREDENTIAL_HEADER.test(header)) return [];
+  if (!isCredentialHeader(header)) return [];
   const authorization = header === 'authorization' || header === 'proxy-authorization';
   // A scheme alone ("Bearer" from an empty $TOKEN) carries no credential: the word is no secret.
   if (authorization && schemeOnly(value)) return [];
@@ -97,6 +164,22 @@ const spellings = (flag: string): string[] => [
 const SECRET_FLAGS = new Set(SECRET_OPTIONS.flatMap((o) => spellings(o.flag)));
 const USERNAME_FLAGS = new Set(['--username', '--email']);
 const HEADER_FLAG = /^(?:-H|--header)$/u;
+/** URL options: their userinfo, query and fragment may carry a secret. */
+const URL_FLAGS = new Set(['--url', '--api-url', '--auth-url', '--apiUrl', '--authUrl']);
+
+/**
+ * A `--header` that is no `Name: value` (a usage error will say so): `$TOKEN` alone, or
+ * `Private-Token=T`. What it holds is registered, since a value there is a credential more often
+ * than not.
+ */
+const malformedHeaderSecrets = (text: string): FoundSecret[] => {
+  const eq = /^\s*([\w-]+)\s*=\s*(.*)$/su.exec(text);
+  // The value only: the name is what the error message shows.
+  if (eq !== null) return [{ secret: eq[2] ?? '' }];
+  return [{ secret: text }, ...text.split(/\s+/u).map((word) => ({ secret: word }))].filter(
+    (f) => f.secret.trim().length > 0,
+  );
+};
 
 /**
  * The secrets of a command line and its environment: every secret flag (`--api-token X`,
@@ -108,10 +191,13 @@ export const argvSecrets = (argv: readonly string[], env: Env): FoundSecret[] =>
   const usernames: string[] = defined([env['BITBUCKET_USERNAME'], env['BITBUCKET_EMAIL']]);
   const secrets: string[] = [];
   const headers: string[] = [];
-  // Every word, also after `--`: a command there that is no curl command is never parsed.
+  const urls: string[] = [];
   const words = argv;
   for (let i = 0; i < words.length; i += 1) {
     const word = words[i] ?? '';
+    // Every word, also after `--`: a command there that is no curl command is never parsed, and
+    // a stray word an error message would name ("Unknown command") may be a pasted token.
+    if (looksLikeToken(word)) secrets.push(word);
     const eq = word.indexOf('=');
     const flag = eq > -1 ? word.slice(0, eq) : word;
     const value = eq > -1 ? word.slice(eq + 1) : words[i + 1];
@@ -119,21 +205,27 @@ export const argvSecrets = (argv: readonly string[], env: Env): FoundSecret[] =>
     if (SECRET_FLAGS.has(flag)) secrets.push(value);
     else if (USERNAME_FLAGS.has(flag)) usernames.push(value);
     else if (HEADER_FLAG.test(flag)) headers.push(value);
+    else if (URL_FLAGS.has(flag)) urls.push(value);
+    // `--curl "$TOKEN"`: what is no curl command is quoted by nobody, and registered.
+    else if (flag === '--curl' && !/\bcurl\b/iu.test(value))
+      secrets.push(value, ...value.split(/\s+/u));
   }
   const found: FoundSecret[] = [
     { usernames },
     ...defined(SECRET_OPTIONS.map((o) => env[o.env])).map((secret) => ({ secret, usernames })),
     ...secrets.map((secret) => ({ secret, usernames })),
-    ...PROXY_VARIABLES.flatMap((name) => urlPassword(env[name])),
+    ...PROXY_VARIABLES.flatMap((name) => urlSecrets(env[name])),
+    ...urls.flatMap((url) => urlSecrets(url)),
   ];
   for (const text of headers) {
     const colon = text.indexOf(':');
     // The value as a header carries it: no whitespace after the colon (a second space there would
     // otherwise become part of a "secret" and be cut out of every text).
-    if (colon > 0)
+    if (colon > 0 && /^[\w-]+$/u.test(text.slice(0, colon).trim()))
       found.push(
         ...headerSecrets(text.slice(0, colon), text.slice(colon + 1).replace(/^\s*/u, '')),
       );
+    else found.push(...malformedHeaderSecrets(text));
   }
   return found;
 };
@@ -147,23 +239,16 @@ export const curlSecrets = (parsed: ParsedCurl): FoundSecret[] => {
   }
   if (parsed.oauth2Bearer !== undefined) found.push({ secret: parsed.oauth2Bearer });
   for (const header of parsed.headers) found.push(...headerSecrets(header.name, header.value));
-  const params = [
-    ...(parsed.url?.includes('?') === true
-      ? splitParams(parsed.url.slice(parsed.url.indexOf('?') + 1))
-      : []),
-    ...parsed.data.flatMap((d) => splitParams(d.value)),
-  ];
-  for (const param of params) {
-    if (!SECRET_PARAM_RE.test(param.name)) continue;
-    found.push({ secret: param.value }, { secret: decodeComponent(param.value) });
-  }
-  found.push(...urlPassword(parsed.url));
+  for (const data of parsed.data) found.push(...bodySecrets(data.value));
+  found.push(...urlSecrets(parsed.url));
   return found;
 };
 
 /**
- * The secrets of a saved exchange: credential headers and cookies of every request, the cookies
- * an answer set, and credential-looking query parameters.
+ * The secrets of a saved exchange: every credential header and cookie of a request, its URL
+ * (userinfo, query, fragment) and body (form and JSON credential fields); of an answer, the
+ * cookies it set, a `Location` that carries a token (the implicit grant's `#access_token=`), and
+ * the credential fields of its body (a token answer's `access_token`, `refresh_token`).
  */
 export const captureSecrets = (exchanges: readonly Exchange[]): FoundSecret[] => {
   const found: FoundSecret[] = [];
@@ -185,7 +270,13 @@ export const captureSecrets = (exchanges: readonly Exchange[]): FoundSecret[] =>
     } catch {
       // a capture without the URL
     }
-    found.push(...urlPassword(exchange.request.url));
+    found.push(...urlSecrets(exchange.request.url), ...bodySecrets(exchange.request.body));
+    const response = exchange.response;
+    if (response !== undefined) {
+      found.push(...urlSecrets(response.headers['location']), ...bodySecrets(response.body));
+      for (const [name, value] of Object.entries(response.headers))
+        if (name.toLowerCase() !== 'set-cookie') found.push(...headerSecrets(name, value));
+    }
   }
   return found;
 };
@@ -200,6 +291,11 @@ export const secretsOf = (source: SecretSource): FoundSecret[] => {
   if ('argv' in source) return argvSecrets(source.argv, source.env);
   if ('curl' in source) return curlSecrets(source.curl);
   if ('capture' in source) return captureSecrets(source.capture);
+  if ('helperArguments' in source)
+    return source.helperArguments.flatMap((word) => [
+      { secret: word },
+      { secret: word.replace(/^--?[\w-]+=/u, '') },
+    ]);
   return storedSecrets(source.stored.username, source.stored.secret);
 };
 

@@ -1,5 +1,5 @@
 import { CLOUD_URLS } from '../knowledge/docs.js';
-import { fingerprint, type Redactor } from '../report/redactor.js';
+import type { Redactor } from '../report/redactor.js';
 import type { Credential } from '../types.js';
 import { makeCredential } from './credentials.js';
 import { GitCredentialError, gitCredentialFill } from './git-credential.js';
@@ -58,6 +58,9 @@ export const storedCredentials = async (
       const answer = await gitCredentialFill(CLOUD_URLS.authBase, {
         timeoutMs: 5000,
         env: env,
+        onHelperArguments: (values) => {
+          registerSecrets(redactor, secretsOf({ helperArguments: values }));
+        },
       });
       if (answer?.password === undefined) {
         warnings.push(
@@ -103,7 +106,7 @@ export const disagreements = (credentials: readonly Credential[]): string[] => {
     for (const g of given) {
       if (g.secret !== s.secret) {
         out.push(
-          `${g.source} overrides the credential stored in ${s.source} (sha256:${fingerprint(s.secret)}), which differs: the stored one is what git or curl -n would send.`,
+          `${g.source} overrides the credential stored in ${s.source} (listed under Credentials), which differs: the stored one is what git or curl -n would send.`,
         );
       }
     }

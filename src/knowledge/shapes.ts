@@ -34,3 +34,17 @@ export const KIND_WITH_SHAPE = {
   'app-password': 'an app password (ATBB…)',
   'access-token': 'an access token',
 } as const;
+
+/**
+ * Kinds Bitbucket generates, never typed by a person: API tokens (~190 characters), app passwords
+ * (ATBB + 32), access tokens, consumer secrets (32) and refresh tokens are all far longer than 8
+ * characters (§4.2, §1.4), so a shorter one is a placeholder. Passwords are people's (Data Center
+ * allows short ones, §8), so they are not in the list.
+ */
+export const GENERATED_KINDS: readonly CredentialKind[] = [
+  'api-token',
+  'app-password',
+  'access-token',
+  'client-secret',
+  'refresh-token',
+];

@@ -9,6 +9,7 @@
  * (Cloud JSON envelope, RFC 6749 token errors, Data Center `errors[]`, plain text, HTML).
  */
 import type { FindingCode } from '../types.js';
+import { clipWords } from './clip.js';
 import { DOCS } from './docs.js';
 import type { Confidence } from './fact.js';
 import { SOURCES } from './sources.js';
@@ -860,7 +861,7 @@ function fromBrokenJson(body: string): ParsedErrorBody {
 
 function firstLine(text: string): string {
   const line = text.split(/\r?\n/).find((candidate) => candidate.trim() !== '') ?? '';
-  return line.trim().slice(0, 500);
+  return clipWords(line.trim(), 500);
 }
 
 function fromHtml(body: string): ParsedErrorBody {
@@ -868,9 +869,9 @@ function fromHtml(body: string): ParsedErrorBody {
   const text = (title ?? body.replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>/gi, ''))
     .replace(/<[^>]*>/g, ' ')
     .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, 200);
-  return text === '' ? { shape: 'html' } : { shape: 'html', message: text };
+    .trim();
+  const clipped = clipWords(text, 200);
+  return clipped === '' ? { shape: 'html' } : { shape: 'html', message: clipped };
 }
 
 /**
@@ -910,6 +911,6 @@ function textOf(trimmed: string): ParsedErrorBody {
   const rest = trimmed.slice(trimmed.indexOf(message) + message.length).trim();
   const result: Mutable<ParsedErrorBody> = { shape: 'text' };
   if (message !== '') result.message = message;
-  if (rest !== '') result.detail = rest.slice(0, 2000);
+  if (rest !== '') result.detail = clipWords(rest, 2000);
   return result;
 }

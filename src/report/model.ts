@@ -2,7 +2,7 @@ import { kindByShape } from '../intake/credentials.js';
 import { DATA_CENTER_REST, isCloudHost } from '../knowledge/hosts.js';
 import type { Diagnosis } from '../diagnosis.js';
 import type { CheckReport, CredentialKind, DoctorInput, Exchange, Verdict } from '../types.js';
-import { fingerprint } from './redactor.js';
+import { fingerprintFor } from './redactor.js';
 
 /** A credential as the report shows it: never the secret, only facts about it. */
 export interface CredentialSummary {
@@ -11,7 +11,12 @@ export interface CredentialSummary {
   readonly username?: string;
   /** The kind its shape says (ATATT…), when it has a known one: not a secret. */
   readonly shape?: CredentialKind | undefined;
-  readonly fingerprint: string;
+  /**
+   * First 8 hex digits of its SHA-256, or null for a secret under 20 characters or an account
+   * password (a short hash of a short secret can be reversed); the evidence then shows
+   * `[redacted #N]`, N the credential's position in `credentials[]`.
+   */
+  readonly fingerprint: string | null;
   readonly length: number;
   readonly notes?: readonly string[];
 }
@@ -65,9 +70,63 @@ export const summariseCredential = (
   ...(kindByShape(credential.secret) === undefined || credential.standsFor !== undefined
     ? {}
     : { shape: kindByShape(credential.secret)?.kind }),
-  fingerprint: credential.standsFor?.fingerprint ?? `sha256:${fingerprint(credential.secret)}`,
+  fingerprint:
+    credential.standsFor === undefined
+      ? fingerprintFor(credential.secret, credential.kind)
+      : credential.standsFor.fingerprint,
   length: credential.standsFor?.length ?? credential.secret.length,
   ...(credential.shapeNotes === undefined ? {} : { notes: credential.shapeNotes }),
+});
+
+/**
+ * How the report names a credential so that its evidence can be matched: the fingerprint, or
+ * `#N` (its position) for one without, as its `[redacted #N]` marks say.
+ */
+export const credentialMarkName = (c: CredentialSummary, index: number): string =>
+  c.fingerprint ?? `#${index + 1}`;
+
+/** The report shows the first 4 KB of each body. */
+export const EVIDENCE_BODY_BYTES = 4096;
+
+/** A text cut at `max` bytes of UTF-8, on a character boundary. */
+const cutBytes = (text: string, max: number): string | undefined => {
+  if (text.length * 3 <= max) return undefined;
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length <= max) return undefined;
+  let end = max;
+  while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end -= 1;
+  return bytes.subarray(0, end).toString('utf8');
+};
+
+export const clipExchange = (exchange: Exchange): Exchange => {
+  const request =
+    exchange.request.body === undefined
+      ? undefined
+      : cutBytes(exchange.request.body, EVIDENCE_BODY_BYTES);
+  const response =
+    exchange.response === undefined
+      ? undefined
+      : cutBytes(exchange.response.body, EVIDENCE_BODY_BYTES);
+  if (request === undefined && response === undefined) return exchange;
+  return {
+    ...exchange,
+    request: request === undefined ? exchange.request : { ...exchange.request, body: request },
+    ...(exchange.response === undefined || response === undefined
+      ? {}
+      : { response: { ...exchange.response, body: response, bodyTruncated: true } }),
+  };
+};
+
+/**
+ * Every body of a redacted report cut to EVIDENCE_BODY_BYTES: the one cut of the evidence, made
+ * after redaction (contract.md, "Secrets"), so that a secret across it was already replaced whole.
+ */
+export const clipEvidence = (report: Report): Report => ({
+  ...report,
+  checks: report.checks.map((check) =>
+    check.evidence === undefined ? check : { ...check, evidence: check.evidence.map(clipExchange) },
+  ),
+  ...(report.exchanges === undefined ? {} : { exchanges: report.exchanges.map(clipExchange) }),
 });
 
 export const countVerdicts = (checks: readonly CheckReport[]): Record<Verdict, number> => {

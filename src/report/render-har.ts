@@ -23,7 +23,7 @@ export interface HarCredential {
   readonly usernameKind?: 'email' | 'username';
   /** The kind the secret's shape says (ATATT…), so explain can judge a redacted header by it. */
   readonly shape?: CredentialKind;
-  readonly fingerprint: string;
+  readonly fingerprint: string | null;
   readonly length: number;
 }
 

@@ -1,6 +1,6 @@
 import { CLOUD_HOSTS } from '../knowledge/hosts.js';
 import type { Exchange, Verdict } from '../types.js';
-import type { Report } from './model.js';
+import { credentialMarkName, type Report } from './model.js';
 import { describeExchange } from './render-text.js';
 
 const SYMBOL: Record<Verdict, string> = { pass: '✓', warn: '!', fail: '✗', skip: '–', error: '☠' };
@@ -113,11 +113,11 @@ export const renderMarkdown = (report: Report, options: { readonly verbose: bool
       '| Kind | Source | Username | Fingerprint | Length |',
       '|---|---|---|---|---|',
     );
-    for (const c of report.credentials) {
+    report.credentials.forEach((c, index) => {
       out.push(
-        `| ${c.kind} | ${cell(c.source)} | ${cell(c.username ?? '')} | \`${c.fingerprint}\` | ${c.length} |`,
+        `| ${c.kind} | ${cell(c.source)} | ${cell(c.username ?? '')} | \`${credentialMarkName(c, index)}\` | ${c.length} |`,
       );
-    }
+    });
   }
 
   out.push('', '### Checks', '', '| | Check | Status | Code | Summary |', '|---|---|---|---|---|');

@@ -2,7 +2,7 @@ import { SHOWN_RESPONSE_HEADERS } from '../knowledge/headers.js';
 import { CLOUD_HOSTS } from '../knowledge/hosts.js';
 import boxen from 'boxen';
 import type { CheckReport, Exchange, Verdict } from '../types.js';
-import type { Report } from './model.js';
+import { credentialMarkName, type Report } from './model.js';
 
 export interface TextOptions {
   /** ANSI colour (only on a TTY, never with NO_COLOR: the CLI decides). */
@@ -30,7 +30,8 @@ export const wrap = (text: string, width: number, indent = '', hard = false): st
   const room = Math.max(1, width - indent.length);
   for (const paragraph of text.split('\n')) {
     let line = '';
-    for (let word of paragraph.split(/ +/u)) {
+    // A redaction mark (`[redacted sha256:1a2b3c4d]`) is one word: it is never split over lines.
+    for (let word of paragraph.split(/ +(?!sha256:[0-9a-f]{8}\])/u)) {
       if (hard && word.length > room) {
         if (line !== '') lines.push(indent + line);
         let at = 0;
@@ -246,17 +247,17 @@ export const renderText = (report: Report, options: TextOptions): string => {
 
   if (report.credentials.length > 0) {
     out.push('', paint(1, 'Credentials'));
-    for (const c of report.credentials) {
+    report.credentials.forEach((c, index) => {
       const user = c.username === undefined ? '' : ` as ${c.username}`;
       out.push(
         ...wrap(
-          `${c.kind}${user} from ${c.source} (${c.fingerprint}, ${c.length} chars)`,
+          `${c.kind}${user} from ${c.source} (${credentialMarkName(c, index)}, ${c.length} chars)`,
           width,
           '  ',
         ),
       );
       for (const note of c.notes ?? []) out.push(...wrap(`! ${note}`, width, '    '));
-    }
+    });
   }
   if (report.warnings.length > 0) {
     out.push('', paint(1, 'Warnings'));

@@ -26,6 +26,27 @@ testCheck(check, [
     },
   },
   {
+    name: 'a token under 20 characters is described by its position, with no fingerprint',
+    input: { credentials: [cred('api-token', 'ATATT3xFfGF0abcd')] },
+    expected: { verdict: 'pass', summary: /^api-token from .* \(#1, 16 chars\)$/u },
+  },
+  {
+    name: 'a token of 4 characters is a placeholder (TOKEN_INVALID, a warning)',
+    input: { credentials: [cred('api-token', 'abcd', { source: 'flag:--api-token' })] },
+    expected: {
+      verdict: 'warn',
+      code: 'TOKEN_INVALID',
+      summary:
+        'The api-token from flag:--api-token is 4 characters: too short to be a Bitbucket token; a placeholder?',
+      data: { length: 4, placeholder: true },
+    },
+  },
+  {
+    name: 'a short account password is no placeholder (Data Center passwords often are short)',
+    input: { credentials: [cred('account-password', 'abcd', { username: 'jdoe' })] },
+    expected: { verdict: 'pass' },
+  },
+  {
     name: 'nothing given is NO_CREDENTIALS',
     expected: {
       verdict: 'fail',

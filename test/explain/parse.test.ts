@@ -135,7 +135,9 @@ describe('fixtures/explain', () => {
     expect(JSON.parse(user?.response?.body ?? '{}')).toMatchObject({ username: 'jdoe' });
     expect(user?.durationMs).toBe(187);
     expect(user?.request.headers[':authority']).toBeUndefined();
-    expect(repos?.response?.bodyTruncated).toBe(true);
+    // Kept whole up to MAX_BODY_BYTES (the report cuts at 4 KB, after redaction).
+    expect(repos?.response?.bodyTruncated).toBeUndefined();
+    expect(Buffer.byteLength(repos?.response?.body ?? '')).toBeGreaterThan(4096);
     expect(Buffer.byteLength(repos?.response?.body ?? '')).toBeLessThanOrEqual(MAX_BODY_BYTES);
     expect(prs?.response?.headers['x-accepted-oauth-scopes']).toBe('pullrequest');
     expect(blocked?.response).toBeUndefined();
@@ -295,11 +297,11 @@ describe('parseCapture formats', () => {
     expect(parseCapture(bom).exchanges[0]?.response?.body).toBe('slow down');
   });
 
-  it('cuts bodies at 4 KB on a character boundary', () => {
-    const body = 'é'.repeat(3000);
+  it('cuts bodies at MAX_BODY_BYTES on a character boundary', () => {
+    const body = 'é'.repeat(MAX_BODY_BYTES / 2 + 500);
     const response = parseCapture(`HTTP/1.1 200 OK\n\n${body}`).exchanges[0]?.response;
     expect(response?.bodyTruncated).toBe(true);
-    expect(response?.body).toBe('é'.repeat(2048));
+    expect(response?.body).toBe('é'.repeat(MAX_BODY_BYTES / 2));
   });
 });
 

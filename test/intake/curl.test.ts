@@ -509,7 +509,7 @@ describe('the curl command table', () => {
   it('rejects a command that is not curl', () => {
     expect(() => splitCommandLine('ls -la ~/.ssh')).toThrow(CurlParseError);
     expect(() => splitCommandLine('ls -la ~/.ssh')).toThrow(
-      'not a curl command: it runs "ls", not curl',
+      "not a curl command: it runs 'ls', not curl",
     );
     expect(() => splitCommandLine('   ')).toThrow('the curl command is empty');
     expect(() => splitCommandLine('wget https://api.bitbucket.org/2.0/user')).toThrow(

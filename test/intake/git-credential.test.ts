@@ -99,6 +99,24 @@ describe.skipIf(!hasGit || process.platform === 'win32')('gitCredentialFill (rea
     expect(JSON.stringify(credential?.helpers)).not.toContain(PASSWORD);
   });
 
+  it('shows a helper with arguments by its program only, and hands the arguments over first', async () => {
+    const script = await helper(
+      'args.sh',
+      `cat >/dev/null\necho username=x\necho password=${PASSWORD}`,
+    );
+    const token = 'ATATT3xHelperArgumentToken0123456789';
+    await config(`[credential]\n\thelper = ${script} --token=${token} --verbose\n`);
+    const handed: string[] = [];
+    const credential = await gitCredentialFill('https://bitbucket.org', {
+      env,
+      cwd: dir,
+      onHelperArguments: (values) => handed.push(...values),
+    });
+    expect(credential).toMatchObject({ helper: `${script} (+2 arguments)` });
+    expect(JSON.stringify(credential)).not.toContain(token);
+    expect(handed).toEqual([`--token=${token}`, '--verbose']);
+  });
+
   it('returns undefined, fast and without prompting, when no helper is configured', async () => {
     const started = Date.now();
     expect(await gitCredentialFill('https://bitbucket.org', { env, cwd: dir })).toBeUndefined();
