@@ -30,6 +30,8 @@ export interface RunArgs {
   readonly clientSecret?: string | undefined;
   readonly refreshToken?: string | undefined;
   readonly header?: readonly string[] | undefined;
+  /** --use-refresh-token: a refresh token rotates when used, so spending it needs this flag. */
+  readonly useRefreshToken?: boolean | undefined;
 }
 
 /** A problem with what the user typed: exit 2, one line. */
@@ -259,5 +261,11 @@ export const buildInput = (
     headers,
     ...(failingRequest === undefined ? {} : { failingRequest }),
     warnings,
+    // Only what the user named: an API origin taken from --url must first answer like Bitbucket.
+    explicitOrigins: [
+      ...(args.apiUrl === undefined || apiUrl === undefined ? [] : [new URL(apiUrl).origin]),
+      ...(args.authUrl === undefined ? [] : [new URL(authUrl).origin]),
+    ],
+    ...(args.useRefreshToken === true ? { useRefreshToken: true } : {}),
   };
 };

@@ -1,6 +1,7 @@
 import { kindByShape } from '../intake/credentials.js';
 import { DATA_CENTER_REST, isCloudHost } from '../knowledge/hosts.js';
 import type { Diagnosis } from '../diagnosis.js';
+import type { Withheld } from '../http/origin-policy.js';
 import type { CheckReport, CredentialKind, DoctorInput, Exchange, Verdict } from '../types.js';
 import { fingerprint } from './redactor.js';
 
@@ -50,6 +51,11 @@ export interface Report {
   readonly counts: Readonly<Record<Verdict, number>>;
   /** HTTP requests the run sent. */
   readonly requests: number;
+  /**
+   * Credentials not sent to an origin, and why (additive, schemaVersion 1): kind, source and
+   * fingerprint as in credentials[], never the secret. Present when the run withheld any.
+   */
+  readonly withheld?: readonly Withheld[];
   readonly warnings: readonly string[];
   readonly environment: Environment;
   /** Every exchange of the run, in order (only with --verbose). */
@@ -100,6 +106,7 @@ export interface BuildReportOptions {
   readonly startedAt: Date;
   readonly finishedAt: Date;
   readonly requests: number;
+  readonly withheld?: readonly Withheld[];
   readonly environment: Environment;
   readonly mode: Report['mode'];
   readonly exchanges?: readonly Exchange[];
@@ -130,6 +137,9 @@ export const buildReport = (options: BuildReportOptions): Report => {
     checks: options.checks,
     counts: countVerdicts(options.checks),
     requests: options.requests,
+    ...(options.withheld === undefined || options.withheld.length === 0
+      ? {}
+      : { withheld: options.withheld }),
     warnings: input.warnings,
     environment: options.environment,
     ...(options.exchanges === undefined ? {} : { exchanges: options.exchanges }),
