@@ -119,6 +119,14 @@ export const renderMarkdown = (report: Report, options: { readonly verbose: bool
       );
     }
   }
+  // A credential withheld from a host is said (contract.md, "Secrets"): one line each.
+  const withheld = report.withheld ?? [];
+  if (withheld.length > 0) out.push('');
+  for (const w of withheld) {
+    out.push(
+      `- Not sent: ${w.kind} from ${cell(w.source)} (\`${w.fingerprint ?? 'no fingerprint'}\`) to ${cell(w.origin)}: ${cell(w.reason)}`,
+    );
+  }
 
   out.push('', '### Checks', '', '| | Check | Status | Code | Summary |', '|---|---|---|---|---|');
   for (const check of report.checks) {

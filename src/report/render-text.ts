@@ -258,6 +258,16 @@ export const renderText = (report: Report, options: TextOptions): string => {
       for (const note of c.notes ?? []) out.push(...wrap(`! ${note}`, width, '    '));
     }
   }
+  // A credential withheld from a host is said (contract.md, "Secrets"): one line each.
+  for (const w of report.withheld ?? []) {
+    out.push(
+      ...wrap(
+        `! not sent: ${w.kind} from ${w.source} (${w.fingerprint ?? 'no fingerprint'}) to ${w.origin}: ${w.reason}`,
+        width,
+        '  ',
+      ),
+    );
+  }
   if (report.warnings.length > 0) {
     out.push('', paint(1, 'Warnings'));
     for (const warning of report.warnings) out.push(...wrap(`! ${warning}`, width, '  '));
