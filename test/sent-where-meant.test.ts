@@ -1,5 +1,6 @@
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../src/cli.js';
 import { DoctorHttp } from '../src/http/client.js';
 import { originPolicy, type OriginPolicy } from '../src/http/origin-policy.js';
 import { buildInput } from '../src/intake/input.js';
@@ -8,6 +9,7 @@ import { userAuthHeaders } from '../src/facts/auth.js';
 import { isCredentialHeader } from '../src/knowledge/wire.js';
 import { CLOUD_URLS } from '../src/knowledge/docs.js';
 import type { DoctorInput } from '../src/types.js';
+import { fakeIO } from './helpers/io.js';
 
 /** Issue #10, "Sent only where meant": the client's guards, unit by unit (nock). */
 const API = CLOUD_URLS.apiBase;
@@ -214,4 +216,41 @@ describe('the per-credential origin policy', () => {
     expect(other.exchange.error?.code).toBe('ORIGIN_GUARD');
     expect(http.withheld[0]?.reason).toBe(`stored for ${new URL(WEBSITE).hostname}`);
   });
+});
+
+describe('defect 2, whole CLI: HTTP:// and Http:// are plain http to a non-loopback host', () => {
+  beforeEach(() => nock.disableNetConnect());
+  afterEach(() => {
+    nock.cleanAll();
+    nock.enableNetConnect();
+  });
+  const TOKEN = 'BBDC-NjY2NzQ4MjI3NDQ4OmFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3';
+
+  for (const scheme of ['HTTP', 'Http']) {
+    it(`${scheme}:// --api-url: the access token is withheld, never sent`, async () => {
+      const seen: Record<string, unknown>[] = [];
+      nock('http://dc.example.com')
+        .persist()
+        .get(/.*/u)
+        .reply(function reply() {
+          seen.push({ ...this.req.headers });
+          return [401, '{"errors":[]}', { 'x-arequestid': '@1ABC' }];
+        });
+      const t = fakeIO({ BITBUCKET_ACCESS_TOKEN: TOKEN });
+      const origin = `${scheme}://dc.example.com`;
+      await main(
+        ['--api-url', origin, '--auth-url', origin, '--format', 'json', '--workspace', 'ACME'],
+        t.sink,
+      );
+      expect(seen.length).toBeGreaterThan(0);
+      for (const headers of seen) expect(headers['authorization']).toBeUndefined();
+      const report = JSON.parse(t.out()) as { withheld?: { origin: string; reason: string }[] };
+      expect(report.withheld).toContainEqual(
+        expect.objectContaining({
+          origin: 'http://dc.example.com',
+          reason: 'plain http to a non-loopback host',
+        }),
+      );
+    });
+  }
 });
