@@ -51,6 +51,10 @@ describe('one list of credential-bearing headers', () => {
     expect(Object.keys(userAuthHeaders(input)).sort()).toEqual(
       Object.keys(CREDENTIAL_HEADERS).sort(),
     );
+    // The "secret given as a flag" warning reads the same list (X-Api-Key was missing there).
+    expect(
+      buildInput({ header: ['X-Api-Key: apikey-secret-0001'] }, {}).warnings.join(' '),
+    ).toMatch(/A secret was given as a flag \(--header\)/u);
   });
 });
 

@@ -85,7 +85,7 @@ export const scopeOf = (credential: Credential, input: DoctorInput): CredentialS
     return { kind: 'stored', host: (credential.storedFor ?? hostOf(input.apiUrl)).toLowerCase() };
   return {
     kind: 'given',
-    from: /^env:/u.test(credential.source) ? 'the environment' : 'a flag',
+    from: credential.source.startsWith('env:') ? 'the environment' : 'a flag',
   };
 };
 

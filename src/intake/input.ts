@@ -207,13 +207,16 @@ export const buildInput = (
     credentials.push(makeCredential(option.kind, value, source, pairedWith));
   }
   // A credential in --header is on the command line just the same.
-  if (
-    (args.header ?? []).some((h) =>
-      /^\s*(authorization|cookie|x-[^:]*(?:token|auth)[^:]*|private-token)\s*:\s*(?:\S+\s+\S|\S{12,})/iu.test(
-        h,
-      ),
-    )
-  ) {
+  // Which headers carry one: the one list (wire.ts), by way of CREDENTIAL_HEADER.
+  const carriesSecret = (h: string): boolean => {
+    const colon = h.indexOf(':');
+    return (
+      colon > 0 &&
+      CREDENTIAL_HEADER.test(h.slice(0, colon)) &&
+      /^\s*(?:\S+\s+\S|\S{12,})/u.test(h.slice(colon + 1))
+    );
+  };
+  if ((args.header ?? []).some(carriesSecret)) {
     flagged.push('--header');
   }
   if (flagged.length > 0) {
