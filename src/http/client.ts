@@ -182,7 +182,7 @@ export const makeResult = (raw: {
 /**
  * The one HTTP client of a run, built on got: connect/response timeouts, no retries (a retry of a
  * rejected credential is how accounts get locked), no automatic redirects (a redirect to another
- * origin is followed without the Authorization header), a request budget, and a memo so identical
+ * origin is followed without any credential header), a request budget, and a memo so identical
  * requests with identical credentials are sent once.
  */
 export class DoctorHttp {
