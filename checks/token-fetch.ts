@@ -7,6 +7,9 @@ import {
   fetchedTokenOf,
   readTokenAnswer,
   registerTokens,
+  capturedPassword,
+  tokenRequestPlan,
+  unspentRefreshLines,
   type TokenCode,
   type TokenFetchFacts,
 } from '../src/facts/token-endpoint.js';
@@ -20,21 +23,23 @@ import {
   secretFieldsOf,
   tokenEndpointUrl,
 } from '../src/knowledge/oauth.js';
-import { TIMELINE, type TimelineEventId } from '../src/knowledge/timeline.js';
+import { day } from '../src/knowledge/timeline.js';
 import { defineCheck, type Outcome } from '../src/types.js';
 
 export type { TokenFetchFacts } from '../src/facts/token-endpoint.js';
 
-const dateOf = (id: TimelineEventId): string => TIMELINE.find((e) => e.id === id)?.date ?? '';
 const PASSWORD_GRANT = `${TOKEN_FORM.grantType}=${GRANT.password}`;
-const REMOVED = `removed in ${dateOf('account-passwords-rejected').slice(0, 4)}`;
-const NO_REFRESH = `none (${GRANT.clientCredentials} issues none since ${dateOf('oauth-changes-enforced')})`;
+const REMOVED = `removed in ${day('account-passwords-rejected').slice(0, 4)}`;
+const NO_REFRESH = `none (${GRANT.clientCredentials} issues none since ${day('oauth-changes-enforced')})`;
 
 /** Pure: the network first, then the password grant, then the token or Bitbucket's own error. */
 export const judge = (facts: TokenFetchFacts): Outcome => {
   const { answer } = facts;
-  if (answer === undefined)
-    return { verdict: 'skip', summary: `Skipped: ${facts.skip ?? 'no token request to judge'}.` };
+  // A refresh token that was not spent is said in every verdict, with how to test it safely.
+  const unspent =
+    facts.refresh === undefined ? {} : { details: unspentRefreshLines(facts.refresh) };
+  const skipped = `Skipped: ${facts.skip ?? 'no token request to judge'}.`;
+  if (answer === undefined) return { verdict: 'skip', summary: skipped, ...unspent };
   const captured = facts.from === 'capture';
   const grant = facts.grant ?? 'an unknown grant';
   if (answer.problem !== undefined) {
@@ -77,12 +82,14 @@ export const judge = (facts: TokenFetchFacts): Outcome => {
     return {
       verdict: 'pass',
       summary: `${captured ? 'The capture shows a token obtained' : 'Got a token'} with ${grant}: scopes ${token.scopes.length > 0 ? token.scopes.join(' ') : '(none listed)'}; lives ${life}.`,
-      details:
-        token.tokenType === TOKEN_TYPE_AS_SENT
+      details: [
+        ...(token.tokenType === TOKEN_TYPE_AS_SENT
           ? [
               `${TOKEN_FIELDS.tokenType} is "${TOKEN_TYPE_AS_SENT}" in lower case, as OAuth allows (RFC 6749 §5.1); Bitbucket still wants the header scheme spelled "Bearer": never copy ${TOKEN_FIELDS.tokenType} into the header.`,
             ]
-          : [],
+          : []),
+        ...(unspent.details ?? []),
+      ],
       data: {
         grant,
         scopes: token.scopes,
@@ -131,6 +138,7 @@ export const judge = (facts: TokenFetchFacts): Outcome => {
     summary: `The token endpoint answered ${said}${captured ? ` to the captured ${facts.grant ?? 'token'} request` : ''}.`,
     remediation: TOKEN_FIXES[code],
     data,
+    ...unspent,
   };
 };
 
@@ -144,11 +152,10 @@ export default defineCheck({
   },
   async gather(ctx): Promise<TokenFetchFacts> {
     const { credentials, authUrl } = ctx.input;
-    const id = credentials.find((c) => c.kind === 'client-id');
-    const secret = credentials.find((c) => c.kind === 'client-secret');
+    // A refresh token rotates when spent: only with --use-refresh-token (contract.md, "Secrets").
+    const { id, secret, refresh, said } = tokenRequestPlan(ctx.input);
     if (id === undefined || secret === undefined)
-      return { from: 'live', skip: 'no OAuth consumer (client id and secret) was given' };
-    const refresh = credentials.find((c) => c.kind === 'refresh-token');
+      return { from: 'live', skip: 'no OAuth consumer (client id and secret) was given', ...said };
     const password = credentials.some((c) => c.kind === 'account-password');
     const grant = refresh !== undefined ? GRANT.refreshToken : GRANT.clientCredentials;
     // Client credentials go in HTTP Basic (§1.3); the form carries only the grant.
@@ -168,7 +175,13 @@ export default defineCheck({
     );
     const answer = readTokenAnswer(result);
     registerTokens(ctx, answer);
-    return { from: 'live', grant, answer, ...(password ? { password: 'given' as const } : {}) };
+    return {
+      from: 'live',
+      grant,
+      answer,
+      ...(password ? { password: 'given' as const } : {}),
+      ...said,
+    };
   },
   fromCapture(ctx, capture): TokenFetchFacts {
     const call = capturedTokenCall(capture.exchanges);
@@ -180,19 +193,7 @@ export default defineCheck({
     const answer = readTokenAnswer(capturedResult(call));
     registerTokens(ctx, answer);
     const grant = grantOf(body);
-    // A bb-doctor HAR names the credentials its run was given: an account password beside the
-    // consumer is the password grant the user planned, which the live run never sent.
-    const given = capture.credentials?.some((c) => c.kind === 'account-password') === true;
-    return {
-      from: 'capture',
-      grant,
-      answer,
-      ...(grant === GRANT.password
-        ? { password: 'sent' as const }
-        : given
-          ? { password: 'given' as const }
-          : {}),
-    };
+    return { from: 'capture', grant, answer, ...capturedPassword(grant, capture) };
   },
   judge,
 });

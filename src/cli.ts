@@ -117,6 +117,12 @@ const withRunOptions = <T>(y: Argv<T>): Argv<T> =>
       describe: 'OAuth refresh token [BITBUCKET_REFRESH_TOKEN]',
       requiresArg: true,
     })
+    .option('use-refresh-token', {
+      type: 'boolean',
+      group: CRED_GROUP,
+      describe:
+        'Let token-fetch spend the refresh token. Refresh tokens rotate: your application must then use the new one',
+    })
     .option('header', {
       alias: 'H',
       type: 'string',

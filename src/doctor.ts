@@ -2,7 +2,14 @@ import os from 'node:os';
 import { diagnose, exitCodeFor } from './diagnosis.js';
 import { DoctorHttp } from './http/client.js';
 import { agentsFor, describeProxy, proxyFor } from './http/proxy.js';
-import { buildReport, clipEvidence, type Environment, type Report } from './report/model.js';
+import { originPolicy, type Withheld } from './http/origin-policy.js';
+import {
+  buildReport,
+  clipEvidence,
+  summariseCredential,
+  type Environment,
+  type Report,
+} from './report/model.js';
 import type { Redactor } from './report/redactor.js';
 import { runChecks } from './runner.js';
 import type { Check, CheckReport, DoctorInput, Exchange, HttpClient } from './types.js';
@@ -40,6 +47,8 @@ export interface RunHttp {
   forCheck(evidence: Exchange[]): HttpClient;
   readonly sent: number;
   readonly exchanges: readonly Exchange[];
+  /** Credentials the client did not send to an origin, and why (the report's withheld[]). */
+  readonly withheld?: readonly Withheld[];
 }
 
 export interface DoctorOptions {
@@ -97,6 +106,12 @@ export const runDoctor = async (
       deadline: Date.now() + Math.max(100, deadlineMs - 250),
       userAgent: `bb-doctor/${VERSION} (+https://github.com/bb-doctor/bb-doctor)`,
       agentFor: (url) => agents(url),
+      // Each credential goes only where it is meant for (contract.md, "Secrets", which hosts).
+      policy: originPolicy(
+        input,
+        input.explicitOrigins ?? [],
+        (c) => summariseCredential(c).fingerprint,
+      ),
       ...(options.ca === undefined ? {} : { https: { certificateAuthority: options.ca } }),
     });
   const checks = await runChecks(options.checks, {
@@ -120,6 +135,7 @@ export const runDoctor = async (
     startedAt,
     finishedAt: now(),
     requests: http.sent,
+    withheld: http.withheld ?? [],
     environment: environmentFacts(input.apiUrl, options.env),
     mode: options.mode,
     ...(options.verbose || options.keepExchanges === true ? { exchanges: http.exchanges } : {}),

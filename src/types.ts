@@ -295,6 +295,11 @@ export interface Credential {
    * HAR): the report shows the original's fingerprint and length, not the stand-in's.
    */
   readonly standsFor?: { readonly fingerprint: string | null; readonly length: number };
+  /**
+   * A stored credential (.netrc, a git credential helper): the host it is stored for. It is sent
+   * only there (contract.md, "Secrets"; bitbucket.org and api.bitbucket.org are one site).
+   */
+  readonly storedFor?: string;
 }
 
 /** An HTTP header exactly as the user's failing call sent it. */
@@ -333,6 +338,13 @@ export interface DoctorInput {
   readonly offline?: Capture;
   /** Warnings from reading the input (e.g. a secret given as a flag). */
   readonly warnings: readonly string[];
+  /**
+   * Origins the user named with --api-url / --auth-url: flag and environment credentials may go
+   * there (contract.md, "Secrets"). A --url or a pasted command's host is not one of them.
+   */
+  readonly explicitOrigins?: readonly string[];
+  /** --use-refresh-token: token-fetch may spend (and so rotate) the given refresh token. */
+  readonly useRefreshToken?: boolean;
   /** The user's curl command, parsed and linted, when one was given. Holds secrets: never print. */
   readonly curl?: {
     readonly original: string;

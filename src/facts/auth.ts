@@ -1,4 +1,5 @@
 import { GIT_ACCESS_TOKEN_USER } from '../knowledge/shapes.js';
+import { isCredentialHeader } from '../knowledge/wire.js';
 import { fingerprint } from '../report/redactor.js';
 import {
   basicAuthorization,
@@ -141,7 +142,7 @@ export const isUnexpanded = (credential: Credential): boolean =>
 export const userAuthHeaders = (input: DoctorInput): Record<string, string> => {
   const out: Record<string, string> = {};
   for (const header of input.failingRequest?.headers ?? input.headers) {
-    if (/^(authorization|cookie|x-.*token.*|x-.*auth.*|private-token)$/iu.test(header.name)) {
+    if (isCredentialHeader(header.name)) {
       out[header.name] = header.value.trim();
     }
   }

@@ -1,10 +1,18 @@
 import { makeResult } from '../http/client.js';
-import { isTokenEndpoint, readTokenResponse, type TokenResponse } from '../knowledge/oauth.js';
+import {
+  GRANT,
+  isTokenEndpoint,
+  readTokenResponse,
+  type TokenResponse,
+} from '../knowledge/oauth.js';
 import { matchSignatures, parseErrorBody } from '../knowledge/signatures.js';
 import type { FetchedToken } from './auth.js';
 import type { CheckContext, Exchange, FindingCode, HttpResult, Remediation } from '../types.js';
 import { answerProblem, type NetworkProblem } from './network.js';
 import { CLIENT_CREDENTIALS_COMMAND, remedy } from '../knowledge/remedies.js';
+import { day } from '../knowledge/timeline.js';
+import { kindByShape } from '../intake/credentials.js';
+import type { Capture, Credential, DoctorInput } from '../types.js';
 
 /**
  * The token endpoint's facts (bitbucket-auth.md §1.3–§1.6), read the same way from the doctor's
@@ -64,7 +72,91 @@ export interface TokenFetchFacts {
    */
   readonly password?: 'given' | 'sent';
   readonly answer?: TokenAnswer;
+  /** A refresh token was given but not spent (no --use-refresh-token, or no consumer). */
+  readonly refresh?: UnspentRefresh;
 }
+
+/** What can be said of a refresh token without spending it: never the token itself. */
+export interface UnspentRefresh {
+  readonly source: string;
+  readonly length: number;
+  /** Its characters (`letters, digits, - and _`), or the credential its shape looks like. */
+  readonly shape: string;
+  /** A consumer key and secret are there to spend it with. */
+  readonly consumer: boolean;
+}
+
+/**
+ * What token-fetch may send: the consumer, and the refresh token only with --use-refresh-token
+ * (it rotates when spent); otherwise what can be said of it without spending it.
+ */
+export const tokenRequestPlan = (
+  input: DoctorInput,
+): {
+  id?: Credential;
+  secret?: Credential;
+  refresh?: Credential;
+  /** The facts of a refresh token that is not spent, for TokenFetchFacts. */
+  said: { refresh?: UnspentRefresh };
+} => {
+  const id = input.credentials.find((c) => c.kind === 'client-id');
+  const secret = input.credentials.find((c) => c.kind === 'client-secret');
+  const given = input.credentials.find((c) => c.kind === 'refresh-token');
+  const consumer = id !== undefined && secret !== undefined;
+  const spend = given !== undefined && consumer && input.useRefreshToken === true;
+  return {
+    ...(id === undefined ? {} : { id }),
+    ...(secret === undefined ? {} : { secret }),
+    ...(spend ? { refresh: given } : {}),
+    said: given === undefined || spend ? {} : { refresh: unspentRefresh(given, consumer) },
+  };
+};
+
+/**
+ * The password grant in a capture: `sent` when the form said grant_type=password; `given` when a
+ * bb-doctor HAR names an account password beside the consumer (the password grant the user
+ * planned, which the live run never sent).
+ */
+export const capturedPassword = (
+  grant: string | undefined,
+  capture: Capture,
+): { password?: 'sent' | 'given' } => {
+  if (grant === GRANT.password) return { password: 'sent' };
+  return capture.credentials?.some((c) => c.kind === 'account-password') === true
+    ? { password: 'given' }
+    : {};
+};
+
+/** The refresh token's facts, read from the credential alone (nothing is sent). */
+export const unspentRefresh = (credential: Credential, consumer: boolean): UnspentRefresh => {
+  const secret = credential.secret;
+  const looks = kindByShape(secret)?.label;
+  const classes = [
+    /[A-Za-z]/u.test(secret) ? 'letters' : undefined,
+    /[0-9]/u.test(secret) ? 'digits' : undefined,
+    /[^A-Za-z0-9]/u.test(secret)
+      ? [...new Set(secret.replace(/[A-Za-z0-9]/gu, ''))].join(' ')
+      : undefined,
+  ].filter((c): c is string => c !== undefined);
+  return {
+    source: credential.source,
+    length: secret.length,
+    shape: looks === undefined ? classes.join(', ') : `looks like an ${looks}`,
+    consumer,
+  };
+};
+
+/**
+ * Why the refresh token was not sent, and how to test it safely. Since the OAuth changes of
+ * 2026-05-04 (timeline.ts) refresh tokens rotate: spending one invalidates the copy the user's
+ * application holds, so a doctor run must not do it unasked (contract.md, "Secrets").
+ */
+export const unspentRefreshLines = (refresh: UnspentRefresh): string[] => [
+  `The refresh token (${refresh.length} chars, ${refresh.shape || 'no characters'}; from ${refresh.source}) was not sent: since ${day('oauth-changes-enforced')} refresh tokens rotate, and spending it would invalidate the copy your application holds.`,
+  refresh.consumer
+    ? 'The consumer key and secret to spend it are there. To test it, rerun with --use-refresh-token; it rotates the token: your application must then use the new one.'
+    : 'No OAuth consumer (client id and secret) was given, which spending it needs. To test it, give the consumer and rerun with --use-refresh-token; it rotates the token: your application must then use the new one.',
+];
 
 /** Reads the token endpoint's answer (the whole body live; the captured 4 KB offline). */
 export const readTokenAnswer = (result: HttpResult): TokenAnswer => {

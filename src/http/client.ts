@@ -2,6 +2,15 @@ import got, { type Agents, type Method } from 'got';
 import { detectDataCenter } from '../knowledge/data-center.js';
 import { CLOUD_EDGE_HEADERS, isTraceHeader } from '../knowledge/headers.js';
 import { CLOUD_HOSTS, WEBSITE_HOSTS } from '../knowledge/hosts.js';
+import { isCredentialHeader } from '../knowledge/wire.js';
+import { fingerprint } from '../report/redactor.js';
+import {
+  carriedBy,
+  refusalOf,
+  type GuardedCredential,
+  type OriginPolicy,
+  type Withheld,
+} from './origin-policy.js';
 import type { Exchange, HttpClient, HttpResult, RequestOptions } from '../types.js';
 
 /**
@@ -30,6 +39,8 @@ export interface ClientOptions {
   readonly agentFor?: (url: string) => Agents | undefined;
   readonly now?: () => number;
   readonly https?: { readonly certificateAuthority?: string | Buffer };
+  /** Where each credential of the run may go (origin-policy.ts); none: only allowedOrigins. */
+  readonly policy?: OriginPolicy;
 }
 
 interface RawResult {
@@ -65,6 +76,26 @@ const isLoopbackUrl = (url: string): boolean => {
     return false;
   }
 };
+
+/** Plain http, decided on the parsed URL: `HTTP://` and `Http://` are http too. */
+const isPlainHttp = (url: string): boolean => {
+  try {
+    return new URL(url).protocol === 'http:';
+  } catch {
+    return false;
+  }
+};
+
+/** The headers that carry a credential (wire.ts, the one list), with a value. */
+const credentialHeaderNames = (headers: Readonly<Record<string, string>>): string[] =>
+  Object.entries(headers)
+    .filter(([name, value]) => isCredentialHeader(name) && value.trim() !== '')
+    .map(([name]) => name);
+
+const withoutCredentialHeaders = (
+  headers: Readonly<Record<string, string>>,
+): Record<string, string> =>
+  Object.fromEntries(Object.entries(headers).filter(([name]) => !isCredentialHeader(name)));
 
 const originOf = (url: string): string => {
   try {
@@ -156,7 +187,7 @@ export const makeResult = (raw: {
 /**
  * The one HTTP client of a run, built on got: connect/response timeouts, no retries (a retry of a
  * rejected credential is how accounts get locked), no automatic redirects (a redirect to another
- * origin is followed without the Authorization header), a request budget, and a memo so identical
+ * origin is followed without any credential header), a request budget, and a memo so identical
  * requests with identical credentials are sent once.
  */
 export class DoctorHttp {
@@ -166,6 +197,13 @@ export class DoctorHttp {
   private readonly log: Exchange[] = [];
   /** Origins that redirected away: nothing more is sent there in this run. */
   private readonly away = new Map<string, string>();
+  /**
+   * Per origin, whether its first answer to a request without credentials was Bitbucket's (a
+   * Cloud edge header, a Data Center marker): what lets a flag or environment credential go to the
+   * host of a pasted command or --url (origin-policy.ts).
+   */
+  private readonly anonymous = new Map<string, Promise<boolean>>();
+  private readonly refused: Withheld[] = [];
   private wire = 0;
 
   constructor(options: ClientOptions) {
@@ -180,6 +218,11 @@ export class DoctorHttp {
   /** Every exchange of the run, in the order they were sent. */
   get exchanges(): readonly Exchange[] {
     return this.log;
+  }
+
+  /** The credentials not sent to an origin, and why, once per credential and origin. */
+  get withheld(): readonly Withheld[] {
+    return this.refused;
   }
 
   /** A client for one check: its exchanges are also recorded as that check's evidence. */
@@ -210,8 +253,76 @@ export class DoctorHttp {
     if (pending === undefined) {
       pending = this.send(url, method, headers, options, signal);
       this.memo.set(key, pending);
+      const origin = originOf(url);
+      const anonymous =
+        credentialHeaderNames(headers).length === 0 &&
+        carriedBy(this.options.policy, headers, options.form).length === 0;
+      if (anonymous && !this.anonymous.has(origin)) {
+        // The first answer of the origin itself (a redirect's first leg), not where it led.
+        this.anonymous.set(
+          origin,
+          pending.then((raw) => {
+            const first = raw.chain?.[0] ?? raw.exchange;
+            const response = first.response;
+            return response === undefined
+              ? false
+              : bitbucketMarked({
+                  status: response.status,
+                  headers: response.headers,
+                  body: first === raw.exchange ? raw.body : response.body,
+                });
+          }),
+        );
+      }
     }
     return makeResult(await pending);
+  }
+
+  /**
+   * Whether the origin answered like Bitbucket without credentials. A check that sends a
+   * credential before the anonymous probe of the run (connectivity's) was even asked waits a
+   * moment for it; when none comes, the client asks the origin itself, without credentials.
+   */
+  private async answeredLikeBitbucket(
+    url: string,
+    headers: Readonly<Record<string, string>>,
+    signal: AbortSignal | undefined,
+  ): Promise<boolean> {
+    const origin = originOf(url);
+    for (let tick = 0; tick < 3 && !this.anonymous.has(origin); tick += 1) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (!this.anonymous.has(origin)) {
+      await this.request(
+        url,
+        {
+          method: 'GET',
+          headers: withoutCredentialHeaders(headers),
+          label: 'origin probe: does it answer like Bitbucket without credentials?',
+        },
+        signal,
+      );
+    }
+    return (await this.anonymous.get(origin)) ?? false;
+  }
+
+  private withhold(credentials: readonly GuardedCredential[], url: string, reason: string): void {
+    const origin = originOf(url);
+    for (const c of credentials) {
+      if (
+        this.refused.some(
+          (w) => w.fingerprint === c.fingerprint && w.source === c.source && w.origin === origin,
+        )
+      )
+        continue;
+      this.refused.push({
+        kind: c.kind,
+        source: c.source,
+        fingerprint: c.fingerprint,
+        origin,
+        reason,
+      });
+    }
   }
 
   private refuse(
@@ -302,8 +413,16 @@ export class DoctorHttp {
     if (awayFrom !== undefined) {
       return this.refuse(url, method, headers, options, 'REDIRECTED_AWAY', awayFrom);
     }
-    const hasAuth = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
+    // Every header bb-doctor treats as a credential counts (Cookie, Private-Token, X-Api-Key...),
+    // and so does a credential of the run in a form field (a refresh token).
+    const carried = carriedBy(this.options.policy, headers, options.form);
+    const hasAuth = credentialHeaderNames(headers).length > 0 || carried.length > 0;
     if (hasAuth && !this.options.allowedOrigins.includes(originOf(url))) {
+      this.withhold(
+        carried,
+        url,
+        `${originOf(url)} is not the API, auth or target origin of this run`,
+      );
       return this.refuse(
         url,
         method,
@@ -315,7 +434,8 @@ export class DoctorHttp {
     }
     // Never send credentials in clear text over the network: a replay of an http:// call goes
     // without them unless the host is this machine (the simulator, a local proxy).
-    if (hasAuth && url.startsWith('http://') && !isLoopbackUrl(url)) {
+    if (hasAuth && isPlainHttp(url) && !isLoopbackUrl(url)) {
+      this.withhold(carried, url, 'plain http to a non-loopback host');
       return this.refuse(
         url,
         method,
@@ -324,6 +444,29 @@ export class DoctorHttp {
         'INSECURE_GUARD',
         'Not sent: credentials are never sent over plain http:// (see api-version for the https:// URL).',
       );
+    }
+    const policy = this.options.policy;
+    if (policy !== undefined && carried.length > 0) {
+      const origin = originOf(url);
+      const answered = (): Promise<boolean> => this.answeredLikeBitbucket(url, headers, signal);
+      const refusals: { credential: GuardedCredential; reason: string }[] = [];
+      for (const credential of carried) {
+        const reason = await refusalOf(policy, credential, origin, answered);
+        if (reason !== undefined) refusals.push({ credential, reason });
+      }
+      if (refusals.length > 0) {
+        for (const { credential, reason } of refusals) this.withhold([credential], url, reason);
+        return this.refuse(
+          url,
+          method,
+          headers,
+          options,
+          'ORIGIN_GUARD',
+          `Not sending credentials to ${origin}: ${refusals
+            .map(({ credential, reason }) => `${credential.source} (${reason})`)
+            .join('; ')}.`,
+        );
+      }
     }
     if (this.wire >= this.options.maxRequests) {
       return this.refuse(
@@ -335,9 +478,19 @@ export class DoctorHttp {
         `Not sent: the run's budget of ${this.options.maxRequests} requests is spent.`,
       );
     }
+    // The failed-authentication budget counts against every secret a request carries: the one the
+    // check names, each credential of the run it carries, and any other credential header value.
+    const budgetKeys = [
+      ...new Set([
+        ...(options.secretKey === undefined ? [] : [options.secretKey]),
+        ...carried.map((c) => fingerprint(c.secret)),
+        ...(carried.length > 0 || options.secretKey !== undefined
+          ? []
+          : credentialHeaderNames(headers).map((name) => `header:${fingerprint(headers[name]!)}`)),
+      ]),
+    ];
     if (
-      options.secretKey !== undefined &&
-      (this.unauthorized.get(options.secretKey) ?? 0) >= this.options.max401PerSecret
+      budgetKeys.some((key) => (this.unauthorized.get(key) ?? 0) >= this.options.max401PerSecret)
     ) {
       return this.refuse(
         url,
@@ -472,11 +625,9 @@ export class DoctorHttp {
           : { traceIds: traceIdsOf(responseHeaders)! }),
       };
       this.log.push(exchange);
-      if (status === 401 && options.secretKey !== undefined) {
-        this.unauthorized.set(
-          options.secretKey,
-          (this.unauthorized.get(options.secretKey) ?? 0) + 1,
-        );
+      if (status === 401) {
+        for (const key of budgetKeys)
+          this.unauthorized.set(key, (this.unauthorized.get(key) ?? 0) + 1);
       }
       if (awayMessage !== undefined) {
         const first = visited[0] ?? url;
@@ -484,13 +635,10 @@ export class DoctorHttp {
         return { exchange, body: text };
       }
       if (next !== undefined) {
-        // Credentials never follow a redirect to another origin (design.md, "Harmless to run").
+        // Credentials never follow a redirect to another origin (design.md, "Harmless to run"):
+        // none of the headers that carry one (wire.ts), not only Authorization.
         const nextHeaders =
-          originOf(next) === originOf(url)
-            ? headers
-            : Object.fromEntries(
-                Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'authorization'),
-              );
+          originOf(next) === originOf(url) ? headers : withoutCredentialHeaders(headers);
         const follow = await this.send(
           next,
           method,

@@ -1,9 +1,15 @@
 import { SECRET_SHAPES as SHAPES } from '../knowledge/shapes.js';
+import { isCredentialHeader } from '../knowledge/wire.js';
 import type { Credential, CredentialKind } from '../types.js';
 
-/** Header names whose values are credentials: registered with the redactor, replayed as sent. */
-export const CREDENTIAL_HEADER =
-  /^(authorization|cookie|proxy-authorization|x-.*token.*|x-.*auth.*|private-token)$/iu;
+/**
+ * Header names whose values are credentials: registered with the redactor, replayed as sent, and
+ * dropped on a redirect to another origin. The one list is wire.ts `isCredentialHeader`; this is
+ * that predicate in the `.test(name)` shape the intake's callers use.
+ */
+export const CREDENTIAL_HEADER: { readonly test: (name: string) => boolean } = {
+  test: (name) => isCredentialHeader(name.trim()),
+};
 
 /** What the shape of a secret suggests, if anything. */
 export const kindByShape = (

@@ -165,7 +165,11 @@ export const intakeCurl = async (
         ...failingRequest,
         basic: { username: entry.login ?? '', secret: entry.password, source },
       };
-      credentials.push(makeCredential('unknown', entry.password, source, entry.login, 'netrc'));
+      // Stored for the host the command calls: it goes only there (contract.md, "Secrets").
+      credentials.push({
+        ...makeCredential('unknown', entry.password, source, entry.login, 'netrc'),
+        storedFor: host,
+      });
       if (netrc.worldReadable)
         warnings.push(
           `${netrc.file} is readable by other users (curl warns about this too): chmod 600 ${netrc.file}.`,

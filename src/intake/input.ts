@@ -31,6 +31,8 @@ export interface RunArgs {
   readonly clientSecret?: string | undefined;
   readonly refreshToken?: string | undefined;
   readonly header?: readonly string[] | undefined;
+  /** --use-refresh-token: a refresh token rotates when used, so spending it needs this flag. */
+  readonly useRefreshToken?: boolean | undefined;
 }
 
 /** A problem with what the user typed: exit 2, one line. */
@@ -210,13 +212,16 @@ export const buildInput = (
     credentials.push(makeCredential(option.kind, value, source, pairedWith));
   }
   // A credential in --header is on the command line just the same.
-  if (
-    (args.header ?? []).some((h) =>
-      /^\s*(authorization|cookie|x-[^:]*(?:token|auth)[^:]*|private-token)\s*:\s*(?:\S+\s+\S|\S{12,})/iu.test(
-        h,
-      ),
-    )
-  ) {
+  // Which headers carry one: the one list (wire.ts), by way of CREDENTIAL_HEADER.
+  const carriesSecret = (h: string): boolean => {
+    const colon = h.indexOf(':');
+    return (
+      colon > 0 &&
+      CREDENTIAL_HEADER.test(h.slice(0, colon)) &&
+      /^\s*(?:\S+\s+\S|\S{12,})/u.test(h.slice(colon + 1))
+    );
+  };
+  if ((args.header ?? []).some(carriesSecret)) {
     flagged.push('--header');
   }
   if (flagged.length > 0) {
@@ -264,5 +269,11 @@ export const buildInput = (
     headers,
     ...(failingRequest === undefined ? {} : { failingRequest }),
     warnings,
+    // Only what the user named: an API origin taken from --url must first answer like Bitbucket.
+    explicitOrigins: [
+      ...(args.apiUrl === undefined || apiUrl === undefined ? [] : [new URL(apiUrl).origin]),
+      ...(args.authUrl === undefined ? [] : [new URL(authUrl).origin]),
+    ],
+    ...(args.useRefreshToken === true ? { useRefreshToken: true } : {}),
   };
 };

@@ -1,4 +1,5 @@
 import { CLOUD_URLS } from '../knowledge/docs.js';
+import { isCloudHost } from '../knowledge/hosts.js';
 import type { Redactor } from '../report/redactor.js';
 import type { Credential } from '../types.js';
 import { makeCredential } from './credentials.js';
@@ -48,14 +49,24 @@ export const storedCredentials = async (
     } else {
       const { login, password } = netrc.entry;
       registerSecrets(redactor, secretsOf({ stored: { username: login, secret: password } }));
-      credentials.push(makeCredential('unknown', password, `netrc:${netrc.file}`, login, 'netrc'));
+      // A .netrc entry is for one machine: the host it was looked up for, and nowhere else.
+      credentials.push({
+        ...makeCredential('unknown', password, `netrc:${netrc.file}`, login, 'netrc'),
+        storedFor: host,
+      });
       if (netrc.worldReadable)
         warnings.push(`${netrc.file} is readable by other users: chmod 600 ${netrc.file}.`);
     }
   }
   if (options.gitCredential === true) {
+    // Ask git for the site the run talks to, as git itself would for a clone there: bitbucket.org
+    // for Bitbucket Cloud, else the origin the user named with --api-url (a Data Center, the
+    // simulator). What git stores for bitbucket.org never goes to another host.
+    const site = isCloudHost(new URL(apiUrl).hostname)
+      ? CLOUD_URLS.authBase
+      : new URL(apiUrl).origin;
     try {
-      const answer = await gitCredentialFill(CLOUD_URLS.authBase, {
+      const answer = await gitCredentialFill(site, {
         timeoutMs: 5000,
         env: env,
         onHelperArguments: (values) => {
@@ -65,23 +76,24 @@ export const storedCredentials = async (
       if (answer?.password === undefined) {
         warnings.push(
           answer === undefined || answer.helpers.length === 0
-            ? `git has no credential helper configured for ${CLOUD_URLS.authBase} (git credential fill found nothing).`
-            : `git's credential helpers (${answer.helpers.join(', ')}) gave no credential for ${CLOUD_URLS.authBase}: nothing stored, or an answer git could not read as one.`,
+            ? `git has no credential helper configured for ${site} (git credential fill found nothing).`
+            : `git's credential helpers (${answer.helpers.join(', ')}) gave no credential for ${site}: nothing stored, or an answer git could not read as one.`,
         );
       } else {
         registerSecrets(
           redactor,
           secretsOf({ stored: { username: answer.username, secret: answer.password } }),
         );
-        credentials.push(
-          makeCredential(
+        credentials.push({
+          ...makeCredential(
             'unknown',
             answer.password,
             `git-credential:${answer.helper ?? 'unknown helper'}`,
             answer.username,
             'git-credential',
           ),
-        );
+          storedFor: new URL(site).hostname,
+        });
       }
     } catch (error) {
       if (error instanceof GitCredentialError)

@@ -1,6 +1,7 @@
 import { kindByShape } from '../intake/credentials.js';
 import { DATA_CENTER_REST, isCloudHost } from '../knowledge/hosts.js';
 import type { Diagnosis } from '../diagnosis.js';
+import type { Withheld } from '../http/origin-policy.js';
 import type { CheckReport, CredentialKind, DoctorInput, Exchange, Verdict } from '../types.js';
 import { fingerprintFor } from './redactor.js';
 
@@ -55,6 +56,11 @@ export interface Report {
   readonly counts: Readonly<Record<Verdict, number>>;
   /** HTTP requests the run sent. */
   readonly requests: number;
+  /**
+   * Credentials not sent to an origin, and why (additive, schemaVersion 1): kind, source and
+   * fingerprint as in credentials[], never the secret. Present when the run withheld any.
+   */
+  readonly withheld?: readonly Withheld[];
   readonly warnings: readonly string[];
   readonly environment: Environment;
   /** Every exchange of the run, in order (only with --verbose). */
@@ -129,6 +135,12 @@ export const clipEvidence = (report: Report): Report => ({
   ...(report.exchanges === undefined ? {} : { exchanges: report.exchanges.map(clipExchange) }),
 });
 
+/** A withheld credential by the name the Credentials table gives it (fingerprint or `#N`). */
+export const withheldName = (report: Report, w: Withheld): string => {
+  const index = report.credentials.findIndex((c) => c.source === w.source && c.kind === w.kind);
+  return w.fingerprint ?? (index < 0 ? 'no fingerprint' : `#${index + 1}`);
+};
+
 export const countVerdicts = (checks: readonly CheckReport[]): Record<Verdict, number> => {
   const counts: Record<Verdict, number> = { pass: 0, warn: 0, fail: 0, skip: 0, error: 0 };
   for (const check of checks) counts[check.status] += 1;
@@ -159,6 +171,7 @@ export interface BuildReportOptions {
   readonly startedAt: Date;
   readonly finishedAt: Date;
   readonly requests: number;
+  readonly withheld?: readonly Withheld[];
   readonly environment: Environment;
   readonly mode: Report['mode'];
   readonly exchanges?: readonly Exchange[];
@@ -189,6 +202,9 @@ export const buildReport = (options: BuildReportOptions): Report => {
     checks: options.checks,
     counts: countVerdicts(options.checks),
     requests: options.requests,
+    ...(options.withheld === undefined || options.withheld.length === 0
+      ? {}
+      : { withheld: options.withheld }),
     warnings: input.warnings,
     environment: options.environment,
     ...(options.exchanges === undefined ? {} : { exchanges: options.exchanges }),

@@ -1,6 +1,6 @@
 import { CLOUD_HOSTS } from '../knowledge/hosts.js';
 import type { Exchange, Verdict } from '../types.js';
-import { credentialMarkName, type Report } from './model.js';
+import { credentialMarkName, withheldName, type Report } from './model.js';
 import { describeExchange } from './render-text.js';
 
 const SYMBOL: Record<Verdict, string> = { pass: '✓', warn: '!', fail: '✗', skip: '–', error: '☠' };
@@ -118,6 +118,14 @@ export const renderMarkdown = (report: Report, options: { readonly verbose: bool
         `| ${c.kind} | ${cell(c.source)} | ${cell(c.username ?? '')} | \`${credentialMarkName(c, index)}\` | ${c.length} |`,
       );
     });
+  }
+  // A credential withheld from a host is said (contract.md, "Secrets"): one line each.
+  const withheld = report.withheld ?? [];
+  if (withheld.length > 0) out.push('');
+  for (const w of withheld) {
+    out.push(
+      `- Not sent: ${w.kind} from ${cell(w.source)} (\`${withheldName(report, w)}\`) to ${cell(w.origin)}: ${cell(w.reason)}`,
+    );
   }
 
   out.push('', '### Checks', '', '| | Check | Status | Code | Summary |', '|---|---|---|---|---|');

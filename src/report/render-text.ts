@@ -2,7 +2,7 @@ import { SHOWN_RESPONSE_HEADERS } from '../knowledge/headers.js';
 import { CLOUD_HOSTS } from '../knowledge/hosts.js';
 import boxen from 'boxen';
 import type { CheckReport, Exchange, Verdict } from '../types.js';
-import { credentialMarkName, type Report } from './model.js';
+import { credentialMarkName, withheldName, type Report } from './model.js';
 
 export interface TextOptions {
   /** ANSI colour (only on a TTY, never with NO_COLOR: the CLI decides). */
@@ -258,6 +258,16 @@ export const renderText = (report: Report, options: TextOptions): string => {
       );
       for (const note of c.notes ?? []) out.push(...wrap(`! ${note}`, width, '    '));
     });
+  }
+  // A credential withheld from a host is said (contract.md, "Secrets"): one line each.
+  for (const w of report.withheld ?? []) {
+    out.push(
+      ...wrap(
+        `! not sent: ${w.kind} from ${w.source} (${withheldName(report, w)}) to ${w.origin}: ${w.reason}`,
+        width,
+        '  ',
+      ),
+    );
   }
   if (report.warnings.length > 0) {
     out.push('', paint(1, 'Warnings'));

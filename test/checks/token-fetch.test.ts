@@ -90,8 +90,8 @@ testCheck(check, [
     },
   },
   {
-    name: 'a refresh token is exchanged with grant_type=refresh_token (consumer still as Basic)',
-    input: { credentials: [...consumer, cred('refresh-token', REFRESH)] },
+    name: 'with --use-refresh-token a refresh token is exchanged with grant_type=refresh_token (consumer still as Basic)',
+    input: { credentials: [...consumer, cred('refresh-token', REFRESH)], useRefreshToken: true },
     http: () =>
       fx.reply(
         tokenEndpoint().post(
@@ -159,8 +159,8 @@ testCheck(check, [
     },
   },
   {
-    name: 'a bad refresh token (§1.6) is REFRESH_TOKEN_INVALID',
-    input: { credentials: [...consumer, cred('refresh-token', REFRESH)] },
+    name: 'a bad refresh token (§1.6) is REFRESH_TOKEN_INVALID (with --use-refresh-token)',
+    input: { credentials: [...consumer, cred('refresh-token', REFRESH)], useRefreshToken: true },
     http: () =>
       fx.reply(
         tokenEndpoint().post(
@@ -220,6 +220,30 @@ testCheck(check, [
     name: 'a refresh token without the consumer is skipped (the refresh grant needs it)',
     input: { credentials: [cred('refresh-token', REFRESH)] },
     expected: { verdict: 'skip', summary: /no OAuth consumer/u, requests: 0 },
+    assert: (report) => {
+      // What can be said without spending it: its length, its source, that no consumer is there.
+      expect(report.details?.join(' ')).toMatch(
+        /The refresh token \(32 chars, letters, digits; from env:TEST_REFRESH-TOKEN\) was not sent: since 2026-05-04 refresh tokens rotate.*No OAuth consumer/u,
+      );
+    },
+  },
+  {
+    name: 'a refresh token without --use-refresh-token is never spent: client_credentials is tested, the token described',
+    input: { credentials: [...consumer, cred('refresh-token', REFRESH)] },
+    http: () => fx.reply(tokenEndpoint().post(TOKEN_PATH, clientCredentials), 'token-scope-2026'),
+    expected: {
+      verdict: 'pass',
+      summary: /^Got a token with client_credentials/u,
+      data: { grant: 'client_credentials' },
+      requests: 1,
+    },
+    assert: (report) => {
+      expect(report.evidence[0]?.request.body).toBe('grant_type=client_credentials');
+      expect(report.evidence.some((e) => e.request.body?.includes(REFRESH) === true)).toBe(false);
+      expect(report.details?.join(' ')).toMatch(
+        /The refresh token \(32 chars.*was not sent.*rerun with --use-refresh-token; it rotates the token: your application must then use the new one/u,
+      );
+    },
   },
   {
     name: 'offline (explain) with no token call in the capture: skipped, nothing is sent',
@@ -279,7 +303,10 @@ describe('token-fetch shares and protects the token it obtained', () => {
   };
 
   it('registers the access and refresh tokens as secrets and shares the token with later checks', async () => {
-    const input = makeInput({ credentials: [...consumer, cred('refresh-token', REFRESH)] });
+    const input = makeInput({
+      credentials: [...consumer, cred('refresh-token', REFRESH)],
+      useRefreshToken: true,
+    });
     const http = makeHttp(input);
     const scope = fx.reply(
       tokenEndpoint().post(
