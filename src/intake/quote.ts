@@ -17,13 +17,25 @@ export const looksLikeToken = (value: string): boolean => {
  */
 export const quoted = (value: string, max = 40): string => {
   const shown = value.replace(/\s+/gu, ' ').trim();
-  if (shown.split(' ').some(looksLikeToken) || shown.length > max)
+  if (!plainText(shown) || shown.split(' ').some(looksLikeToken) || shown.length > max)
     return `[a ${value.length}-character value]`;
   return `'${shown}'`;
 };
 
+/**
+ * What an error may quote: the characters of command names, flags, URLs and file names. Anything
+ * else (quotes, `%`, `&`, `#`, `=`, non-ASCII) is more like a password than a typo.
+ */
+export const plainText = (text: string): boolean => /^[\w .,:/@+?-]*$/u.test(text);
+
 /** Every token-like word of a message described instead of quoted (yargs' messages too). */
 export const scrubMessage = (message: string): string =>
-  message.replace(/[^\s'"`,()]+?(?=[:.;!?]*(?:[\s'"`,()]|$))/gu, (word) =>
-    looksLikeToken(word) ? `[a ${word.length}-character value]` : word,
-  );
+  message
+    // yargs quotes an invalid choice whole: it goes by the same rule as ours.
+    .replace(
+      /Given: "((?:[^"\\]|\\.)*)"/gu,
+      (_all, value: string) => `Given: ${quoted(value).replace(/^'(.*)'$/su, '"$1"')}`,
+    )
+    .replace(/[^\s'"`,()]+?(?=[:.;!?]*(?:[\s'"`,()]|$))/gu, (word) =>
+      looksLikeToken(word) ? `[a ${word.length}-character value]` : word,
+    );

@@ -233,9 +233,10 @@ export class Redactor {
    * unregistered word that can only be a credential.
    */
   private credentialMark(value: string, unknownMin: number): string | undefined {
-    if (placeholder(value)) return undefined;
+    // A registered secret first: `x` is a placeholder's look, but if it was given, it is the secret.
     const known = this.secrets.get(value) ?? this.secrets.get(safeDecode(value));
     if (known !== undefined) return known.mark;
+    if (placeholder(value)) return undefined;
     if (/^[A-Za-z0-9+/_-]{4,}={0,2}$/u.test(value)) {
       for (const decoded of decodings(value)) {
         const colon = decoded.indexOf(':');
@@ -300,9 +301,12 @@ export class Redactor {
           }
           case 'userinfo': {
             const [, scheme = '', user = '', password] = m;
-            if (password !== undefined && password !== '' && !placeholder(password)) {
-              const mark = this.credentialMark(password, 1) ?? markFor(safeDecode(password));
-              return `${scheme}${user}:${mark}@`;
+            if (password !== undefined && password !== '') {
+              // Any password of a URL is a secret, unless it is a placeholder (`{token}`).
+              const mark =
+                this.credentialMark(password, 1) ??
+                (placeholder(password) ? undefined : markFor(safeDecode(password)));
+              if (mark !== undefined) return `${scheme}${user}:${mark}@`;
             }
             const asUser = this.secrets.get(user) ?? this.secrets.get(safeDecode(user));
             return asUser === undefined
