@@ -118,6 +118,7 @@ export default defineCheck({
           label: `scopes: probe with ${auth.describe}`,
           headers: { authorization: auth.header },
           secretKey: auth.secretKey,
+          spare: true,
         },
         ctx.signal,
       ));

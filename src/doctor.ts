@@ -47,6 +47,8 @@ export interface RunHttp {
   forCheck(evidence: Exchange[]): HttpClient;
   readonly sent: number;
   readonly exchanges: readonly Exchange[];
+  /** Failed-authentication answers (a 401 that counts against a lockout); 0 offline. */
+  readonly failedAuthAnswers?: number;
   /** Credentials the client did not send to an origin, and why (the report's withheld[]). */
   readonly withheld?: readonly Withheld[];
 }
@@ -135,6 +137,7 @@ export const runDoctor = async (
     startedAt,
     finishedAt: now(),
     requests: http.sent,
+    failedAuthAnswers: http.failedAuthAnswers ?? 0,
     withheld: http.withheld ?? [],
     environment: environmentFacts(input.apiUrl, options.env),
     mode: options.mode,

@@ -381,6 +381,13 @@ export interface RequestOptions {
   readonly label: string;
   /** The secret whose failures count toward the 401 budget (see the budget in http/client.ts). */
   readonly secretKey?: string;
+  /**
+   * An informative request (a contrast, a scope probe): it never takes the last failed-answer slot
+   * of the budget, which is kept for the experiments that prove a fix (the email instead of the
+   * username, the corrected header). The budget is reserved before sending, so without this a
+   * rejected credential could spend it all before its fix is tried.
+   */
+  readonly spare?: boolean;
 }
 
 /** One answer of the HTTP client: the exchange (evidence) plus the whole body (up to 1 MB). */

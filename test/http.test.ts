@@ -156,6 +156,45 @@ describe('the HTTP client', () => {
     expect(http.sent).toBe(3);
   });
 
+  it('reserves the 401 budget before sending: five concurrent requests of one secret, three sent', async () => {
+    nock(API).get(/.*/u).times(5).delay(20).reply(401, 'Login failed');
+    const http = make();
+    const results = await Promise.all(
+      ['/a', '/b', '/c', '/d', '/e'].map((path) =>
+        http.request(`${API}${path}`, { label: path, secretKey: 'k' }),
+      ),
+    );
+    expect(http.sent).toBe(3);
+    expect(results.filter((r) => r.exchange.error?.code === 'AUTH_BUDGET')).toHaveLength(2);
+  });
+
+  it('counts failed answers per (origin, username) too: three passwords of one account, then no more', async () => {
+    nock(API).get(/.*/u).times(3).reply(401, 'Login failed');
+    const http = make();
+    const basic = (secret: string) => `Basic ${Buffer.from(`jdoe:${secret}`).toString('base64')}`;
+    for (const secret of ['one-password', 'two-password', 'three-password'])
+      await http.request(`${API}/2.0/user`, {
+        label: secret,
+        secretKey: secret,
+        headers: { Authorization: basic(secret) },
+      });
+    const fourth = await http.request(`${API}/2.0/user`, {
+      label: 'fourth',
+      secretKey: 'four-password',
+      headers: { Authorization: basic('four-password') },
+    });
+    expect(fourth.exchange.error?.code).toBe('AUTH_BUDGET');
+    expect(http.sent).toBe(3);
+  });
+
+  it('a Data Center 401 with X-AUSERNAME (authenticated, not permitted) is no failed answer', async () => {
+    nock(API).get(/.*/u).times(5).reply(401, '{"errors":[]}', { 'x-ausername': 'jdoe' });
+    const http = make();
+    for (const path of ['/a', '/b', '/c', '/d', '/e'])
+      await http.request(`${API}${path}`, { label: path, secretKey: 'k' });
+    expect(http.sent).toBe(5);
+  });
+
   it('turns network errors into exchanges with a code, never a throw', async () => {
     nock(API)
       .get('/x')

@@ -104,6 +104,7 @@ export const gatherLiveContrast = async (
       {
         label: `public-private-contrast: listing with ${usesOwn ? 'your headers' : (auth?.describe ?? 'credentials')}`,
         headers,
+        spare: true,
         ...(auth === undefined ? {} : { secretKey: auth.secretKey }),
       },
       ctx.signal,

@@ -151,6 +151,16 @@ const bitbucketMarked = (response: {
   CLOUD_EDGE_HEADERS.some((name) => response.headers[name] !== undefined) ||
   detectDataCenter(response).isDataCenter;
 
+/** The username of a Basic Authorization header: the account a request logs in as. */
+const basicUsername = (headers: Readonly<Record<string, string>>): string | undefined => {
+  const name = Object.keys(headers).find((h) => h.toLowerCase() === 'authorization');
+  const basic = /^\s*basic\s+(\S+)\s*$/iu.exec(name === undefined ? '' : (headers[name] ?? ''));
+  if (basic === null) return undefined;
+  const pair = Buffer.from(basic[1] ?? '', 'base64').toString('utf8');
+  const colon = pair.indexOf(':');
+  return colon > 0 ? pair.slice(0, colon).toLowerCase() : undefined;
+};
+
 const hostnameOf = (url: string): string => {
   try {
     return new URL(url).hostname;
@@ -194,6 +204,10 @@ export class DoctorHttp {
   private readonly options: ClientOptions;
   private readonly memo = new Map<string, Promise<RawResult>>();
   private readonly unauthorized = new Map<string, number>();
+  /** Requests on the wire that may still come back failed: reserved against the same budget. */
+  private readonly reserved = new Map<string, number>();
+  /** Who waits for a reservation to end (see the budget in `send`). */
+  private releases: (() => void)[] = [];
   private readonly log: Exchange[] = [];
   /** Origins that redirected away: nothing more is sent there in this run. */
   private readonly away = new Map<string, string>();
@@ -205,6 +219,7 @@ export class DoctorHttp {
   private readonly anonymous = new Map<string, Promise<boolean>>();
   private readonly refused: Withheld[] = [];
   private wire = 0;
+  private failed = 0;
 
   constructor(options: ClientOptions) {
     this.options = options;
@@ -213,6 +228,11 @@ export class DoctorHttp {
   /** Requests that went out on the wire. */
   get sent(): number {
     return this.wire;
+  }
+
+  /** Failed-authentication answers the run caused (contract.md: what a lockout counter saw). */
+  get failedAuthAnswers(): number {
+    return this.failed;
   }
 
   /** Every exchange of the run, in the order they were sent. */
@@ -480,6 +500,9 @@ export class DoctorHttp {
     }
     // The failed-authentication budget counts against every secret a request carries: the one the
     // check names, each credential of the run it carries, and any other credential header value.
+    // And against its (origin, username) (contract.md, "Secrets": the lockout counter of a
+    // server is per account): a Basic username is the account the request logs in as.
+    const account = basicUsername(headers);
     const budgetKeys = [
       ...new Set([
         ...(options.secretKey === undefined ? [] : [options.secretKey]),
@@ -487,11 +510,23 @@ export class DoctorHttp {
         ...(carried.length > 0 || options.secretKey !== undefined
           ? []
           : credentialHeaderNames(headers).map((name) => `header:${fingerprint(headers[name]!)}`)),
+        ...(account === undefined ? [] : [`account:${originOf(url)}:${account}`]),
       ]),
     ];
-    if (
-      budgetKeys.some((key) => (this.unauthorized.get(key) ?? 0) >= this.options.max401PerSecret)
+    // Reserved before sending: concurrent checks cannot together exceed the budget, and a
+    // request with no credential (healthy, anonymous) neither counts nor waits.
+    const limit = this.options.max401PerSecret - (options.spare === true ? 1 : 0);
+    const failed = (key: string): number => this.unauthorized.get(key) ?? 0;
+    // A request that could overrun the budget if the ones on the wire fail waits for them: the
+    // budget holds whatever the concurrency, and a request far from it never waits.
+    while (
+      !budgetKeys.some((key) => failed(key) >= limit) &&
+      budgetKeys.some((key) => failed(key) + (this.reserved.get(key) ?? 0) >= limit) &&
+      signal?.aborted !== true
     ) {
+      await new Promise<void>((resolve) => this.releases.push(resolve));
+    }
+    if (budgetKeys.some((key) => failed(key) >= limit)) {
       return this.refuse(
         url,
         method,
@@ -514,6 +549,16 @@ export class DoctorHttp {
       );
     }
     this.wire += 1;
+    for (const key of budgetKeys) this.reserved.set(key, (this.reserved.get(key) ?? 0) + 1);
+    let held = true;
+    const release = (): void => {
+      if (!held) return;
+      held = false;
+      for (const key of budgetKeys) this.reserved.set(key, (this.reserved.get(key) ?? 1) - 1);
+      const waiting = this.releases;
+      this.releases = [];
+      for (const wake of waiting) wake();
+    };
     const started = now();
     const requestHeaders: Record<string, string> = {
       'user-agent': this.options.userAgent,
@@ -625,7 +670,15 @@ export class DoctorHttp {
           : { traceIds: traceIdsOf(responseHeaders)! }),
       };
       this.log.push(exchange);
-      if (status === 401) {
+      release();
+      // A failed answer: a 401, except Data Center's 401 with X-AUSERNAME (authenticated, only
+      // not permitted: bitbucket-auth.md §8), which locks nothing.
+      if (
+        status === 401 &&
+        detectDataCenter({ status, headers: responseHeaders, body: text }).authenticatedAs ===
+          undefined
+      ) {
+        this.failed += 1;
         for (const key of budgetKeys)
           this.unauthorized.set(key, (this.unauthorized.get(key) ?? 0) + 1);
       }
@@ -652,6 +705,7 @@ export class DoctorHttp {
       }
       return { exchange, body: text };
     } catch (error) {
+      release();
       const { code, message } = errorCodeOf(error);
       const exchange: Exchange = {
         label: options.label,

@@ -56,6 +56,8 @@ export interface Report {
   readonly counts: Readonly<Record<Verdict, number>>;
   /** HTTP requests the run sent. */
   readonly requests: number;
+  /** Failed-authentication answers those requests caused (at most 3 per secret and account). */
+  readonly failedAuthAnswers?: number;
   /**
    * Credentials not sent to an origin, and why (additive, schemaVersion 1): kind, source and
    * fingerprint as in credentials[], never the secret. Present when the run withheld any.
@@ -171,6 +173,7 @@ export interface BuildReportOptions {
   readonly startedAt: Date;
   readonly finishedAt: Date;
   readonly requests: number;
+  readonly failedAuthAnswers?: number;
   readonly withheld?: readonly Withheld[];
   readonly environment: Environment;
   readonly mode: Report['mode'];
@@ -202,6 +205,9 @@ export const buildReport = (options: BuildReportOptions): Report => {
     checks: options.checks,
     counts: countVerdicts(options.checks),
     requests: options.requests,
+    ...(options.failedAuthAnswers === undefined
+      ? {}
+      : { failedAuthAnswers: options.failedAuthAnswers }),
     ...(options.withheld === undefined || options.withheld.length === 0
       ? {}
       : { withheld: options.withheld }),
