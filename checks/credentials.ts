@@ -1,6 +1,6 @@
 import { capturedRequestFacts, type CapturedRequestFacts } from '../src/facts/captured-request.js';
 import { REMEDY } from '../src/knowledge/remedies.js';
-import { placeholderOutcome } from '../src/facts/placeholder.js';
+import { placeholderOutcome, unknownOutcome } from '../src/facts/placeholder.js';
 import {
   suspectCharacter,
   unexpandedExpression,
@@ -15,6 +15,8 @@ export interface CredentialsFacts {
   readonly credentials: readonly Credential[];
   /** Where an Authorization header without any credential in it was given (HEADER_MALFORMED). */
   readonly emptyAuthorization?: string | undefined;
+  /** A credential of the call the user's shell computed, unknown here. */
+  readonly unknown?: NonNullable<DoctorInput['failingRequest']>['unknownCredential'];
   /** Explain only: the failing request as captured. */
   readonly capture?: CapturedRequestFacts;
 }
@@ -22,8 +24,9 @@ export interface CredentialsFacts {
 const given = (input: DoctorInput): CredentialsFacts => ({
   credentials: input.credentials,
   emptyAuthorization: (input.failingRequest?.headers ?? input.headers).find(
-    (h) => h.name.toLowerCase() === 'authorization',
+    (h) => h.name.toLowerCase() === 'authorization' && h.computed === undefined,
   )?.source,
+  unknown: input.failingRequest?.unknownCredential,
 });
 
 const NO_CREDENTIALS_FIX = {
@@ -67,6 +70,8 @@ export const judge = (facts: CredentialsFacts): Outcome => {
       data: { anonymous: false, secretIn: capture.secretElsewhere },
     };
   }
+  if (credentials.length === 0 && facts.unknown !== undefined)
+    return unknownOutcome(facts.unknown, NO_CREDENTIALS_FIX);
   if (credentials.length === 0) {
     return {
       verdict: 'fail',

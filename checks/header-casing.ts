@@ -1,16 +1,29 @@
-import { correctAuth, primaryCredential } from '../src/facts/auth.js';
+import { correctAuth, fetchedToken, primaryCredential } from '../src/facts/auth.js';
 import { correctedCommand } from '../src/facts/curl-fix.js';
 import { lintAuthorization, type AuthorizationOptions } from '../src/facts/header-lint.js';
 import { REMEDY } from '../src/knowledge/remedies.js';
 import { parseAuthorization } from '../src/intake/credentials.js';
 import { API_PATHS, GRANTS, OAUTH_PARAMS, SCHEMES } from '../src/knowledge/wire.js';
 import { headerValue } from '../src/knowledge/signatures.js';
-import { defineCheck, type CheckContext, type Exchange, type Outcome } from '../src/types.js';
+import {
+  defineCheck,
+  type CheckContext,
+  type Exchange,
+  type GivenHeader,
+  type Outcome,
+} from '../src/types.js';
 
 /** The user's Authorization header and the experiment on it. */
 export interface HeaderCasingFacts {
   /** The first Authorization header of the failing call (or of --header); undefined: none. */
-  readonly header?: { readonly value: string; readonly source: string } | undefined;
+  readonly header?:
+    | {
+        readonly value: string;
+        readonly source: string;
+        /** What the user's shell computed into it (a step's token), as GivenHeader says. */
+        readonly computed?: GivenHeader['computed'];
+      }
+    | undefined;
   readonly options: AuthorizationOptions;
   /** Where the experiment goes: the target when it is a GET on the API, else /2.0/user. */
   readonly target: string;
@@ -96,7 +109,15 @@ const base = ({ input }: CheckContext): HeaderCasingFacts => {
   );
   const body = new URLSearchParams(request?.body ?? '');
   return {
-    ...(header === undefined ? {} : { header: { value: header.value, source: header.source } }),
+    ...(header === undefined
+      ? {}
+      : {
+          header: {
+            value: header.value,
+            source: header.source,
+            ...(header.computed === undefined ? {} : { computed: header.computed }),
+          },
+        }),
     options: { jwtGrant: body.get(OAUTH_PARAMS.grantType) === GRANTS.jwt },
     target:
       request?.method === 'GET' && request.url.startsWith(input.apiUrl)
@@ -114,7 +135,7 @@ export default defineCheck({
     description:
       'Bitbucket ignores an Authorization header whose scheme is not spelled Bearer or Basic, so the call runs anonymous; replaying it with the corrected spelling proves it.',
     codes: ['HEADER_SCHEME_CASE', 'HEADER_SCHEME_UNKNOWN', 'HEADER_MALFORMED'],
-    needs: [],
+    needs: ['reads:token-fetch'],
   },
   // The experiment: the same request with the user's header and with the corrected one.
   async gather(ctx): Promise<HeaderCasingFacts> {
@@ -122,14 +143,21 @@ export default defineCheck({
     const lint =
       facts.header === undefined ? undefined : lintAuthorization(facts.header.value, facts.options);
     if (facts.header === undefined || lint?.corrected === undefined) return facts;
-    const credential = primaryCredential(ctx.input);
-    const secretKey =
-      credential === undefined ? 'header' : correctAuth(credential, ctx.input).secretKey;
+    // A credential the user's shell computed is never sent as its placeholder: a token fetch in
+    // the command (a step) is stood in for by the token the doctor got with the same consumer.
+    const computed = facts.header.computed;
+    const token = computed?.step === undefined ? undefined : (await fetchedToken(ctx))?.token;
+    if (computed !== undefined && token === undefined) return facts;
+    const withToken = (value: string): string =>
+      token === undefined ? value : value.replace(/<step-\d+-output>/u, token);
+    const user = primaryCredential(ctx.input);
+    const secretKey = user === undefined ? 'header' : correctAuth(user, ctx.input).secretKey;
     const send = (label: string, authorization: string) =>
       ctx.http.request(facts.target, { label, headers: { authorization }, secretKey }, ctx.signal);
+    const stood = token === undefined ? '' : ' (a token the doctor got for step 1)';
     const [asSent, fixed] = await Promise.all([
-      send('header-casing: your header, as sent', facts.header.value.trim()),
-      send('header-casing: the corrected header', lint.corrected),
+      send(`header-casing: your header, as sent${stood}`, withToken(facts.header.value.trim())),
+      send(`header-casing: the corrected header${stood}`, withToken(lint.corrected)),
     ]);
     return { ...facts, replayed: true, asSent: asSent.status, corrected: fixed.status };
   },

@@ -48,16 +48,34 @@ const verifiedText = ({ report, proof }: Shown): string =>
       : `proven by experiment in ${report.id}.`;
 
 /**
+ * A pasted command with steps (a token fetch in a substitution): which checks judge the earlier
+ * step, and how to tell the story in order when both the step and the call fail.
+ */
+export interface Story {
+  readonly stepChecks?: readonly string[];
+  readonly tell?: (step: CheckReport, call: CheckReport) => string;
+}
+
+/**
  * The one most likely root cause: the failing finding that comes first in causal order (ties go
  * to registry order). Nothing failed but a check crashed → `error` (no verdict). Nothing failed →
  * `pass`.
  */
-export const diagnose = (checks: readonly CheckReport[]): Diagnosis => {
+export const diagnose = (checks: readonly CheckReport[], story: Story = {}): Diagnosis => {
+  // A failing earlier step outranks every finding of a later step (contract.md); causal order
+  // applies within a step.
+  const stepOf = (check: CheckReport): number => (story.stepChecks?.includes(check.id) ? 0 : 1);
   const failing = checks
     .map((check, index) => ({ check, index }))
     .filter(({ check }) => check.status === 'fail' && check.code !== undefined)
-    .sort((a, b) => causalRank(a.check.code!) - causalRank(b.check.code!) || a.index - b.index);
+    .sort(
+      (a, b) =>
+        stepOf(a.check) - stepOf(b.check) ||
+        causalRank(a.check.code!) - causalRank(b.check.code!) ||
+        a.index - b.index,
+    );
   const first = failing[0]?.check;
+  const later = failing.find(({ check }) => stepOf(check) === 1)?.check;
   if (first?.code !== undefined) {
     const others = [...new Set(failing.slice(1).map(({ check }) => check.code!))].filter(
       (c) => c !== first.code,
@@ -68,7 +86,10 @@ export const diagnose = (checks: readonly CheckReport[]): Diagnosis => {
       status: 'fail',
       code: first.code,
       checkId: first.id,
-      summary: first.summary,
+      summary:
+        story.tell !== undefined && stepOf(first) === 0 && later !== undefined
+          ? story.tell(first, later)
+          : first.summary,
       ...(first.remediation === undefined ? {} : { fix: first.remediation.hint }),
       // The proven corrected call (the user's own command, fixed) beats the finding's generic one.
       ...(command !== undefined

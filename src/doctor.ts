@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { stepReports, storyOf } from './facts/steps.js';
 import { diagnose, exitCodeFor } from './diagnosis.js';
 import { DoctorHttp } from './http/client.js';
 import { agentsFor, describeProxy, proxyFor } from './http/proxy.js';
@@ -128,7 +129,8 @@ export const runDoctor = async (
     ...(options.onStart === undefined ? {} : { onStart: options.onStart }),
     ...(options.onFinish === undefined ? {} : { onFinish: options.onFinish }),
   });
-  const diagnosis = diagnose(checks);
+  const diagnosis = diagnose(checks, storyOf(input));
+  const steps = stepReports(input, checks);
   const report = buildReport({
     input,
     checks,
@@ -138,6 +140,7 @@ export const runDoctor = async (
     finishedAt: now(),
     requests: http.sent,
     failedAuthAnswers: http.failedAuthAnswers ?? 0,
+    ...(steps === undefined ? {} : { steps }),
     withheld: http.withheld ?? [],
     environment: environmentFacts(input.apiUrl, options.env),
     mode: options.mode,

@@ -300,13 +300,27 @@ export interface Credential {
    * only there (contract.md, "Secrets"; bitbucket.org and api.bitbucket.org are one site).
    */
   readonly storedFor?: string;
+  /**
+   * A credential a step of the user's command sent to the token endpoint (the password of a
+   * password grant): judged, never sent anywhere by the doctor.
+   */
+  readonly tokenRequestOnly?: boolean;
+  /** The origin the user's own command sent it to (a step's token endpoint): it goes only there. */
+  readonly sentTo?: string;
 }
 
 /** An HTTP header exactly as the user's failing call sent it. */
 export interface GivenHeader {
   readonly name: string;
+  /** As sent; a part the user's shell computed reads as a placeholder (`<step-1-output>`). */
   readonly value: string;
   readonly source: string;
+  /** The value holds what the user's shell computed (a substitution, a variable): unknown here. */
+  readonly computed?: {
+    readonly describe: string;
+    readonly step?: number;
+    readonly variable?: string;
+  };
 }
 
 /** The failing call the user made (from --url or a curl command), for replay. */
@@ -318,6 +332,15 @@ export interface FailingRequest {
   /** Basic credentials given as `user:secret` (curl -u). */
   readonly basic?: { readonly username: string; readonly secret: string; readonly source: string };
   readonly source: 'url' | 'curl';
+  /**
+   * A credential of the call that the user's shell computed and bb-doctor cannot see (an unset
+   * variable, `$(cat token.txt)`): where it stood and what it was, never its text.
+   */
+  readonly unknownCredential?: {
+    readonly where: string;
+    readonly describe: string;
+    readonly variable?: string;
+  };
 }
 
 /** Everything a run knows before the first request: the target, the credentials, the failing call. */
@@ -351,6 +374,20 @@ export interface DoctorInput {
     readonly parsed: ParsedCurl;
     readonly lints: readonly CurlLint[];
   };
+  /**
+   * The earlier steps of a pasted command, in order: the curl commands in its substitutions (a
+   * token fetch whose output the call sent). The call itself is the last step.
+   */
+  readonly steps?: readonly {
+    readonly index: number;
+    readonly describe: string;
+    readonly method: string;
+    readonly url: string;
+    /** The grant a token fetch asked for. */
+    readonly grant?: string;
+    /** The field of the answer the call kept (`jq -r .access_token`). */
+    readonly field?: string;
+  }[];
 }
 
 /** One check's result as it appears in the report. */

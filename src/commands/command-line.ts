@@ -13,8 +13,12 @@ export const readCommandLine = (
   env: IO['env'],
   redactor: Redactor,
 ): CurlRead => {
-  const curl = readCurl(argv);
+  // A pasted command is expanded as the user's shell did it: exported variables from this
+  // environment, pure constructions evaluated, curl commands in substitutions kept as steps.
+  const curl = readCurl(argv, env);
   if (curl.parsed !== undefined) registerSecrets(redactor, secretsOf({ curl: curl.parsed }));
+  for (const step of curl.expanded?.steps ?? [])
+    registerSecrets(redactor, secretsOf({ curl: step.curl }));
   registerSecrets(redactor, secretsOf({ argv, env }));
   return curl;
 };

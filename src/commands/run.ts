@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { grantOf, isTokenEndpoint } from '../knowledge/oauth.js';
 import { runDoctor, type RunHttp } from '../doctor.js';
 import { intakeCurl, type CurlRead } from '../intake/curl-input.js';
 import { standInCredentials } from '../explain/input.js';
@@ -31,6 +32,8 @@ export interface RunExtras {
   readonly warnings?: readonly string[];
   readonly credentials?: readonly Credential[];
   readonly curl?: DoctorInput['curl'];
+  readonly steps?: DoctorInput['steps'];
+  readonly authUrl?: string;
   readonly http?: RunHttp;
   /** explain of a bb-doctor HAR: stand-ins for its redacted credentials (explain/stand-ins.ts). */
   readonly standIns?: ReadonlyMap<string, CapturedCredential>;
@@ -104,6 +107,7 @@ export const runCommand = async (
     ...(extras.failingRequest === undefined ? {} : { failingRequest: extras.failingRequest }),
     ...(extras.headers === undefined ? {} : { headers: extras.headers }),
     ...(extras.credentials === undefined ? {} : { credentials: extras.credentials }),
+    ...(extras.authUrl === undefined ? {} : { authUrl: extras.authUrl }),
   });
   const input: DoctorInput = {
     ...base,
@@ -113,6 +117,7 @@ export const runCommand = async (
         : standInCredentials(base.credentials, extras.standIns),
     warnings: [...(extras.warnings ?? []), ...base.warnings, ...disagreements(base.credentials)],
     ...(extras.curl === undefined ? {} : { curl: extras.curl }),
+    ...(extras.steps === undefined || extras.steps.length === 0 ? {} : { steps: extras.steps }),
     ...(extras.simulator === undefined ? {} : { simulator: extras.simulator }),
     ...(extras.offline === undefined ? {} : { offline: extras.offline }),
   };
@@ -215,12 +220,26 @@ export const commandLineExtras = async (
     return { credentials: stored.credentials, warnings: stored.warnings };
   if (curl.parseError !== undefined) throw curl.parseError;
   const intake = await intakeCurl(
-    { parsed: curl.parsed!, original: curl.original! },
+    { parsed: curl.parsed!, original: curl.original!, expanded: curl.expanded },
     redactor,
     io.env,
     args.apiUrl,
   );
+  const tokenStep = intake.steps.find(
+    (s) => s.curl.url !== undefined && isTokenEndpoint(s.curl.url),
+  );
   return {
+    steps: intake.steps.map((s) => ({
+      index: s.index,
+      describe: s.describe,
+      method: s.curl.method,
+      url: s.curl.url ?? '',
+      ...(grantOf(s.curl.data.map((d) => d.value).join('&')) === undefined
+        ? {}
+        : { grant: grantOf(s.curl.data.map((d) => d.value).join('&'))! }),
+      ...(s.field === undefined ? {} : { field: s.field }),
+    })),
+    ...(tokenStep?.curl.url === undefined ? {} : { authUrl: new URL(tokenStep.curl.url).origin }),
     ...(intake.failingRequest === undefined ? {} : { failingRequest: intake.failingRequest }),
     headers: intake.headers,
     credentials: [...intake.credentials, ...stored.credentials],

@@ -22,7 +22,11 @@ export interface AuthAttempt {
 
 /** Kinds that are secrets a user authenticates with (not consumer parts). */
 export const isUserCredential = (c: Credential): boolean =>
-  c.kind !== 'client-id' && c.kind !== 'client-secret' && c.kind !== 'refresh-token';
+  c.kind !== 'client-id' &&
+  c.kind !== 'client-secret' &&
+  c.kind !== 'refresh-token' &&
+  // A password a step sent to the token endpoint is judged there, never sent by the doctor.
+  c.tokenRequestOnly !== true;
 
 export const fromAuthorizationHeader = (c: Credential): boolean =>
   c.source.startsWith('header:Authorization');
@@ -142,7 +146,8 @@ export const isUnexpanded = (credential: Credential): boolean =>
 export const userAuthHeaders = (input: DoctorInput): Record<string, string> => {
   const out: Record<string, string> = {};
   for (const header of input.failingRequest?.headers ?? input.headers) {
-    if (isCredentialHeader(header.name)) {
+    // What the user's shell computed is not known here: never sent as its placeholder.
+    if (isCredentialHeader(header.name) && header.computed === undefined) {
       out[header.name] = header.value.trim();
     }
   }

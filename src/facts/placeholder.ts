@@ -1,6 +1,7 @@
 import { GENERATED_KINDS } from '../knowledge/shapes.js';
 import { SUBSTRING_MIN } from '../report/redactor.js';
-import type { Credential, Outcome } from '../types.js';
+import { whatToDo } from '../intake/curl-input.js';
+import type { Credential, FailingRequest, Outcome, Remediation } from '../types.js';
 
 /**
  * The credentials check's finding for a token too short to be one: a placeholder left in a script
@@ -26,5 +27,24 @@ export const placeholderOutcome = (
     },
     data: { source: placeholder.source, length: placeholder.secret.length, placeholder: true },
     details: list,
+  };
+};
+
+/**
+ * The credentials check's finding when the call's credential is what the user's shell computed
+ * (an unset variable, `$(cat token.txt)`): it may well have been sent; bb-doctor cannot see it,
+ * and says how to let it (contract.md, "Commands").
+ */
+export const unknownOutcome = (
+  unknown: NonNullable<FailingRequest['unknownCredential']>,
+  fix: Remediation,
+): Outcome => {
+  const todo = whatToDo(unknown);
+  return {
+    verdict: 'fail',
+    code: 'NO_CREDENTIALS',
+    summary: `The credential of your command's ${unknown.where} is ${unknown.describe}, which your shell computed and bb-doctor cannot see: ${todo}.`,
+    remediation: { ...fix, hint: `Give bb-doctor the value: ${todo}.` },
+    data: { computed: true, variable: unknown.variable },
   };
 };

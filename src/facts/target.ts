@@ -64,6 +64,8 @@ export const replayAsSent = (ctx: CheckContext): Promise<HttpResult> | undefined
   const request = ctx.input.failingRequest;
   if (request === undefined || (request.method !== 'GET' && request.method !== 'HEAD'))
     return undefined;
+  // A header the user's shell computed (a token fetch's output) cannot be replayed as sent.
+  if (request.headers.some((h) => h.computed !== undefined)) return undefined;
   return ctx.http.request(
     request.url,
     {

@@ -78,6 +78,8 @@ const STORED_SOURCE = /^(?:netrc|git-credential):/u;
 
 /** Which scope a credential of this run has, by where it came from. */
 export const scopeOf = (credential: Credential, input: DoctorInput): CredentialScope => {
+  // A step's credential (the consumer of a token fetch in a substitution) went to its own origin.
+  if (credential.sentTo !== undefined) return { kind: 'command', origin: credential.sentTo };
   const command = input.failingRequest?.source === 'curl' ? input.failingRequest.url : undefined;
   if (COMMAND_SOURCE.test(credential.source) && command !== undefined)
     return { kind: 'command', origin: originOf(command) };

@@ -12,6 +12,10 @@ import {
   type ParsedCurl,
 } from './curl.js';
 import { decodeComponent, splitParams } from './curl-url.js';
+import { splitCommand } from './curl-parse.js';
+import { expand } from './substitution.js';
+import { GRANT, isTokenEndpoint, TOKEN_FORM } from '../knowledge/oauth.js';
+import { isCredentialHeader } from '../knowledge/wire.js';
 import { UsageError } from './input.js';
 import { readNetrc } from './netrc.js';
 import { registerSecrets, secretsOf } from './secrets.js';
@@ -25,7 +29,117 @@ export interface CurlIntake {
   readonly headers: readonly GivenHeader[];
   readonly credentials: readonly Credential[];
   readonly warnings: readonly string[];
+  /** The earlier steps of a pasted command (curl commands in substitutions). */
+  readonly steps: readonly PastedStep[];
 }
+
+/** How a computed part reads in a header: a name, never its text (contract.md, "Secrets"). */
+const placeholderOf = (part: ComputedPart): string =>
+  part.step !== undefined
+    ? `<step-${part.step}-output>`
+    : part.variable !== undefined
+      ? `$${part.variable}`
+      : '<computed-by-your-shell>';
+
+/**
+ * The failing request with each computed part named: a header that holds one is `computed` (no
+ * credential is read from it, nothing of it is sent as written); a `-u` that holds one is dropped,
+ * with a warning that says what bb-doctor cannot see.
+ */
+const withComputed = (
+  request: FailingRequest | undefined,
+  expanded: Expanded,
+): FailingRequest | undefined => {
+  if (request === undefined || expanded.computed.length === 0) return request;
+  const partsOf = (text: string): ComputedPart[] =>
+    [...text.matchAll(COMPUTED_MARKER)].flatMap((m) => expanded.computed[Number(m[1])] ?? []);
+  const named = (text: string): string =>
+    text.replace(COMPUTED_MARKER, (_m, i: string) => {
+      const part = expanded.computed[Number(i)];
+      return part === undefined ? '' : placeholderOf(part);
+    });
+  const headers = request.headers.map((h): GivenHeader => {
+    const parts = partsOf(h.value);
+    const first = parts[0];
+    if (first === undefined) return h;
+    return {
+      ...h,
+      value: named(h.value),
+      computed: {
+        describe: first.describe,
+        ...(first.step === undefined ? {} : { step: first.step }),
+        ...(first.variable === undefined ? {} : { variable: first.variable }),
+      },
+    };
+  });
+  const { basic, ...rest } = request;
+  const basicParts = basic === undefined ? [] : partsOf(`${basic.username}:${basic.secret}`);
+  const headerParts = request.headers.flatMap((h) =>
+    isCredentialHeader(h.name) ? partsOf(h.value).map((part) => ({ part, where: h.name })) : [],
+  );
+  const unknown = [...basicParts.map((part) => ({ part, where: '-u' })), ...headerParts].find(
+    ({ part }) => part.step === undefined,
+  );
+  return {
+    ...rest,
+    ...(unknown === undefined
+      ? {}
+      : {
+          unknownCredential: {
+            where: unknown.where,
+            describe: unknown.part.describe,
+            ...(unknown.part.variable === undefined ? {} : { variable: unknown.part.variable }),
+          },
+        }),
+    url: named(request.url),
+    headers,
+    ...(basic === undefined || basicParts.length > 0 ? {} : { basic }),
+    ...(request.body === undefined ? {} : { body: named(request.body) }),
+  };
+};
+
+/** What to do about a value bb-doctor cannot see. */
+export const whatToDo = (part: { readonly variable?: string | undefined }): string =>
+  part.variable !== undefined
+    ? `${part.variable} is not visible to bb-doctor (not exported?), though your shell may have sent its value; export ${part.variable}, or paste the command after -- (bb-doctor -- curl ...) so that your shell expands it`
+    : 'paste the command after -- (bb-doctor -- curl ...) so that your shell expands it, or give the value in the environment (BITBUCKET_ACCESS_TOKEN, BITBUCKET_API_TOKEN)';
+
+/**
+ * The credentials of the steps: a token fetch's consumer (`--user KEY:SECRET`, or client_id and
+ * client_secret in its form) and, for the password grant, the username and account password. The
+ * password is kept only to be judged: it is never sent (the doctor uses grants it may use).
+ */
+const stepCredentials = (steps: readonly PastedStep[]): Credential[] =>
+  steps.flatMap((step): Credential[] => {
+    const { curl } = step;
+    if (curl.url === undefined || !isTokenEndpoint(curl.url)) return [];
+    const form = new URLSearchParams(curl.data.map((d) => d.value).join('&'));
+    const where = `curl step ${step.index}`;
+    const sentTo = new URL(curl.url).origin;
+    const out: Credential[] = [];
+    const key = curl.user?.username ?? form.get('client_id') ?? undefined;
+    const secret = curl.user?.secret ?? form.get('client_secret') ?? undefined;
+    const by = curl.user === undefined ? '-d' : '--user';
+    if (key !== undefined && key !== '')
+      out.push(makeCredential('client-id', key, `${where}: ${by}`, undefined, 'token endpoint'));
+    if (secret !== undefined && secret !== '')
+      out.push(
+        makeCredential('client-secret', secret, `${where}: ${by}`, undefined, 'token endpoint'),
+      );
+    const password = form.get(TOKEN_FORM.password);
+    if (form.get(TOKEN_FORM.grantType) === GRANT.password && password !== null && password !== '')
+      out.push({
+        ...makeCredential(
+          'account-password',
+          password,
+          `${where}: -d ${TOKEN_FORM.password}=`,
+          form.get(TOKEN_FORM.username) ?? undefined,
+          'token endpoint',
+        ),
+        tokenRequestOnly: true,
+      });
+    return out.map((c) => ({ ...c, sentTo }));
+  });
 
 /** The largest curl command a run takes, in bytes (UTF-8): 1 MB. */
 export const MAX_COMMAND_BYTES = 1_000_000;
@@ -37,10 +151,86 @@ const checkCommandSize = (bytes: number): void => {
     );
 };
 
+/**
+ * A part of a pasted command that the user's shell computed: a step (a curl command whose output
+ * the call used) or a value bb-doctor cannot know. In the words it stands as its marker.
+ */
+export interface ComputedPart {
+  readonly marker: string;
+  readonly describe: string;
+  /** 1-based: the step that produced it. */
+  readonly step?: number;
+  /** An unset variable's name. */
+  readonly variable?: string;
+}
+
+/** An earlier step of a pasted command: a curl command in a substitution. */
+export interface PastedStep {
+  readonly index: number;
+  readonly curl: ParsedCurl;
+  /** The JSON field the call kept of its answer (`| jq -r .access_token`). */
+  readonly field?: string;
+  readonly describe: string;
+}
+
+/** What the shell expanded in a pasted command, as far as bb-doctor can know it. */
+export interface Expanded {
+  readonly steps: PastedStep[];
+  readonly computed: ComputedPart[];
+  /** Variables read from bb-doctor's environment: value → name (for the credential's source). */
+  readonly variables: Map<string, string>;
+}
+
+/** Markers of computed parts in the words (private-use characters: never sent, never typed). */
+export const COMPUTED_MARKER = /\uE002(\d+)\uE003/gu;
+
+/** Splits a pasted command, expanding what the user's shell expanded (substitution.ts). */
+const splitPasted = (pasted: string, env: Env): { words: string[]; expanded: Expanded } => {
+  const expanded: Expanded = { steps: [], computed: [], variables: new Map() };
+  const mark = (part: Omit<ComputedPart, 'marker'>): string => {
+    const marker = `\uE002${expanded.computed.length}\uE003`;
+    expanded.computed.push({ ...part, marker });
+    return marker;
+  };
+  const words = splitCommand(pasted, {
+    expand: (expression) => {
+      const e = expand(expression, env);
+      if (e.kind === 'value') {
+        if (e.variable !== undefined) expanded.variables.set(e.value, e.variable);
+        return e.value;
+      }
+      if (e.kind === 'step') {
+        const index = expanded.steps.length + 1;
+        const where = expression.startsWith('`') ? 'in backticks' : 'in $(...)';
+        const what =
+          e.curl.url !== undefined && isTokenEndpoint(e.curl.url)
+            ? 'the token fetch'
+            : 'the curl command';
+        expanded.steps.push({
+          index,
+          curl: e.curl,
+          ...(e.field === undefined ? {} : { field: e.field }),
+          describe: `${what} ${where}`,
+        });
+        return mark({ describe: e.describe, step: index });
+      }
+      return mark({
+        describe: e.describe,
+        ...(e.variable === undefined ? {} : { variable: e.variable }),
+      });
+    },
+  }).argv;
+  return { words, expanded };
+};
+
+type Env = Readonly<Record<string, string | undefined>>;
+
 /** The words of the curl command: after `--`, or `--curl` pasted whole. Undefined when neither. */
 export const curlWords = (
   dashDash: readonly (string | number)[] | undefined,
   pasted: string | undefined,
+  env?: Env,
+  expanded?: (e: Expanded) => void,
 ): string[] | undefined => {
   const words = (dashDash ?? []).map(String);
   if (words.length > 0 && pasted !== undefined)
@@ -50,7 +240,12 @@ export const curlWords = (
       ? Buffer.byteLength(pasted, 'utf8')
       : words.reduce((sum, word) => sum + Buffer.byteLength(word, 'utf8') + 1, -1),
   );
-  if (pasted !== undefined) return splitCommandLine(pasted);
+  if (pasted !== undefined) {
+    if (env === undefined) return splitCommandLine(pasted);
+    const split = splitPasted(pasted, env);
+    expanded?.(split.expanded);
+    return split.words;
+  }
   if (words.length === 0) return undefined;
   if (words[0] !== 'curl')
     throw new UsageError(`Expected a curl command after --, got ${quoted(words[0] ?? '')}.`);
@@ -73,6 +268,8 @@ export interface CurlRead {
   readonly wordsError?: Error;
   /** Why the words do not parse as curl options. */
   readonly parseError?: Error;
+  /** What the user's shell expanded in a pasted command: steps, computed values, variables. */
+  readonly expanded?: Expanded;
 }
 
 const quoteWord = (w: string): string =>
@@ -82,7 +279,7 @@ const asError = (error: unknown): Error =>
   error instanceof Error ? error : new Error(String(error));
 
 /** The curl command of raw argv: the words after the first `--`, or the last `--curl` before it. */
-export const readCurl = (argv: readonly string[]): CurlRead => {
+export const readCurl = (argv: readonly string[], env?: Env): CurlRead => {
   const dash = argv.indexOf('--');
   const options = dash === -1 ? argv : argv.slice(0, dash);
   let pasted: string | undefined;
@@ -91,19 +288,24 @@ export const readCurl = (argv: readonly string[]): CurlRead => {
     else if (word.startsWith('--curl=')) pasted = word.slice('--curl='.length);
   });
   let words: string[] | undefined;
+  let expanded: Expanded | undefined;
   try {
-    words = curlWords(dash === -1 ? undefined : argv.slice(dash + 1), pasted);
+    words = curlWords(dash === -1 ? undefined : argv.slice(dash + 1), pasted, env, (e) => {
+      expanded = e;
+    });
   } catch (error) {
     return { wordsError: asError(error) };
   }
   if (words === undefined) return {};
   const original = pasted ?? words.map(quoteWord).join(' ');
+  const more = expanded === undefined ? {} : { expanded };
   try {
-    return { words, original, parsed: parseCurl(words) };
+    return { words, original, parsed: parseCurl(words), ...more };
   } catch (error) {
     return {
       words,
       original,
+      ...more,
       parseError: error instanceof CurlParseError ? new UsageError(error.message) : asError(error),
     };
   }
@@ -115,7 +317,11 @@ export const readCurl = (argv: readonly string[]): CurlRead => {
  * as curl would; those are registered here, the moment they are read).
  */
 export const intakeCurl = async (
-  command: { readonly parsed: ParsedCurl; readonly original: string },
+  command: {
+    readonly parsed: ParsedCurl;
+    readonly original: string;
+    readonly expanded?: Expanded | undefined;
+  },
   redactor: Redactor,
   env: Readonly<Record<string, string | undefined>>,
   apiUrl: string | undefined,
@@ -124,11 +330,22 @@ export const intakeCurl = async (
   if (parsed.url === undefined) throw new UsageError('The curl command has no URL.');
   const lints = lintCurl(parsed, apiUrl === undefined ? {} : { apiUrl });
   const warnings: string[] = [];
-  let failingRequest = toFailingRequest(parsed);
-  const credentials: Credential[] = [];
+  const expanded: Expanded = command.expanded ?? {
+    steps: [],
+    computed: [],
+    variables: new Map<string, string>(),
+  };
+  let failingRequest = withComputed(toFailingRequest(parsed), expanded);
+  const credentials: Credential[] = [...stepCredentials(expanded.steps)];
+  const sourceOf = (secret: string, source: string): string => {
+    const variable = expanded.variables.get(secret);
+    return variable === undefined ? source : `env:${variable} (expanded in your curl command)`;
+  };
   if (failingRequest?.basic !== undefined) {
     const { username, secret, source } = failingRequest.basic;
-    credentials.push(makeCredential('unknown', secret, source, username, 'curl:-u'));
+    credentials.push(
+      makeCredential('unknown', secret, sourceOf(secret, source), username, 'curl:-u'),
+    );
   }
   // A token in the query string or the body is still the credential of the call, only in a place
   // Bitbucket stopped reading on 2026-05-04 (bitbucket-auth.md §1.5).
@@ -191,6 +408,7 @@ export const intakeCurl = async (
     original,
     parsed,
     lints,
+    steps: expanded.steps,
     ...(failingRequest === undefined ? {} : { failingRequest }),
     headers: failingRequest?.headers ?? [],
     credentials,

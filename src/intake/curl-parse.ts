@@ -380,7 +380,18 @@ function isCurlWord(word: string): boolean {
  * expands anything: substitutions stay as literal text. Throws `CurlParseError` when the text is
  * not a curl command.
  */
-export function splitCommand(text: string): SplitCommand {
+export function splitCommand(
+  text: string,
+  options: {
+    /**
+     * What each substitution or variable the shell expanded (one outside single quotes) stands
+     * for in the words; by default its own text, literally.
+     */
+    readonly expand?: (expression: string) => string;
+    /** A stage of a pipeline inside a substitution: any command, not only curl. */
+    readonly anyCommand?: boolean;
+  } = {},
+): SplitCommand {
   let s = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
   s = s.replace(/^\s+/, '');
   // Comment lines above the command (`# list the commits`), but not a root prompt (`# curl ...`).
@@ -393,7 +404,10 @@ export function splitCommand(text: string): SplitCommand {
   if (prompt) s = s.slice(prompt[0].length);
   const scanned = scan(s, prompt !== null);
   const restore = (word: string): string =>
-    word.replace(SENTINEL_RE, (_m, index: string) => scanned.subs[Number(index)] ?? '');
+    word.replace(SENTINEL_RE, (_m, index: string) => {
+      const expression = scanned.subs[Number(index)] ?? '';
+      return options.expand === undefined ? expression : options.expand(expression);
+    });
 
   // The env callback is a safety net: every substitution was replaced by a sentinel above.
   const entries = shellParse(scanned.text, (key: string) => `$${key}`);
@@ -432,7 +446,7 @@ export function splitCommand(text: string): SplitCommand {
   const argv = words.slice(start);
   const first = argv[0];
   if (first === undefined) throw new CurlParseError('the command has no curl in it');
-  if (!isCurlWord(first)) {
+  if (!isCurlWord(first) && options.anyCommand !== true) {
     // `--curl "$TOKEN"`: the word may be the secret itself; it is described, never echoed.
     throw new CurlParseError(`not a curl command: it runs ${quoted(first, 30)}, not curl`);
   }

@@ -153,7 +153,8 @@ export const credentialFromAuthorization = (header: GivenHeader): Credential | u
 /** The credentials the given headers carry (Authorization by its scheme, others as they are). */
 export const credentialsOfHeaders = (headers: readonly GivenHeader[]): Credential[] =>
   headers.flatMap((header): Credential[] => {
-    if (!CREDENTIAL_HEADER.test(header.name)) return [];
+    // What the user's shell computed is unknown here: no credential is read from its placeholder.
+    if (!CREDENTIAL_HEADER.test(header.name) || header.computed !== undefined) return [];
     if (header.name.toLowerCase() === 'authorization') {
       const credential = credentialFromAuthorization(header);
       return credential === undefined ? [] : [credential];
@@ -183,6 +184,8 @@ export const buildInput = (
     readonly headers?: readonly GivenHeader[];
     /** Credentials found elsewhere (a curl command's -u, .netrc, git credential), already registered. */
     readonly credentials?: readonly Credential[];
+    /** The origin of a pasted command's token fetch (a step), when --auth-url was not given. */
+    readonly authUrl?: string;
   } = {},
 ): DoctorInput => {
   checkHeaderCount((args.header ?? []).length, (extra.headers ?? []).length);
@@ -247,9 +250,10 @@ export const buildInput = (
     const origin = new URL(url).origin;
     apiUrl = WEBSITE_HOSTS.has(new URL(url).hostname) ? DEFAULT_API_URL : origin;
   }
+  // A pasted command's token fetch names the OAuth base the user used.
   const authUrl =
     args.authUrl === undefined
-      ? DEFAULT_AUTH_URL
+      ? (extra.authUrl ?? DEFAULT_AUTH_URL)
       : stripSlash(checkUrl(args.authUrl, '--auth-url'));
   const workspace = args.workspace ?? fromPath.workspace;
   const repo = args.repo ?? fromPath.repo;
@@ -257,6 +261,14 @@ export const buildInput = (
     extra.failingRequest ??
     (url === undefined ? undefined : { method: 'GET', url, headers, source: 'url' });
 
+  // A variable the pasted command expanded is one credential, with the username it was sent
+  // with: the environment's own copy of it is not a second one.
+  const expandedHere = (extra.credentials ?? []).filter((c) =>
+    c.source.endsWith('(expanded in your curl command)'),
+  );
+  const fromEnv = credentials.filter(
+    (c) => !(c.source.startsWith('env:') && expandedHere.some((e) => e.secret === c.secret)),
+  );
   return {
     apiUrl: apiUrl ?? DEFAULT_API_URL,
     authUrl,
@@ -265,7 +277,7 @@ export const buildInput = (
     ...(url === undefined ? {} : { url }),
     ...(username === undefined ? {} : { username }),
     ...(email === undefined ? {} : { email }),
-    credentials: [...credentials, ...(extra.credentials ?? [])],
+    credentials: [...fromEnv, ...(extra.credentials ?? [])],
     headers,
     ...(failingRequest === undefined ? {} : { failingRequest }),
     warnings,

@@ -1,4 +1,5 @@
 import { kindByShape } from '../intake/credentials.js';
+import type { StepReport } from '../facts/steps.js';
 import { DATA_CENTER_REST, isCloudHost } from '../knowledge/hosts.js';
 import type { Diagnosis } from '../diagnosis.js';
 import type { Withheld } from '../http/origin-policy.js';
@@ -58,6 +59,8 @@ export interface Report {
   readonly requests: number;
   /** Failed-authentication answers those requests caused (at most 3 per secret and account). */
   readonly failedAuthAnswers?: number;
+  /** A pasted command's steps in order (a token fetch in a substitution, then the call). */
+  readonly steps?: readonly StepReport[];
   /**
    * Credentials not sent to an origin, and why (additive, schemaVersion 1): kind, source and
    * fingerprint as in credentials[], never the secret. Present when the run withheld any.
@@ -174,6 +177,7 @@ export interface BuildReportOptions {
   readonly finishedAt: Date;
   readonly requests: number;
   readonly failedAuthAnswers?: number;
+  readonly steps?: readonly StepReport[];
   readonly withheld?: readonly Withheld[];
   readonly environment: Environment;
   readonly mode: Report['mode'];
@@ -208,6 +212,7 @@ export const buildReport = (options: BuildReportOptions): Report => {
     ...(options.failedAuthAnswers === undefined
       ? {}
       : { failedAuthAnswers: options.failedAuthAnswers }),
+    ...(options.steps === undefined ? {} : { steps: options.steps }),
     ...(options.withheld === undefined || options.withheld.length === 0
       ? {}
       : { withheld: options.withheld }),

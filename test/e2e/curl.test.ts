@@ -16,7 +16,13 @@ const APP_PASSWORD = getScenario('app-password-removed')!.env!['BITBUCKET_APP_PA
 const SECRETS = [TOKEN, API_TOKEN, APP_PASSWORD];
 
 interface Report {
-  diagnosis: { code?: string; status: string; commands?: string[]; verified?: string };
+  diagnosis: {
+    code?: string;
+    status: string;
+    commands?: string[];
+    verified?: string;
+    summary?: string;
+  };
   checks: { id: string; status: string; code?: string; data: Record<string, unknown> }[];
   credentials: { kind: string; source: string; username?: string }[];
   warnings: string[];
@@ -81,17 +87,22 @@ describe('bb-doctor -- curl ... (the failing command itself, against the simulat
         expect(r.checks.find((c) => c.id === 'credentials')?.data['variable']).toBe('BB_TOKEN'),
     },
     {
-      name: 'a pasted $(cat token.txt) → SECRET_UNEXPANDED naming the file',
+      name: 'a pasted "$(cat token.txt)": the shell ran it, bb-doctor cannot see it (NO_CREDENTIALS, computed), nothing sent as text',
       argv: () => [
         '--format',
         'json',
         '--curl',
         `curl -sS \\\n  -H "Authorization: Bearer $(cat token.txt)" \\\n  ${commits()}`,
       ],
-      code: 'SECRET_UNEXPANDED',
+      code: 'NO_CREDENTIALS',
       exit: 1,
-      check: (r) =>
-        expect(r.checks.find((c) => c.id === 'credentials')?.data['file']).toBe('token.txt'),
+      check: (r) => {
+        const credentials = r.checks.find((c) => c.id === 'credentials');
+        expect(credentials?.data['computed']).toBe(true);
+        expect(r.diagnosis.summary).toMatch(
+          /the contents of token\.txt, which your shell computed/u,
+        );
+      },
     },
     {
       name: '-u user:api_token with the username → API_TOKEN_NEEDS_EMAIL, fix proven with the email',
