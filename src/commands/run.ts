@@ -225,8 +225,9 @@ export const commandLineExtras = async (
     io.env,
     args.apiUrl,
   );
-  const tokenStep = intake.steps.find(
-    (s) => s.curl.url !== undefined && isTokenEndpoint(s.curl.url),
+  // The OAuth base the user's command used: its own token endpoint, or its token fetch step's.
+  const tokenUrl = [curl.parsed?.url, ...intake.steps.map((s) => s.curl.url)].find(
+    (u): u is string => u !== undefined && isTokenEndpoint(u),
   );
   return {
     steps: intake.steps.map((s) => ({
@@ -239,7 +240,7 @@ export const commandLineExtras = async (
         : { grant: grantOf(s.curl.data.map((d) => d.value).join('&'))! }),
       ...(s.field === undefined ? {} : { field: s.field }),
     })),
-    ...(tokenStep?.curl.url === undefined ? {} : { authUrl: new URL(tokenStep.curl.url).origin }),
+    ...(tokenUrl === undefined ? {} : { authUrl: new URL(tokenUrl).origin }),
     ...(intake.failingRequest === undefined ? {} : { failingRequest: intake.failingRequest }),
     headers: intake.headers,
     credentials: [...intake.credentials, ...stored.credentials],

@@ -120,6 +120,15 @@ export const asSentAuth = (credential: Credential, input: DoctorInput): AuthAtte
       return attempt(credential, header.value.trim(), `your header (${scheme || 'no scheme'})`);
     }
   }
+  // The call's own Basic (curl -u, URL userinfo, .netrc) is sent as Basic with its username,
+  // whatever the secret is: `-u x-token-auth:<access token>` is the ACCESS_TOKEN_AS_BASIC call.
+  const basic = input.failingRequest?.basic;
+  if (basic?.secret === credential.secret && basic !== undefined)
+    return attempt(
+      credential,
+      basicAuthorization(basic.username, basic.secret),
+      `Basic with ${basic.username || '(no user)'}`,
+    );
   if (
     (credential.kind === 'api-token' ||
       credential.kind === 'app-password' ||

@@ -110,36 +110,41 @@ export const whatToDo = (part: { readonly variable?: string | undefined }): stri
  * password is kept only to be judged: it is never sent (the doctor uses grants it may use).
  */
 const stepCredentials = (steps: readonly PastedStep[]): Credential[] =>
-  steps.flatMap((step): Credential[] => {
-    const { curl } = step;
-    if (curl.url === undefined || !isTokenEndpoint(curl.url)) return [];
-    const form = new URLSearchParams(curl.data.map((d) => d.value).join('&'));
-    const where = `curl step ${step.index}`;
-    const sentTo = new URL(curl.url).origin;
-    const out: Credential[] = [];
-    const key = curl.user?.username ?? form.get('client_id') ?? undefined;
-    const secret = curl.user?.secret ?? form.get('client_secret') ?? undefined;
-    const by = curl.user === undefined ? '-d' : '--user';
-    if (key !== undefined && key !== '')
-      out.push(makeCredential('client-id', key, `${where}: ${by}`, undefined, 'token endpoint'));
-    if (secret !== undefined && secret !== '')
-      out.push(
-        makeCredential('client-secret', secret, `${where}: ${by}`, undefined, 'token endpoint'),
-      );
-    const password = form.get(TOKEN_FORM.password);
-    if (form.get(TOKEN_FORM.grantType) === GRANT.password && password !== null && password !== '')
-      out.push({
-        ...makeCredential(
-          'account-password',
-          password,
-          `${where}: -d ${TOKEN_FORM.password}=`,
-          form.get(TOKEN_FORM.username) ?? undefined,
-          'token endpoint',
-        ),
-        tokenRequestOnly: true,
-      });
-    return out.map((c) => ({ ...c, sentTo }));
-  });
+  steps.flatMap((step) => tokenRequestCredentials(step.curl, `curl step ${step.index}`));
+
+/**
+ * A call to the token endpoint carries the OAuth consumer (`-u KEY:SECRET`, or client_id and
+ * client_secret in its form), and for the password grant a username and account password: the
+ * consumer goes only to the token endpoint, the password nowhere (contract.md, "Secrets").
+ */
+export const tokenRequestCredentials = (curl: ParsedCurl, where: string): Credential[] => {
+  if (curl.url === undefined || !isTokenEndpoint(curl.url)) return [];
+  const form = new URLSearchParams(curl.data.map((d) => d.value).join('&'));
+  const sentTo = new URL(curl.url).origin;
+  const out: Credential[] = [];
+  const key = curl.user?.username ?? form.get('client_id') ?? undefined;
+  const secret = curl.user?.secret ?? form.get('client_secret') ?? undefined;
+  const by = curl.user === undefined ? '-d' : '--user';
+  if (key !== undefined && key !== '')
+    out.push(makeCredential('client-id', key, `${where}: ${by}`, undefined, 'token endpoint'));
+  if (secret !== undefined && secret !== '')
+    out.push(
+      makeCredential('client-secret', secret, `${where}: ${by}`, undefined, 'token endpoint'),
+    );
+  const password = form.get(TOKEN_FORM.password);
+  if (form.get(TOKEN_FORM.grantType) === GRANT.password && password !== null && password !== '')
+    out.push({
+      ...makeCredential(
+        'account-password',
+        password,
+        `${where}: -d ${TOKEN_FORM.password}=`,
+        form.get(TOKEN_FORM.username) ?? undefined,
+        'token endpoint',
+      ),
+      tokenRequestOnly: true,
+    });
+  return out.map((c) => ({ ...c, sentTo }));
+};
 
 /** The largest curl command a run takes, in bytes (UTF-8): 1 MB. */
 export const MAX_COMMAND_BYTES = 1_000_000;
@@ -341,7 +346,15 @@ export const intakeCurl = async (
     const variable = expanded.variables.get(secret);
     return variable === undefined ? source : `env:${variable} (expanded in your curl command)`;
   };
-  if (failingRequest?.basic !== undefined) {
+  // A call to the token endpoint: its -u is the OAuth consumer, not a user credential.
+  const consumer = tokenRequestCredentials(parsed, 'curl');
+  credentials.push(...consumer);
+  if (consumer.length > 0 && failingRequest?.basic !== undefined) {
+    // ...never replayed as a user's Basic anywhere else.
+    const { basic: _consumer, ...call } = failingRequest;
+    failingRequest = call;
+  }
+  if (failingRequest?.basic !== undefined && consumer.length === 0) {
     const { username, secret, source } = failingRequest.basic;
     credentials.push(
       makeCredential('unknown', secret, sourceOf(secret, source), username, 'curl:-u'),

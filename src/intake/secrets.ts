@@ -193,11 +193,16 @@ export const argvSecrets = (argv: readonly string[], env: Env): FoundSecret[] =>
   const headers: string[] = [];
   const urls: string[] = [];
   const words = argv;
+  const dash = words.indexOf('--');
+  // After `--`, a curl command's words are registered by their structure (curlSecrets), and
+  // what is no curl command is only ever described (quote.ts): a whole `user:token` word there
+  // must not become a secret of its own, or its username would be redacted with it.
+  const curl = dash > -1 && /^curl(?:\.exe)?$/iu.test(words[dash + 1] ?? '');
   for (let i = 0; i < words.length; i += 1) {
     const word = words[i] ?? '';
-    // Every word, also after `--`: a command there that is no curl command is never parsed, and
-    // a stray word an error message would name ("Unknown command") may be a pasted token.
-    if (looksLikeToken(word)) secrets.push(word);
+    // Every other word, also after `--`: a stray word an error message would name ("Unknown
+    // command") may be a pasted token.
+    if (looksLikeToken(word) && !(curl && i > dash)) secrets.push(word);
     const eq = word.indexOf('=');
     const flag = eq > -1 ? word.slice(0, eq) : word;
     const value = eq > -1 ? word.slice(eq + 1) : words[i + 1];

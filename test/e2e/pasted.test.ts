@@ -31,6 +31,39 @@ const leaks = (text: string, secret: string): string[] => {
   return out;
 };
 
+describe('as sent is as sent (issue #11)', () => {
+  let sim: RunningSimulator;
+  beforeAll(async () => {
+    sim = await startSimulator({ scenario: 'access-token-as-basic' });
+  });
+  afterAll(async () => {
+    await sim.close();
+  });
+  const header = getScenario('access-token-as-basic')!.args[3]!;
+  const pair = Buffer.from(header.replace('Authorization: Basic ', ''), 'base64').toString();
+
+  it('-u x-token-auth:TOKEN is replayed as Basic: ACCESS_TOKEN_AS_BASIC, proven (401 as sent, 200 with Bearer)', async () => {
+    const r = await runCli([
+      '--format',
+      'json',
+      '--',
+      'curl',
+      '-u',
+      pair,
+      `${sim.url}/2.0/repositories/acme/secret-repo/commits/master`,
+    ]);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as {
+      diagnosis: { code: string; verified?: string };
+    };
+    expect(report.diagnosis.code).toBe('ACCESS_TOKEN_AS_BASIC');
+    expect(report.diagnosis.verified).toMatch(
+      /your call answered 401; the corrected call answered 200/u,
+    );
+    expect(r.stdout).toContain('Basic with x-token-auth');
+  });
+});
+
 describe('pasted commands (issue #11), through the built CLI', () => {
   let sim: RunningSimulator;
   let recorder: Server;
@@ -96,7 +129,9 @@ describe('pasted commands (issue #11), through the built CLI', () => {
   const nothingComputedSent = (): void => {
     for (const request of seen) {
       const auth = String(request.headers['authorization'] ?? '');
-      expect(auth, `${request.method} ${request.url}`).not.toMatch(/`|\$\(|curl |<step|null|jq/u);
+      expect(auth, `${request.method} ${request.url}`).not.toMatch(
+        /`|\$\(|curl |<step|\s+null$|\|\s*jq/u,
+      );
       expect(request.body).not.toContain('grant_type=password');
       expect(leaks(`${auth} ${request.body}`, PASSWORD)).toEqual([]);
     }
@@ -198,6 +233,27 @@ describe('pasted commands (issue #11), through the built CLI', () => {
     expect(report.diagnosis.summary).toMatch(/BITBUCKET_API_TOKEN is not visible to bb-doctor/u);
     nothingComputedSent();
     expect(seen.every((s) => s.headers['authorization'] === undefined)).toBe(true);
+  });
+
+  it('-u KEY:SECRET on a call to the token endpoint is the consumer: it goes only there', async () => {
+    const r = await runCli([
+      '--format',
+      'json',
+      '--curl',
+      `curl -u ${KEY}:${SECRET} -d grant_type=client_credentials ${base}/site/oauth2/access_token`,
+    ]);
+    const report = JSON.parse(r.stdout) as { credentials: { kind: string }[] };
+    expect(report.credentials.map((c) => c.kind).sort()).toEqual(['client-id', 'client-secret']);
+    const basic = `Basic ${Buffer.from(`${KEY}:${SECRET}`).toString('base64')}`;
+    const carrying = seen.filter(
+      (s) =>
+        JSON.stringify(s.headers).includes(SECRET) ||
+        s.headers['authorization'] === basic ||
+        s.headers['authorization'] === `Bearer ${SECRET}`,
+    );
+    expect(carrying.length).toBeGreaterThan(0);
+    for (const request of carrying) expect(request.url).toBe('/site/oauth2/access_token');
+    expect(leaks(r.stdout + r.stderr, SECRET)).toEqual([]);
   });
 
   it("a single-quoted '$(curl -u key:secret ...)' is SECRET_UNEXPANDED, and the consumer secret never prints", async () => {
