@@ -1,4 +1,5 @@
 import { readCurl, type CurlRead } from '../intake/curl-input.js';
+import { literalCurls } from '../intake/substitution.js';
 import { registerSecrets, secretsOf } from '../intake/secrets.js';
 import type { Redactor } from '../report/redactor.js';
 import type { IO } from './io.js';
@@ -19,6 +20,8 @@ export const readCommandLine = (
   if (curl.parsed !== undefined) registerSecrets(redactor, secretsOf({ curl: curl.parsed }));
   for (const step of curl.expanded?.steps ?? [])
     registerSecrets(redactor, secretsOf({ curl: step.curl }));
+  for (const inner of literalCurls(curl.parsed?.argv ?? []))
+    registerSecrets(redactor, secretsOf({ curl: inner }));
   registerSecrets(redactor, secretsOf({ argv, env }));
   return curl;
 };

@@ -32,7 +32,11 @@ export const clean = (secret: string): string => {
   return value;
 };
 
-/** `$VAR`, `${VAR}`, `$(...)` or a backtick expression that a shell never expanded. */
+/**
+ * `$VAR`, `${VAR}`, `$(...)` or a backtick expression that a shell never expanded. A command
+ * substitution is named by its first word only (`$(curl …)`): its text may hold the secrets of
+ * the command inside (contract.md, "Secrets": described, never quoted).
+ */
 export const unexpandedExpression = (
   value: string,
 ): { expression: string; variable?: string; file?: string } | undefined => {
@@ -40,7 +44,10 @@ export const unexpandedExpression = (
   if (sub !== null) {
     const inner = (sub[1] ?? sub[2] ?? '').trim();
     const file = /^cat\s+(\S+)$/u.exec(inner)?.[1];
-    return { expression: sub[0], ...(file === undefined ? {} : { file }) };
+    const program = inner.split(/\s+/u)[0] ?? '';
+    const more = inner.includes(' ') ? ' …' : '';
+    const expression = sub[0].startsWith('`') ? `\`${program}${more}\`` : `$(${program}${more})`;
+    return { expression, ...(file === undefined ? {} : { file }) };
   }
   const variable = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/u.exec(value);
   if (variable !== null) {

@@ -13,7 +13,7 @@ import {
 } from './curl.js';
 import { decodeComponent, splitParams } from './curl-url.js';
 import { splitCommand } from './curl-parse.js';
-import { expand } from './substitution.js';
+import { expand, splitPipeline, splitStatements, statementOf } from './substitution.js';
 import { GRANT, isTokenEndpoint, TOKEN_FORM } from '../knowledge/oauth.js';
 import { isCredentialHeader } from '../knowledge/wire.js';
 import { UsageError } from './input.js';
@@ -189,43 +189,76 @@ export interface Expanded {
 /** Markers of computed parts in the words (private-use characters: never sent, never typed). */
 export const COMPUTED_MARKER = /\uE002(\d+)\uE003/gu;
 
-/** Splits a pasted command, expanding what the user's shell expanded (substitution.ts). */
+/**
+ * Splits a pasted command, expanding what the user's shell expanded (substitution.ts). A paste of
+ * several statements is a script: its assignments (`TOKEN=$(curl …)`, `export TOKEN=…`) feed the
+ * later lines, `read NAME` leaves NAME unknown, the last curl command is the failing call and
+ * every earlier one is a step; a heredoc or a loop is refused (exit 2).
+ */
 const splitPasted = (pasted: string, env: Env): { words: string[]; expanded: Expanded } => {
   const expanded: Expanded = { steps: [], computed: [], variables: new Map() };
+  const vars = new Map<string, string>();
+  let context: string | undefined;
   const mark = (part: Omit<ComputedPart, 'marker'>): string => {
     const marker = `\uE002${expanded.computed.length}\uE003`;
     expanded.computed.push({ ...part, marker });
     return marker;
   };
-  const words = splitCommand(pasted, {
-    expand: (expression) => {
-      const e = expand(expression, env);
-      if (e.kind === 'value') {
-        if (e.variable !== undefined) expanded.variables.set(e.value, e.variable);
-        return e.value;
-      }
-      if (e.kind === 'step') {
-        const index = expanded.steps.length + 1;
-        const where = expression.startsWith('`') ? 'in backticks' : 'in $(...)';
-        const what =
-          e.curl.url !== undefined && isTokenEndpoint(e.curl.url)
-            ? 'the token fetch'
-            : 'the curl command';
-        expanded.steps.push({
-          index,
-          curl: e.curl,
-          ...(e.field === undefined ? {} : { field: e.field }),
-          describe: `${what} ${where}`,
-        });
-        return mark({ describe: e.describe, step: index });
-      }
-      return mark({
-        describe: e.describe,
-        ...(e.variable === undefined ? {} : { variable: e.variable }),
-      });
-    },
-  }).argv;
-  return { words, expanded };
+  const addStep = (curl: ParsedCurl, where: string, field?: string): number => {
+    const index = expanded.steps.length + 1;
+    const what =
+      curl.url !== undefined && isTokenEndpoint(curl.url) ? 'the token fetch' : 'the curl command';
+    expanded.steps.push({
+      index,
+      curl,
+      ...(field === undefined ? {} : { field }),
+      describe: `${what} ${where}`,
+    });
+    return index;
+  };
+  const expander = (expression: string): string => {
+    const e = expand(expression, { ...env, ...Object.fromEntries(vars) });
+    if (e.kind === 'value') {
+      if (e.variable !== undefined && !vars.has(e.variable))
+        expanded.variables.set(e.value, e.variable);
+      return e.value;
+    }
+    if (e.kind === 'step') {
+      const where = context ?? (expression.startsWith('`') ? 'in backticks' : 'in $(...)');
+      const index = addStep(e.curl, where, e.field);
+      return mark({ describe: e.describe, step: index });
+    }
+    return mark({
+      describe: e.describe,
+      ...(e.variable === undefined ? {} : { variable: e.variable }),
+    });
+  };
+  const statements = splitStatements(pasted);
+  const kinds = statements.map((statement) => statementOf(statement));
+  const last = kinds.map((k) => k.kind).lastIndexOf('curl');
+  if (statements.length <= 1 || last < 0)
+    return { words: splitCommand(pasted, { expand: expander }).argv, expanded };
+  statements.slice(0, last).forEach((statement, i) => {
+    const kind = kinds[i];
+    if (kind?.kind === 'assign') {
+      context = `in ${kind.name}=$(...)`;
+      const word =
+        kind.value === ''
+          ? ''
+          : splitCommand(`: ${kind.value}`, { expand: expander, anyCommand: true }).argv[1];
+      context = undefined;
+      vars.set(kind.name, word ?? '');
+    } else if (kind?.kind === 'read') {
+      vars.set(kind.name, mark({ describe: `what your script read into ${kind.name}` }));
+    } else if (kind?.kind === 'curl') {
+      const first = splitPipeline(statement)[0] ?? statement;
+      addStep(parseCurl(splitCommand(first, { expand: expander }).argv), `in statement ${i + 1}`);
+    }
+  });
+  return {
+    words: splitCommand(statements[last] ?? '', { expand: expander }).argv,
+    expanded,
+  };
 };
 
 type Env = Readonly<Record<string, string | undefined>>;

@@ -369,6 +369,30 @@ function scan(s: string, prompted: boolean): Scanned {
   return stoppedAt === undefined ? { text: out, subs } : { text: out, subs, stoppedAt };
 }
 
+/**
+ * A PowerShell paste: `curl.exe` (PowerShell's `curl` is Invoke-WebRequest), a `PS C:\>` prompt,
+ * or a backtick line continuation (a backtick never ends a line in a POSIX command).
+ */
+function isPowerShell(s: string): boolean {
+  return /^(?:PS [^\n>]*>\s*)?(?:&\s*)?\S*curl\.exe\b/iu.test(s) || /`[ \t]*\n/u.test(s);
+}
+
+/**
+ * Reads a PowerShell paste as PowerShell would, written as the POSIX command it stands for:
+ * backtick continuations join the lines, `$env:NAME` is the environment variable NAME, and the
+ * backtick is PowerShell's escape character (`` `" `` a quote, `` `$ `` a dollar), never a
+ * command substitution. Single quotes are literal in both.
+ */
+function fromPowerShell(s: string): string {
+  return s
+    .replace(/^PS [^\n>]*>\s*/u, '')
+    .replace(/^&\s*/u, '')
+    .replace(/`[ \t]*\n[ \t]*/gu, ' ')
+    .replace(/\$env:([A-Za-z_]\w*)/giu, '${$1}')
+    .replace(/`(["$])/gu, '\\$1')
+    .replace(/`/gu, '');
+}
+
 function isCurlWord(word: string): boolean {
   const base = word.split(/[\\/]/).pop() ?? word;
   return /^curl(?:\.exe)?$/i.test(base);
@@ -394,6 +418,9 @@ export function splitCommand(
 ): SplitCommand {
   let s = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
   s = s.replace(/^\s+/, '');
+  if (s.includes('\0'))
+    throw new CurlParseError('the command holds a NUL byte, which no shell passes to curl');
+  if (isPowerShell(s)) s = fromPowerShell(s);
   // Comment lines above the command (`# list the commits`), but not a root prompt (`# curl ...`).
   while (s.startsWith('#') && !/^#[ \t]+(?:\S*\/)?curl(?:\.exe)?\s/.test(s)) {
     const nl = s.indexOf('\n');

@@ -193,3 +193,121 @@ export const expand = (expression: string, env: Env, depth = 0): Expansion => {
 
 /** Stands for a value the doctor cannot know in the words of a nested command. */
 export const NOT_KNOWN = '\uE002unknown\uE003';
+
+/**
+ * The curl commands inside the literal substitutions of some words (a single-quoted
+ * `'Bearer $(curl -u key:secret …)'` that the shell never ran): their secrets are secrets all the
+ * same, registered before anything can print.
+ */
+export const literalCurls = (words: readonly string[]): ParsedCurl[] => {
+  const out: ParsedCurl[] = [];
+  const pattern = /\$\(((?:[^()]|\((?:[^()]|\([^()]*\))*\))*)\)|`([^`]*)`/gu;
+  for (const word of words) {
+    for (const match of word.matchAll(pattern)) {
+      const first = splitPipeline(match[1] ?? match[2] ?? '')[0] ?? '';
+      try {
+        const argv = splitCommand(first, { anyCommand: true }).argv;
+        if (/^curl(?:\.exe)?$/iu.test((argv[0] ?? '').split('/').pop() ?? ''))
+          out.push(parseCurl(argv));
+      } catch {
+        // not a command bb-doctor can read: its text is registered whole (redactor.ts)
+      }
+    }
+  }
+  return out;
+};
+
+/**
+ * The statements of a pasted script, in order: split at unquoted newlines, `;`, `&&` and `||`
+ * (outside quotes, substitutions and `\`-newline continuations). A pipeline stays one statement.
+ */
+export const splitStatements = (text: string): string[] => {
+  const out: string[] = [];
+  let start = 0;
+  const push = (end: number): void => {
+    const statement = text.slice(start, end).trim();
+    if (statement !== '') out.push(statement);
+  };
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charAt(i);
+    if (c === '\\') i += 2;
+    else if (c === "'") i = closing(text, i + 1, "'");
+    else if (c === '"') i = closing(text, i + 1, '"');
+    else if (c === '`') i = closing(text, i + 1, '`');
+    else if (c === '$' && text.charAt(i + 1) === '(') i = parenClose(text, i + 2);
+    else if (c === '#' && (i === 0 || /\s/u.test(text.charAt(i - 1)))) {
+      push(i);
+      const nl = text.indexOf('\n', i);
+      start = nl < 0 ? text.length : nl + 1;
+      i = start;
+    } else if (c === '\n' || c === ';') {
+      push(i);
+      start = i + 1;
+      i += 1;
+    } else if (text.startsWith('&&', i) || text.startsWith('||', i)) {
+      push(i);
+      start = i + 2;
+      i += 2;
+    } else i += 1;
+  }
+  push(text.length);
+  return out;
+};
+
+/** The index after the closing `quote` (a double quote skips `\\x` and nested `$(...)`). */
+const closing = (text: string, from: number, quote: string): number => {
+  let i = from;
+  while (i < text.length && text.charAt(i) !== quote) {
+    if (quote !== "'" && text.charAt(i) === '\\') i += 2;
+    else if (quote === '"' && text.startsWith('$(', i)) i = parenClose(text, i + 2);
+    else i += 1;
+  }
+  return i + 1;
+};
+
+/** The index after the `)` that closes a `$(` opened before `from`. */
+const parenClose = (text: string, from: number): number => {
+  let depth = 1;
+  let i = from;
+  while (i < text.length && depth > 0) {
+    const c = text.charAt(i);
+    if (c === '\\') i += 2;
+    else if (c === "'" || c === '"' || c === '`') i = closing(text, i + 1, c);
+    else {
+      if (c === '(') depth += 1;
+      else if (c === ')') depth -= 1;
+      i += 1;
+    }
+  }
+  return i;
+};
+
+/** Shell constructs a pasted script may not hold: bb-doctor reads assignments and curl commands. */
+const UNSUPPORTED =
+  /^(?:for|while|until|if|case|select|function|do|done|then|else|elif|fi|esac)\b|^\w+\s*\(\)\s*\{|<<-?\s*['"]?\w/u;
+
+/**
+ * What one statement of a script is: an assignment (`NAME=value`, `export NAME=value`), a
+ * `read NAME` (its value unknown here), a curl command, or something else the doctor ignores.
+ * A heredoc or a loop is refused (exit 2), naming what was not understood.
+ */
+export const statementOf = (
+  statement: string,
+):
+  | { readonly kind: 'assign'; readonly name: string; readonly value: string }
+  | { readonly kind: 'read'; readonly name: string }
+  | { readonly kind: 'curl' }
+  | { readonly kind: 'other' } => {
+  const match = UNSUPPORTED.exec(statement);
+  if (match !== null)
+    throw new CurlParseError(
+      `the script has ${match[0].startsWith('<<') ? 'a heredoc (<<)' : `"${match[0].trim()}"`}, which bb-doctor does not follow: paste the curl command as it ran, or a script of assignments (TOKEN=$(curl …)) and curl commands`,
+    );
+  const assign = /^(?:(?:export|local|readonly|declare)\s+)?([A-Za-z_]\w*)=(.*)$/su.exec(statement);
+  if (assign !== null) return { kind: 'assign', name: assign[1] ?? '', value: assign[2] ?? '' };
+  const read = /^read\s+(?:-\w+\s+)*([A-Za-z_]\w*)/u.exec(statement);
+  if (read !== null) return { kind: 'read', name: read[1] ?? '' };
+  const first = splitPipeline(statement)[0]?.trim().split(/\s+/u)[0] ?? '';
+  return /^(?:\S*\/)?curl(?:\.exe)?$/iu.test(first) ? { kind: 'curl' } : { kind: 'other' };
+};

@@ -149,9 +149,10 @@ export class Redactor {
     shown?: string,
   ): void {
     if (secret === undefined || secret.trim().length === 0) return;
-    // A value that is only an unexpanded shell reference ($VAR, ${VAR}, $(...), `...`) is the
-    // name of a secret, not one: the report must be able to say which variable to export.
-    if (/^\s*(?:\$[A-Za-z_]\w*|\$\{[A-Za-z_]\w*\}|\$\([^)]*\)|`[^`]*`)\s*$/u.test(secret)) return;
+    // A value that is only a variable's name ($VAR, ${VAR}) is the name of a secret, not one:
+    // the report must be able to say which variable to export. A command substitution's text is
+    // registered: it may hold the secrets of the command inside (`$(curl -u key:secret …)`).
+    if (/^\s*(?:\$[A-Za-z_]\w*|\$\{[A-Za-z_]\w*\})\s*$/u.test(secret)) return;
     for (const user of usernames) if (user !== undefined) this.addUsername(user);
     const unquoted = unquote(secret);
     // `Bearer` from an empty $TOKEN is the scheme, never a secret.

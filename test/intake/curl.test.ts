@@ -532,15 +532,31 @@ describe('the curl command table', () => {
     expect(JSON.stringify(split.assignments)).not.toContain(ACCESS_TOKEN);
   });
 
-  it('explains unterminated quotes and PowerShell continuations in one line', () => {
+  it('reads a PowerShell paste as PowerShell would: backtick continuations, $env:NAME, `" escapes', () => {
+    expect(splitCommandLine('curl.exe `\n  -H "Accept: x" `\n  https://x')).toEqual([
+      'curl.exe',
+      '-H',
+      'Accept: x',
+      'https://x',
+    ]);
+    expect(
+      splitCommand('PS C:\\> curl.exe -H "Authorization: Bearer $env:BB_TOKEN" `\n https://x', {
+        expand: (e) => (e === '${BB_TOKEN}' ? 'tok' : e),
+      }).argv,
+    ).toEqual(['curl.exe', '-H', 'Authorization: Bearer tok', 'https://x']);
+    expect(splitCommandLine('curl.exe -H "X: say `"hi`"" https://x')[2]).toBe('X: say "hi"');
+  });
+
+  it('a NUL byte in a paste is refused in one line', () => {
+    expect(() => splitCommandLine('curl https://x\u0000')).toThrow(/NUL byte/);
+  });
+
+  it('explains unterminated quotes and cmd.exe continuations in one line', () => {
     expect(() => splitCommandLine('curl -H "Authorization: Bearer x')).toThrow(
       'the curl command has an unterminated double quote (")',
     );
     expect(() => splitCommandLine("curl -H 'Authorization: Bearer x")).toThrow(/single quote/);
     expect(() => splitCommandLine('curl -u "a:$(cat f" x')).toThrow(/unterminated/);
-    expect(() => splitCommandLine('curl.exe `\n  -H "Accept: x" `\n  https://x')).toThrow(
-      /PowerShell/,
-    );
     expect(() => splitCommandLine('curl ^\n  -H "Accept: x" ^\n  https://x')).toThrow(/cmd\.exe/);
   });
 
