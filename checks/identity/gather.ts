@@ -113,6 +113,10 @@ export const gather = async (ctx: CheckContext): Promise<IdentityFacts> => {
   const credential = await credentialUnderTest(ctx);
   if ('skip' in credential) return { ...base, skip: credential.skip };
   const first = firstAttempt(credential, ctx);
+  // Basic with no username cannot authenticate anyone: it is not sent (it would only cost a
+  // failed answer); the judge says which username to add.
+  if (parseAuthorization(first.header).basic?.username === '')
+    return { ...base, noUsername: { kind: effectiveKind(credential), source: credential.source } };
   const result = await send(first, `GET ${CLOUD_PATHS.currentUser} (${first.describe})`);
   const product = await ctx.fact('product');
   const sent = {

@@ -18,6 +18,7 @@ import type { AuthAttempt } from '../../src/facts/auth.js';
 import { answerProblem } from '../../src/facts/network.js';
 import { DOCS } from '../../src/knowledge/docs.js';
 import { appPasswordStatus } from '../../src/knowledge/timeline.js';
+import { withoutUsername } from './no-username.js';
 import type {
   CredentialKind,
   FindingCode,
@@ -68,6 +69,8 @@ export interface IdentityFacts {
   /** The account email, when one is known (API tokens want it for REST, §5.2). */
   readonly email?: string | undefined;
   readonly experiment?: Experiment;
+  /** The credential has no username to go with Basic: nothing was sent. */
+  readonly noUsername?: { readonly kind: string; readonly source: string };
 }
 
 export const works = (result: HttpResult | undefined): boolean =>
@@ -153,6 +156,7 @@ const unexplainedForbidden = (f: IdentityFacts, result: HttpResult): boolean =>
 
 export const judge = (f: IdentityFacts): Outcome => {
   if (f.skip !== undefined) return { verdict: 'skip', summary: `Skipped: ${f.skip}` };
+  if (f.noUsername !== undefined) return withoutUsername(f.noUsername);
   if (f.product === 'data-center' && f.captured && f.result !== undefined) {
     return judgeDataCenter(f.result);
   }

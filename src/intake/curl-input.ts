@@ -12,7 +12,7 @@ import {
   type ParsedCurl,
 } from './curl.js';
 import { decodeComponent, splitParams } from './curl-url.js';
-import { splitCommand } from './curl-parse.js';
+import { fromPowerShell, isPowerShell, splitCommand } from './curl-parse.js';
 import { expand, splitPipeline, splitStatements, statementOf } from './substitution.js';
 import { GRANT, isTokenEndpoint, TOKEN_FORM } from '../knowledge/oauth.js';
 import { isCredentialHeader } from '../knowledge/wire.js';
@@ -96,6 +96,23 @@ const withComputed = (
     ...(basic === undefined || basicParts.length > 0 ? {} : { basic }),
     ...(request.body === undefined ? {} : { body: named(request.body) }),
   };
+};
+
+/** Each header that holds an exported variable says so in its source (`$NAME from your environment`). */
+const withVariables = (
+  request: FailingRequest | undefined,
+  expanded: Expanded,
+): FailingRequest | undefined => {
+  if (request === undefined || expanded.variables.size === 0) return request;
+  const headers = request.headers.map((h): GivenHeader => {
+    const names = [...expanded.variables]
+      .filter(([value]) => value !== '' && h.value.includes(value))
+      .map(([, name]) => `$${name}`);
+    return names.length === 0
+      ? h
+      : { ...h, source: `${h.source}, ${names.join(', ')} from your environment` };
+  });
+  return { ...request, headers };
 };
 
 /** What to do about a value bb-doctor cannot see. */
@@ -195,7 +212,10 @@ export const COMPUTED_MARKER = /\uE002(\d+)\uE003/gu;
  * later lines, `read NAME` leaves NAME unknown, the last curl command is the failing call and
  * every earlier one is a step; a heredoc or a loop is refused (exit 2).
  */
-const splitPasted = (pasted: string, env: Env): { words: string[]; expanded: Expanded } => {
+const splitPasted = (text: string, env: Env): { words: string[]; expanded: Expanded } => {
+  // PowerShell's backtick is no POSIX quote: its lines are joined before statements are split.
+  const unix = text.replace(/\r\n?/gu, '\n').replace(/^\s+/u, '');
+  const pasted = isPowerShell(unix) ? fromPowerShell(unix) : text;
   const expanded: Expanded = { steps: [], computed: [], variables: new Map() };
   const vars = new Map<string, string>();
   let context: string | undefined;
@@ -373,7 +393,7 @@ export const intakeCurl = async (
     computed: [],
     variables: new Map<string, string>(),
   };
-  let failingRequest = withComputed(toFailingRequest(parsed), expanded);
+  let failingRequest = withVariables(withComputed(toFailingRequest(parsed), expanded), expanded);
   const credentials: Credential[] = [...stepCredentials(expanded.steps)];
   const sourceOf = (secret: string, source: string): string => {
     const variable = expanded.variables.get(secret);

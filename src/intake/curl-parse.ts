@@ -373,7 +373,7 @@ function scan(s: string, prompted: boolean): Scanned {
  * A PowerShell paste: `curl.exe` (PowerShell's `curl` is Invoke-WebRequest), a `PS C:\>` prompt,
  * or a backtick line continuation (a backtick never ends a line in a POSIX command).
  */
-function isPowerShell(s: string): boolean {
+export function isPowerShell(s: string): boolean {
   return /^(?:PS [^\n>]*>\s*)?(?:&\s*)?\S*curl\.exe\b/iu.test(s) || /`[ \t]*\n/u.test(s);
 }
 
@@ -383,7 +383,7 @@ function isPowerShell(s: string): boolean {
  * backtick is PowerShell's escape character (`` `" `` a quote, `` `$ `` a dollar), never a
  * command substitution. Single quotes are literal in both.
  */
-function fromPowerShell(s: string): string {
+export function fromPowerShell(s: string): string {
   return s
     .replace(/^PS [^\n>]*>\s*/u, '')
     .replace(/^&\s*/u, '')

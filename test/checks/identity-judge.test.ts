@@ -82,6 +82,12 @@ testJudge(check, {
       verdict: 'skip',
     },
     {
+      name: 'an app password with no username is not sent either: skip, add --username',
+      facts: live({ noUsername: { kind: 'app-password', source: 'env:BITBUCKET_APP_PASSWORD' } }),
+      verdict: 'skip',
+      summary: /Add --username \(or --email\) to verify it\./u,
+    },
+    {
       name: 'a 200 names the account and provides the working auth',
       facts: live({
         sent: sent('api-token', 'Basic', 'alice@example.com'),
@@ -119,6 +125,14 @@ testJudge(check, {
     },
   ],
   invalid: [
+    {
+      name: 'an API token with no username at all is not sent: API_TOKEN_NEEDS_EMAIL, add --email to verify',
+      facts: live({ noUsername: { kind: 'api-token', source: 'flag:--api-token' } }),
+      verdict: 'fail',
+      code: 'API_TOKEN_NEEDS_EMAIL',
+      summary:
+        /has no username to go with it.*Not sent, since it cannot work: add --email to verify\./u,
+    },
     {
       name: 'live: API token with the username, the email works: proven by the experiment',
       facts: live({
