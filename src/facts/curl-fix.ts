@@ -24,6 +24,10 @@ export const placeholders = (input: DoctorInput, extra?: AuthAttempt): Record<st
     out[credential.secret] = PLACEHOLDER[credential.kind];
   }
   if (extra !== undefined) out[extra.credential.secret] = PLACEHOLDER[extra.credential.kind];
+  // A token a step of the command fetched (`<step-1-output>`): the access token it stands for.
+  for (const header of input.failingRequest?.headers ?? [])
+    for (const step of header.value.match(/<step-\d+-output>/gu) ?? [])
+      out[step] = PLACEHOLDER['access-token'];
   return out;
 };
 

@@ -64,13 +64,16 @@ export const replayAsSent = (ctx: CheckContext): Promise<HttpResult> | undefined
   const request = ctx.input.failingRequest;
   if (request === undefined || (request.method !== 'GET' && request.method !== 'HEAD'))
     return undefined;
-  // A header the user's shell computed (a token fetch's output) cannot be replayed as sent.
-  if (request.headers.some((h) => h.computed !== undefined)) return undefined;
+  // A header the user's shell computed (a token fetch's output) is unknown here: the call goes
+  // without it (what Bitbucket made of `bearer null`), and the label says so.
+  const left = request.headers.some((h) => h.computed !== undefined);
   return ctx.http.request(
     request.url,
     {
       method: request.method,
-      label: 'your call, replayed as sent',
+      label: left
+        ? 'your call, replayed without what your shell computed'
+        : 'your call, replayed as sent',
       headers: userAuthHeaders(ctx.input),
     },
     ctx.signal,

@@ -215,6 +215,12 @@ export const COMPUTED_MARKER = /\uE002(\d+)\uE003/gu;
 const splitPasted = (text: string, env: Env): { words: string[]; expanded: Expanded } => {
   // PowerShell's backtick is no POSIX quote: its lines are joined before statements are split.
   const unix = text.replace(/\r\n?/gu, '\n').replace(/^\s+/u, '');
+  // cmd.exe's `^` continuation must not be read as two statements (curl-parse.ts says how).
+  if (/(?:^|[ \t])\^[ \t]*\n/u.test(unix))
+    return {
+      words: splitCommandLine(unix),
+      expanded: { steps: [], computed: [], variables: new Map() },
+    };
   const pasted = isPowerShell(unix) ? fromPowerShell(unix) : text;
   const expanded: Expanded = { steps: [], computed: [], variables: new Map() };
   const vars = new Map<string, string>();
@@ -384,7 +390,18 @@ export const intakeCurl = async (
   env: Readonly<Record<string, string | undefined>>,
   apiUrl: string | undefined,
 ): Promise<CurlIntake> => {
-  const { parsed, original } = command;
+  const { original } = command;
+  const expandedParts = command.expanded?.computed ?? [];
+  // The command as the report shows it and lints it: each computed part by its name.
+  const parsed =
+    expandedParts.length === 0
+      ? command.parsed
+      : (JSON.parse(
+          JSON.stringify(command.parsed).replace(COMPUTED_MARKER, (_m, i: string) => {
+            const part = expandedParts[Number(i)];
+            return part === undefined ? '' : placeholderOf(part);
+          }),
+        ) as ParsedCurl);
   if (parsed.url === undefined) throw new UsageError('The curl command has no URL.');
   const lints = lintCurl(parsed, apiUrl === undefined ? {} : { apiUrl });
   const warnings: string[] = [];
@@ -393,7 +410,10 @@ export const intakeCurl = async (
     computed: [],
     variables: new Map<string, string>(),
   };
-  let failingRequest = withVariables(withComputed(toFailingRequest(parsed), expanded), expanded);
+  let failingRequest = withVariables(
+    withComputed(toFailingRequest(command.parsed), expanded),
+    expanded,
+  );
   const credentials: Credential[] = [...stepCredentials(expanded.steps)];
   const sourceOf = (secret: string, source: string): string => {
     const variable = expanded.variables.get(secret);

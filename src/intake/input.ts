@@ -240,7 +240,12 @@ export const buildInput = (
   credentials.push(...credentialsOfHeaders(headers));
 
   // The failing call's URL: --url, else the one of the curl command.
-  const url = args.url === undefined ? extra.failingRequest?.url : checkUrl(args.url, '--url');
+  const url =
+    args.url === undefined
+      ? extra.failingRequest?.url === undefined
+        ? undefined
+        : checkUrl(extra.failingRequest.url, "The curl command's URL")
+      : checkUrl(args.url, '--url');
   const fromPath = url === undefined ? {} : targetFromPath(url);
   let apiUrl =
     args.apiUrl === undefined ? undefined : stripSlash(checkUrl(args.apiUrl, '--api-url'));

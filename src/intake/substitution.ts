@@ -123,7 +123,8 @@ const construction = (stages: readonly (readonly string[])[]): string | undefine
  * running anything. `depth` counts the substitutions around this one.
  */
 export const expand = (expression: string, env: Env, depth = 0): Expansion => {
-  if (depth >= MAX_NESTING)
+  // The outermost substitution is level 1 (depth 0): level MAX_NESTING is refused.
+  if (depth + 1 >= MAX_NESTING)
     throw new CurlParseError(
       `command substitutions nested ${MAX_NESTING} deep: paste the command as your shell expanded it (bb-doctor -- curl ...)`,
     );

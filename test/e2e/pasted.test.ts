@@ -256,6 +256,69 @@ describe('pasted commands (issue #11), through the built CLI', () => {
     expect(leaks(r.stdout + r.stderr, SECRET)).toEqual([]);
   });
 
+  it('a two-line script: TOKEN=$(curl … | jq -r .access_token), then the call with $TOKEN', async () => {
+    const script = [
+      '# fetch a token, then call the API',
+      `TOKEN=$(curl -s -X POST -u "${KEY}:${SECRET}" -d grant_type=client_credentials ${base}/site/oauth2/access_token | jq -r .access_token)`,
+      `curl -s -H "Authorization: bearer $TOKEN" ${commits()}`,
+    ].join('\n');
+    const r = await runCli(['--format', 'json', '--curl', script]);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as {
+      diagnosis: { code: string };
+      steps: { describe: string; diagnosis: { status: string; code?: string } }[];
+      checks: { id: string; proof?: { verified: boolean } }[];
+    };
+    // The consumer works: step 1 passes, the call's lowercase scheme is the diagnosis, proven.
+    expect(report.steps.map((s) => s.describe)).toEqual([
+      'the token fetch in TOKEN=$(...)',
+      'your call',
+    ]);
+    expect(report.steps[0]?.diagnosis.status).toBe('pass');
+    expect(report.diagnosis.code).toBe('HEADER_SCHEME_CASE');
+    expect(report.checks.find((c) => c.id === 'header-casing')?.proof?.verified).toBe(true);
+    expect(leaks(r.stdout + r.stderr, SECRET)).toEqual([]);
+    nothingComputedSent();
+  });
+
+  it('a PowerShell paste (backtick continuations, curl.exe, $env:NAME) is read as PowerShell would', async () => {
+    const paste = `curl.exe -s \`\n  -u "alice@example.com:$env:BB_TOKEN" \`\n  ${commits()}`;
+    const r = await runCli(['--format', 'json', '--curl', paste], { BB_TOKEN: API_TOKEN });
+    const report = JSON.parse(r.stdout) as { credentials: { source: string }[] };
+    expect(report.credentials.map((c) => c.source)).toEqual([
+      'env:BB_TOKEN (expanded in your curl command)',
+    ]);
+    const expected = `Basic ${Buffer.from(`alice@example.com:${API_TOKEN}`).toString('base64')}`;
+    expect(seen.some((s) => s.headers['authorization'] === expected)).toBe(true);
+  });
+
+  it.each([
+    [
+      'unbalanced quotes',
+      `curl -H "Authorization: Bearer x ${'http://h/2.0/user'}`,
+      /unterminated double quote/u,
+    ],
+    [
+      'substitutions nested 10 deep',
+      `curl -H "X: ${'$('.repeat(10)}echo x${')'.repeat(10)}" http://h/`,
+      /nested 10 deep/u,
+    ],
+    ['a cmd.exe ^ continuation', 'curl ^\n  http://h/2.0/user', /cmd\.exe/u],
+    [
+      'a loop',
+      'for r in a b; do\n  curl http://h/2.0/$r\ndone',
+      /"for", which bb-doctor does not follow/u,
+    ],
+    ['a heredoc', 'cat <<EOF > body.json\n{}\nEOF\ncurl -d @body.json http://h/', /heredoc/u],
+  ])('%s: exit 2 with one line, no stack, nothing sent', async (_name, paste, message) => {
+    const r = await runCli(['--curl', paste]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\s+at\s/u);
+    expect(seen).toEqual([]);
+  });
+
   it("a single-quoted '$(curl -u key:secret ...)' is SECRET_UNEXPANDED, and the consumer secret never prints", async () => {
     const r = await runCli([
       '--curl',
