@@ -5,15 +5,9 @@ import type { CheckReport, DoctorInput } from '../types.js';
 const STEP_CHECKS = ['token-fetch'] as const;
 
 /** A step of the JSON report's `steps[]`: what it was, and its own diagnosis. */
-export interface StepReport {
-  readonly index: number;
-  readonly describe: string;
-  readonly method: string;
-  readonly url: string;
-  readonly grant?: string;
-  readonly field?: string;
+export type StepReport = NonNullable<DoctorInput['steps']>[number] & {
   readonly diagnosis: Diagnosis;
-}
+};
 
 const tokenStepOf = (input: DoctorInput) => input.steps?.find((s) => s.grant !== undefined);
 
