@@ -28,7 +28,7 @@ export const storyOf = (input: DoctorInput): Story => {
         header === undefined
           ? ''
           : ` It fails, so ${step.field === undefined ? 'its output is an error' : `jq prints null for ${step.field}`}, and your call sent "${header.name}: ${header.value.replace(/<step-\d+-output>/u, 'null')}".`;
-      return `Step ${step.index}, ${step.describe} (a token fetch with ${step.grant ?? 'an unknown grant'}): ${failed.summary}${sent} Step ${last}, your call: ${call.summary}`;
+      return `Step ${step.index}, ${step.describe} (grant_type=${step.grant ?? '?'}): ${failed.summary}${sent} Step ${last}, your call: ${call.summary}`;
     },
   };
 };
