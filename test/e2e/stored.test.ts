@@ -49,6 +49,28 @@ describe('stored credentials: --git-credential and --netrc', () => {
     return { HOME: dir, GIT_CONFIG_GLOBAL: config, GIT_CONFIG_NOSYSTEM: '1' };
   };
 
+  it('a helper configured with arguments: shown by its program only, its arguments never printed', async () => {
+    const helper = join(dir, 'bb-args-helper.sh');
+    const secret = 'ATATT3xHelperArgument0123456789abcdefXYZ';
+    writeFileSync(
+      helper,
+      `#!/bin/sh\nfor a; do last=$a; done\n[ "$last" = get ] || exit 0\ncat >/dev/null\necho username=alice@example.com\necho password=${API_TOKEN}\n`,
+    );
+    chmodSync(helper, 0o755);
+    const config = join(dir, 'gitconfig-args');
+    writeFileSync(config, `[credential]\n\thelper = ${helper} --token=${secret}\n`);
+    const env = { HOME: dir, GIT_CONFIG_GLOBAL: config, GIT_CONFIG_NOSYSTEM: '1' };
+    for (const format of ['json', 'text', 'markdown']) {
+      const result = await runCli(
+        [...args().slice(0, -2), '--format', format, '--verbose', '--git-credential'],
+        env,
+      );
+      expect(result.stdout + result.stderr).not.toContain(secret);
+      expect(result.stdout + result.stderr).not.toContain(secret.slice(8, 24));
+      expect(result.stdout).toContain(`${helper} (+1 argument)`);
+    }
+  });
+
   it('git credential fill: the helper that answered is the source, and the token works', async () => {
     const result = await runCli([...args(), '--git-credential'], gitEnv());
     const report = JSON.parse(result.stdout) as Report;
