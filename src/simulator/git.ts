@@ -194,6 +194,12 @@ export const GIT_SCOPE_TEXT = 'Your credentials lack one or more required privil
 /** No write permission on a repository the caller can read: status 403, text [U], CHOSEN. */
 export const GIT_NO_WRITE_TEXT = 'You do not have write access to this repository.\n';
 
+/** §12.1 [U] (KB error-403-when-performing-git-operations-1155479141): the IP allowlist refusal. */
+export const GIT_IP_TEXT = 'To access this repository, an admin must whitelist your IP.\n';
+
+/** §12.1 [U] (same KB): the workspace requires two-step verification and the user has none. */
+export const GIT_TWO_STEP_TEXT = 'To access this repository, enable two-step authentication.\n';
+
 /** Every push is refused: bb-doctor never pushes, and the simulator takes no pack data (CHOSEN). */
 export const GIT_PUSH_REFUSED_TEXT =
   'This simulator does not accept pushes: only the ref advertisement of git-receive-pack is served.\n';
@@ -214,6 +220,8 @@ export interface GitRequest {
   auth: AuthResult;
   /** The POST body (a want list for upload-pack); never read for receive-pack. */
   body: string;
+  /** The client's address, for a workspace's IP allowlist. */
+  clientIp: string;
 }
 
 export function routeGit(world: World, req: GitRequest): Reply {
@@ -252,6 +260,18 @@ export function routeGit(world: World, req: GitRequest): Reply {
     // `fatal: repository '...' not found`. Status 404 CHOSEN [U].
     return textReply(404, `${REPO_NOT_FOUND_MESSAGE}\n`);
   }
+  // Workspace policies (§12.1), CHOSEN to apply to authenticated callers only, after the repository
+  // is known to be readable: an anonymous fetch of a public repository is not refused.
+  if (!ipAllowed(found.workspace, req.clientIp)) return textReply(403, GIT_IP_TEXT);
+  if (
+    found.workspace.requireTwoStep === true &&
+    principal.kind === 'user' &&
+    principal.account.twoStepEnabled !== true
+  ) {
+    // Whether this also blocks API tokens is [U] (they "don't require two-step verification"):
+    // CHOSEN yes, the rule is about the account; access tokens are not users and pass.
+    return textReply(403, GIT_TWO_STEP_TEXT);
+  }
   if (service === 'git-receive-pack' && !canWrite(principal, found.workspace)) {
     return textReply(403, GIT_NO_WRITE_TEXT);
   }
@@ -261,6 +281,29 @@ export function routeGit(world: World, req: GitRequest): Reply {
 function serviceParam(url: URL): GitService | null {
   const service = url.searchParams.get('service');
   return service === 'git-upload-pack' || service === 'git-receive-pack' ? service : null;
+}
+
+/** No allowlist, or the address is on it (exact, or inside an IPv4 `a.b.c.d/n` range). */
+export function ipAllowed(ws: Workspace, ip: string): boolean {
+  if (ws.ipAllowlist === undefined) return true;
+  const address = ip.replace(/^::ffff:/, '');
+  return ws.ipAllowlist.some((entry) => {
+    const [range = '', bits] = entry.split('/');
+    if (bits === undefined) return range === address;
+    const toInt = (text: string): number | null => {
+      const parts = text.split('.').map(Number);
+      if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) {
+        return null;
+      }
+      return parts.reduce((acc, p) => acc * 256 + p, 0);
+    };
+    const a = toInt(address);
+    const r = toInt(range);
+    const n = Number(bits);
+    if (a === null || r === null || !Number.isInteger(n) || n < 0 || n > 32) return false;
+    const size = 2 ** (32 - n);
+    return Math.floor(a / size) === Math.floor(r / size);
+  });
 }
 
 /** Users write where they are members; access tokens where they can read (the scope was checked). */

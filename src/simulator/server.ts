@@ -219,7 +219,14 @@ export async function startSimulator(options: StartOptions = {}): Promise<Runnin
       reply = textReply(302, '', { location: offhostLocation(port, pathAndQuery) });
     } else {
       if (auth && gitPath) {
-        reply = routeGit(world, { method, url, path: gitPath, auth, body });
+        reply = routeGit(world, {
+          method,
+          url,
+          path: gitPath,
+          auth,
+          body,
+          clientIp: req.socket.remoteAddress ?? '',
+        });
       } else if (auth) {
         reply = routeApi(world, {
           method,

@@ -2,8 +2,10 @@
 // (node's fetch), then with the REAL git binary in an isolated HOME.
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { parseGitPath, pktLine } from '../../src/simulator/git.js';
+import { ipAllowed, parseGitPath, pktLine } from '../../src/simulator/git.js';
 import type { RequestLogEntry, RunningSimulator } from '../../src/simulator/server.js';
+import { startSimulator } from '../../src/simulator/server.js';
+import type { World } from '../../src/simulator/world.js';
 import type { GitHome } from './git-helpers.js';
 import { gitHome, withUserinfo } from './git-helpers.js';
 import {
@@ -14,6 +16,7 @@ import {
   bearer,
   get,
   startTestSimulator,
+  testWorld,
 } from './helpers.js';
 
 const REFS = '/acme/secret-repo.git/info/refs?service=git-upload-pack';
@@ -359,5 +362,97 @@ describe('the real git binary against the simulator', () => {
       seen.some((entry) => entry.method === 'POST' && entry.path.endsWith('/git-upload-pack')),
     ).toBe(true);
     expect(seen.some((entry) => entry.path.includes('receive-pack'))).toBe(false);
+  });
+});
+
+describe('workspace policies on git (bitbucket-auth.md §12.1: IP allowlist, two-step verification)', () => {
+  const withAcme = (change: (acme: World['workspaces'][number], world: World) => void): World => {
+    const world = testWorld();
+    change(world.workspaces[0]!, world);
+    return world;
+  };
+
+  test('ipAllowed: exact addresses and IPv4 ranges, IPv4-mapped IPv6 too; no list allows all', () => {
+    const ws = withAcme((acme) => {
+      acme.ipAllowlist = ['203.0.113.0/24', '198.51.100.7'];
+    }).workspaces[0]!;
+    expect(ipAllowed(ws, '203.0.113.200')).toBe(true);
+    expect(ipAllowed(ws, '::ffff:198.51.100.7')).toBe(true);
+    expect(ipAllowed(ws, '127.0.0.1')).toBe(false);
+    expect(ipAllowed(ws, '::1')).toBe(false);
+    expect(ipAllowed(testWorld().workspaces[0]!, '127.0.0.1')).toBe(true);
+  });
+
+  test('an address off the allowlist: 403 with the whitelist text; on it: 200', async () => {
+    const off = await startSimulator({
+      world: withAcme((acme) => {
+        acme.ipAllowlist = ['203.0.113.0/24'];
+      }),
+    });
+    const on = await startSimulator({
+      world: withAcme((acme) => {
+        acme.ipAllowlist = ['127.0.0.0/8'];
+      }),
+    });
+    const home = await gitHome();
+    try {
+      const refused = await get(off, REFS, basic('alice', SECRETS.apiToken));
+      expect(refused.status).toBe(403);
+      expect(refused.text).toBe('To access this repository, an admin must whitelist your IP.\n');
+      expect((await get(on, REFS, basic('alice', SECRETS.apiToken))).status).toBe(200);
+      // Anonymous fetches of a public repository are not refused (CHOSEN).
+      expect((await get(off, '/acme/website.git/info/refs?service=git-upload-pack')).status).toBe(
+        200,
+      );
+      const run = await home.run([
+        'ls-remote',
+        withUserinfo(`${off.url}/acme/secret-repo.git`, 'alice', SECRETS.apiToken),
+      ]);
+      expect(run.code).toBe(128);
+      expect(run.stderr).toContain(
+        'remote: To access this repository, an admin must whitelist your IP.',
+      );
+      expect(run.stderr).toContain('The requested URL returned error: 403');
+    } finally {
+      await home.remove();
+      await off.close();
+      await on.close();
+    }
+  });
+
+  test('two-step required: users without it get 403 with the text; with it, and access tokens, pass', async () => {
+    const required = await startSimulator({
+      world: withAcme((acme) => {
+        acme.requireTwoStep = true;
+      }),
+    });
+    const enabled = await startSimulator({
+      world: withAcme((acme, world) => {
+        acme.requireTwoStep = true;
+        world.accounts[0]!.twoStepEnabled = true;
+      }),
+    });
+    try {
+      const refused = await get(required, REFS, basic('alice', SECRETS.apiToken));
+      expect(refused.status).toBe(403);
+      expect(refused.text).toBe('To access this repository, enable two-step authentication.\n');
+      expect((await get(required, REFS, basic('x-token-auth', SECRETS.repoToken))).status).toBe(
+        200,
+      );
+      expect((await get(enabled, REFS, basic('alice', SECRETS.apiToken))).status).toBe(200);
+      // REST is not affected (its form is not in the dossier).
+      expect(
+        (
+          await get(
+            required,
+            '/2.0/repositories/acme/secret-repo',
+            basic(ALICE_EMAIL, SECRETS.apiToken),
+          )
+        ).status,
+      ).toBe(200);
+    } finally {
+      await required.close();
+      await enabled.close();
+    }
   });
 });
