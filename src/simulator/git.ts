@@ -194,10 +194,13 @@ export const GIT_SCOPE_TEXT = 'Your credentials lack one or more required privil
 /** No write permission on a repository the caller can read: status 403, text [U], CHOSEN. */
 export const GIT_NO_WRITE_TEXT = 'You do not have write access to this repository.\n';
 
-/** §12.1 [U] (KB error-403-when-performing-git-operations-1155479141): the IP allowlist refusal. */
+/**
+ * §12.1 (KB confluence.atlassian.com/bbkb/error-403-when-performing-git-operations-1155479141): git's
+ * 403 from a workspace IP allowlist (IP_NOT_ALLOWED). Its REST form is [U] and not modelled.
+ */
 export const GIT_IP_TEXT = 'To access this repository, an admin must whitelist your IP.\n';
 
-/** §12.1 [U] (same KB): the workspace requires two-step verification and the user has none. */
+/** §12.1 (same KB): git's 403 when the workspace requires two-step verification (TWO_STEP_REQUIRED). */
 export const GIT_TWO_STEP_TEXT = 'To access this repository, enable two-step authentication.\n';
 
 /** Every push is refused: bb-doctor never pushes, and the simulator takes no pack data (CHOSEN). */
