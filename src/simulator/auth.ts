@@ -55,7 +55,7 @@ export type AuthResult =
  * `api_token` come from third-party clients [L]; the value for OAuth consumers is [U] (§3.6, §11):
  * CHOSEN `oauth2`.
  */
-const CREDENTIAL_TYPE = {
+export const CREDENTIAL_TYPE = {
   repository: 'repo_access_token',
   project: 'project_access_token',
   workspace: 'workspace_access_token',
@@ -184,7 +184,7 @@ function bearer(world: World, token: string, now: number): AuthResult {
   return invalid;
 }
 
-function decodeBasic(value: string): { user: string; secret: string } | null {
+export function decodeBasic(value: string): { user: string; secret: string } | null {
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return null;
   const decoded = Buffer.from(value, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
@@ -193,7 +193,7 @@ function decodeBasic(value: string): { user: string; secret: string } | null {
 }
 
 /** The username half of a Basic pair, echoed only when it is a known, non-secret name. */
-function safeUser(world: World, user: string): string {
+export function safeUser(world: World, user: string): string {
   const lower = user.toLowerCase();
   const known = world.accounts.some(
     (account) => account.username === user || account.email.toLowerCase() === lower,

@@ -4,6 +4,7 @@
 import { FAULT_DESCRIPTIONS } from './faults.js';
 import { TOKEN_PATH } from './oauth.js';
 import type { Scenario } from './scenarios.js';
+import { gitHomeFiles, gitUrl } from './scenarios.js';
 import type { Consumer, Credential, World } from './world.js';
 import { findAccount, findConsumer } from './world.js';
 
@@ -172,6 +173,7 @@ export function describeScenario(scenario: Scenario, baseUrl: string): string[] 
     `Base URL:        ${base}`,
     `REST API:        ${base}/2.0/...`,
     `Token endpoint:  POST ${base}${TOKEN_PATH}`,
+    `Git over HTTP:   ${base}/{workspace}/{repo}.git (ls-remote, fetch, clone; every push refused)`,
   ];
   if (scenario.fault !== undefined) {
     lines.push(`Fault:           ${scenario.fault} (${FAULT_DESCRIPTIONS[scenario.fault]})`);
@@ -214,7 +216,10 @@ export function describeScenario(scenario: Scenario, baseUrl: string): string[] 
     }
   }
 
-  const args = scenario.args.map((arg) => shellQuote(arg.split('{base}').join(base)));
+  const { git } = scenario;
+  const url = git ? gitUrl(git, base) : '';
+  const fill = (arg: string): string => arg.split('{git-url}').join(url).split('{base}').join(base);
+  const args = scenario.args.map((arg) => shellQuote(fill(arg)));
   const env = Object.entries(scenario.env ?? {}).map(
     ([name, value]) => `${name}=${shellQuote(value)}`,
   );
@@ -226,5 +231,12 @@ export function describeScenario(scenario: Scenario, baseUrl: string): string[] 
     'Run the doctor against it:',
     `  ${[...env, 'bb-doctor', '--api-url', base, '--auth-url', base, ...args].join(' ')}`,
   );
+  if (git) {
+    lines.push('', 'Run git against it (with prompts off, GIT_TERMINAL_PROMPT=0):');
+    for (const [file, text] of Object.entries(gitHomeFiles(git, base))) {
+      lines.push(`  # in ~/${file}: ${text.trimEnd().split('\n').join(' | ')}`);
+    }
+    lines.push(`  git ${git.command.map((word) => shellQuote(fill(word))).join(' ')}`);
+  }
   return lines;
 }

@@ -5,7 +5,14 @@ export type { RequestLogEntry } from './log.js';
 export { formatLogLine } from './log.js';
 export type { FaultMode } from './faults.js';
 export { FAULT_DESCRIPTIONS, FAULT_MODES, isFaultMode } from './faults.js';
-export type { Scenario, ScenarioExpectation } from './scenarios.js';
-export { defaultScenarioName, getScenario, scenarios } from './scenarios.js';
+export type { GitStory, Scenario, ScenarioExpectation } from './scenarios.js';
+export {
+  defaultScenarioName,
+  getScenario,
+  gitHomeFiles,
+  gitScenarios,
+  gitUrl,
+  scenarios,
+} from './scenarios.js';
 export { describeScenario } from './describe.js';
 export type { World } from './world.js';

@@ -431,7 +431,7 @@ function isMember(principal: Principal, ws: Workspace): boolean {
  * Who may read a repository: everyone for public ones; members of the workspace; an access token for
  * what it was created for (bitbucket-auth.md §4.1: repository, project or workspace level [H]).
  */
-function canRead(principal: Principal | null, ws: Workspace, repo: Repository): boolean {
+export function canRead(principal: Principal | null, ws: Workspace, repo: Repository): boolean {
   if (!repo.isPrivate) return true;
   if (principal === null) return false;
   if (principal.kind === 'user') return ws.members.includes(principal.account.username);

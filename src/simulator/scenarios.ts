@@ -50,6 +50,25 @@ export interface Scenario {
   expected: ScenarioExpectation;
   fault?: FaultMode;
   latencyMs?: number;
+  /** Only on git scenarios (`gitScenarios`): what git was given and what it printed. */
+  git?: GitStory;
+}
+
+/**
+ * The git side of a git scenario (bitbucket-auth.md §12.1). `{git-url}` in a git scenario's `args`
+ * stands for `gitUrl(story, base)`: the clone URL as git has it, with userinfo when the credential is
+ * in the URL, without when a credential helper holds it (then `gitHomeFiles` is the helper's store).
+ */
+export interface GitStory {
+  /** The git command the user ran, `{git-url}` for the URL. Read-only commands only. */
+  command: string[];
+  /** The clone URL without credentials; `{base}` = the simulator's origin. */
+  url: string;
+  /** The credential git sends, and where git keeps it. */
+  credential: { username: string; secret: string; from: 'url' | 'credential-store' };
+  /** git's exit code, and lines of its stderr, when the command runs against the scenario's world. */
+  gitExit: number;
+  gitStderr: string[];
 }
 
 // --- deterministic fake secrets ----------------------------------------------------------------
@@ -719,6 +738,148 @@ export const scenarios: readonly Scenario[] = [
   },
 ];
 
+/** `http://user:secret@host:port/...` when git has the credential in the URL, else the bare URL. */
+export function gitUrl(story: GitStory, base: string): string {
+  const url = new URL(story.url.replace('{base}', base));
+  if (story.credential.from === 'url') {
+    url.username = encodeURIComponent(story.credential.username);
+    url.password = encodeURIComponent(story.credential.secret);
+  }
+  return url.toString();
+}
+
+/**
+ * Files of a HOME in which git's `store` helper holds the story's credential (none when the
+ * credential is in the URL): `.gitconfig` and `.git-credentials`, as `git credential approve` leaves them.
+ */
+export function gitHomeFiles(story: GitStory, base: string): Record<string, string> {
+  if (story.credential.from !== 'credential-store') return {};
+  const url = new URL(base);
+  url.username = encodeURIComponent(story.credential.username);
+  url.password = encodeURIComponent(story.credential.secret);
+  return {
+    '.gitconfig': '[credential]\n\thelper = store\n',
+    '.git-credentials': `${url.origin.replace('//', `//${url.username}:${url.password}@`)}\n`,
+  };
+}
+
+// --- git scenarios -----------------------------------------------------------------------------
+
+const GIT_URL = '{base}/acme/secret-repo.git';
+
+/** An API token whose scopes cover everything but reading repositories (admin does not imply read). */
+const ALICE_NO_REPO_READ_TOKEN: ApiTokenCredential = {
+  kind: 'api-token',
+  label: 'alice-token-no-repo-read',
+  secret: apiToken('alice api token without read:repository'),
+  account: 'alice',
+  scopes: [
+    'read:user:bitbucket',
+    'read:workspace:bitbucket',
+    'read:pullrequest:bitbucket',
+    'admin:repository:bitbucket',
+  ],
+};
+
+/**
+ * Git over HTTPS stories (bitbucket-auth.md §12.1). Kept out of `scenarios` until the doctor has its
+ * `git-access` check (contract.md "Git over HTTPS"): the scenario and parity end-to-end tests run every
+ * entry of `scenarios` through the doctor. `getScenario` finds these too, so `bb-doctor simulate
+ * --scenario NAME` serves their worlds to a real git.
+ */
+export const gitScenarios: readonly Scenario[] = [
+  {
+    name: 'git-api-token-email',
+    title: 'git with an API token and the account email as the username (REST works, git does not)',
+    story:
+      'Alice replaced her app password with an API token and, as the REST docs say, put her Atlassian email in the clone URL. Her curl calls work, but git answers "fatal: Authentication failed". Git wants her Bitbucket username, or the fixed x-bitbucket-api-token-auth.',
+    source:
+      'bitbucket-auth.md §12.1 (API token with the email as git username) and §5.2: dimileeh/agent-workspace-fabric #467; sourcebot-dev/sourcebot #892; RooCodeInc/Roomote PR #182; gabrie30/ghorg PR #604',
+    world: baseWorld([], [ALICE_API_TOKEN]),
+    args: ['--git-url', '{git-url}'],
+    expected: { code: 'GIT_USERNAME_WRONG', exit: 1 },
+    git: {
+      command: ['ls-remote', '{git-url}'],
+      url: GIT_URL,
+      credential: { username: ALICE.email, secret: ALICE_API_TOKEN.secret, from: 'url' },
+      gitExit: 128,
+      gitStderr: [
+        'remote: You may not have access to this repository or it no longer exists in this workspace.',
+        'fatal: Authentication failed for ',
+      ],
+    },
+  },
+  {
+    name: 'git-app-password-cached',
+    title: 'git fetch with an app password that a credential helper still holds',
+    story:
+      "Alice's laptop cloned the repository in 2024 with an app password, and git's credential helper kept it. Since the removal every fetch answers 410 with the CHANGE-3222 lines. The stale entry must be erased from the helper and replaced by an API token.",
+    source:
+      'bitbucket-auth.md §12.1 (removed app password, cached by a credential helper), §5.1: community bc-p/3248508; community qaq-p/3256900; bastabc.com/posts/fix-jenkins-bitbucket-401-app-password-deprecated/',
+    world: baseWorld([], [ALICE_APP_PASSWORD, ALICE_API_TOKEN]),
+    args: ['--git-url', '{git-url}'],
+    expected: { code: 'APP_PASSWORD_REMOVED', exit: 1 },
+    git: {
+      command: ['ls-remote', '{git-url}'],
+      url: GIT_URL,
+      credential: {
+        username: ALICE.username,
+        secret: ALICE_APP_PASSWORD.secret,
+        from: 'credential-store',
+      },
+      gitExit: 128,
+      gitStderr: [
+        'remote: CHANGE-3222 - Functionality has been deprecated',
+        'remote: App passwords are deprecated and must be replaced with API tokens.',
+        'The requested URL returned error: 410',
+      ],
+    },
+  },
+  {
+    name: 'git-token-no-repo-scope',
+    title: 'git with an API token that lacks read:repository:bitbucket',
+    story:
+      'Alice made an API token with scopes for her dashboard, including admin:repository, and uses it for git with her username. Git answers "Your credentials lack one or more required privilege scopes." and error 403. Admin does not imply read: the token needs read:repository:bitbucket.',
+    source:
+      'bitbucket-auth.md §12.1 (API token lacking read:repository:bitbucket), §4.2: community qaq-p/3129221; community qaq-p/3057268',
+    world: baseWorld([], [ALICE_NO_REPO_READ_TOKEN]),
+    args: ['--git-url', '{git-url}'],
+    expected: { code: 'SCOPE_MISSING', exit: 1 },
+    git: {
+      command: ['ls-remote', '{git-url}'],
+      url: GIT_URL,
+      credential: {
+        username: ALICE.username,
+        secret: ALICE_NO_REPO_READ_TOKEN.secret,
+        from: 'url',
+      },
+      gitExit: 128,
+      gitStderr: [
+        'remote: Your credentials lack one or more required privilege scopes.',
+        'The requested URL returned error: 403',
+      ],
+    },
+  },
+  {
+    name: 'git-access-token-username',
+    title: 'git with a repository access token and a username other than x-token-auth',
+    story:
+      'The CI job clones with the repository access token secret-repo-ci but puts the bot\'s own name, alice, in the URL. Git answers "fatal: Authentication failed". Access tokens go to git with the username x-token-auth.',
+    source:
+      'bitbucket-auth.md §12.1 (repository/project/workspace access token: username x-token-auth; other usernames fail [U]): support.atlassian.com/bitbucket-cloud/docs/using-access-tokens; apache/devlake #8700',
+    world: baseWorld([], [REPO_TOKEN]),
+    args: ['--git-url', '{git-url}'],
+    expected: { code: 'GIT_ACCESS_TOKEN_USERNAME', exit: 1 },
+    git: {
+      command: ['ls-remote', '{git-url}'],
+      url: GIT_URL,
+      credential: { username: ALICE.username, secret: REPO_TOKEN.secret, from: 'url' },
+      gitExit: 128,
+      gitStderr: ['fatal: Authentication failed for '],
+    },
+  },
+];
+
 export function getScenario(name: string): Scenario | undefined {
-  return scenarios.find((scenario) => scenario.name === name);
+  return [...scenarios, ...gitScenarios].find((scenario) => scenario.name === name);
 }

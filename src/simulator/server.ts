@@ -17,6 +17,7 @@ import type { FaultMode } from './faults.js';
 import { HTML_500_BODY, offhostLocation, truncateJson } from './faults.js';
 import type { RequestLogEntry } from './log.js';
 import { maskPath } from './log.js';
+import { authenticateGit, parseGitPath, routeGit } from './git.js';
 import { TOKEN_PATH, handleTokenRequest } from './oauth.js';
 import { rateLimitHeaders, routeApi } from './routes.js';
 import type { Scenario } from './scenarios.js';
@@ -175,11 +176,15 @@ export async function startSimulator(options: StartOptions = {}): Promise<Runnin
 
     const authorization = req.headers.authorization;
     const isTokenEndpoint = url.pathname === TOKEN_PATH;
+    // Git's smart-HTTP paths authenticate as git does (git.ts, bitbucket-auth.md §12.1).
+    const gitPath = parseGitPath(url.pathname);
     // Authentication is a pure lookup, safe to run before a fault replaces the answer; the token
     // endpoint changes the world, so it only runs when the answer is really produced.
     const auth: AuthResult | null = isTokenEndpoint
       ? null
-      : authenticate(world, authorization, Date.now());
+      : gitPath
+        ? authenticateGit(world, authorization, Date.now())
+        : authenticate(world, authorization, Date.now());
     if (auth) {
       describe = auth.describe;
       statsKey = auth.statsKey;
@@ -213,7 +218,16 @@ export async function startSimulator(options: StartOptions = {}): Promise<Runnin
     } else if (fault === 'redirect-offhost') {
       reply = textReply(302, '', { location: offhostLocation(port, pathAndQuery) });
     } else {
-      if (auth) {
+      if (auth && gitPath) {
+        reply = routeGit(world, {
+          method,
+          url,
+          path: gitPath,
+          auth,
+          body,
+          clientIp: req.socket.remoteAddress ?? '',
+        });
+      } else if (auth) {
         reply = routeApi(world, {
           method,
           url,
@@ -258,7 +272,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Runnin
   };
 
   const send = (req: IncomingMessage, res: ServerResponse, reply: Reply, slow: boolean): void => {
-    const payload = Buffer.from(reply.body, 'utf8');
+    const payload = Buffer.from(reply.body, reply.bodyEncoding ?? 'utf8');
     const headers: Record<string, string> = {
       // Trace headers on every answer, as on the real thing (bitbucket-auth.md §3.6 [H]: x-b3-traceid,
       // x-b3-spanid, x-trace-id; x-request-id is a common edge header, [U] for Bitbucket).

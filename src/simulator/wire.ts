@@ -5,6 +5,8 @@ export interface Reply {
   status: number;
   headers: Record<string, string>;
   body: string;
+  /** `latin1` for binary bodies (a git pack) carried in the string byte for byte; default utf8. */
+  bodyEncoding?: 'latin1';
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';

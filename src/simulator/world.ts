@@ -16,6 +16,8 @@ export interface Account {
   accountId: string;
   /** With braces, as Bitbucket writes UUIDs: `{...}`. */
   uuid: string;
+  /** Two-step verification turned on (matters where a workspace requires it, bitbucket-auth.md §12.1). */
+  twoStepEnabled?: boolean;
 }
 
 export interface Commit {
@@ -58,6 +60,13 @@ export interface Workspace {
   /** Usernames of the members; members see the private repositories. */
   members: string[];
   repositories: Repository[];
+  /**
+   * Premium IP allowlist: exact addresses or IPv4 `a.b.c.d/n` ranges. When set, git from any other
+   * address is refused with 403 (bitbucket-auth.md §12.1); the REST form is [U] and not modelled.
+   */
+  ipAllowlist?: string[];
+  /** The workspace requires two-step verification of its users (bitbucket-auth.md §12.1, git only). */
+  requireTwoStep?: boolean;
 }
 
 /** An OAuth 2 consumer (bitbucket-auth.md §1). */
