@@ -350,6 +350,15 @@ describe('redaction: short secrets and scheme words', () => {
     );
   });
 
+  it('a secret that begins with a word does not take the word out of prose', () => {
+    const redactor = new Redactor();
+    redactor.register('password123');
+    const prose = 'The account password (curl step 1) is in play; "password" is a word.';
+    expect(redactor.redact(prose)).toBe(prose);
+    expect(redactor.redact('sent password123 and passwo…')).toBe('sent [redacted] and passwo…');
+    expect(redactor.redact('cut here: password12…')).toBe('cut here: [redacted]…');
+  });
+
   it('a scheme word is never a secret', () => {
     const redactor = new Redactor();
     for (const word of ['Bearer', 'basic', ' Bearer ', 'TOKEN']) redactor.register(word);

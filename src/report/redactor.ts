@@ -439,9 +439,12 @@ const unquote = (secret: string): string =>
 const markFor = (value: string): string =>
   value.length >= FINGERPRINT_MIN ? redactionMark(value) : PLAIN_MARK;
 
-/** Where a clip leaves a secret: the text's edge, an ellipsis, a quote, a space, a bracket. */
-const AFTER_CUT = /^(?:…|\.\.\.|["'\s)\]}])/u;
-const BEFORE_CUT = /(?:…|\.\.\.|["'\s([{])$/u;
+/**
+ * Where a clip leaves a secret: the text's edge or an ellipsis. Not a space or a quote: a secret
+ * that begins with a word (`password123`) must not take that word out of prose.
+ */
+const AFTER_CUT = /^(?:…|\.\.\.)/u;
+const BEFORE_CUT = /(?:…|\.\.\.)$/u;
 
 /** A prefix of `form` (SUBSTRING_MIN or more characters, not all of it) left by a cut. */
 const cutPrefixes = (text: string, form: string, mark: string): string => {
