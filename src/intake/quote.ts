@@ -36,6 +36,10 @@ export const scrubMessage = (message: string): string =>
       /Given: "((?:[^"\\]|\\.)*)"/gu,
       (_all, value: string) => `Given: ${quoted(value).replace(/^'(.*)'$/su, '"$1"')}`,
     )
-    .replace(/[^\s'"`,()]+?(?=[:.;!?]*(?:[\s'"`,()]|$))/gu, (word) =>
-      looksLikeToken(word) ? `[a ${word.length}-character value]` : word,
-    );
+    .replace(/[^\s'"`,()]+/gu, (word) => {
+      // Trailing punctuation is the sentence's, not the word's (linear: no backtracking).
+      let end = word.length;
+      while (end > 0 && ':.;!?'.includes(word.charAt(end - 1))) end -= 1;
+      const core = word.slice(0, end);
+      return looksLikeToken(core) ? `[a ${core.length}-character value]${word.slice(end)}` : word;
+    });
