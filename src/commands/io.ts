@@ -24,9 +24,17 @@ export const defaultIO = (): IO => ({
 export const writer = (
   io: IO,
   redactor: Redactor,
-): { out: (text: string) => void; err: (text: string) => void } => ({
+): {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  /** The simulator's public test values, printed to be pasted: only the user's secrets go. */
+  outPublic: (text: string) => void;
+} => ({
   out: (text: string): void => {
     io.stdout.write(redactor.redact(text));
+  },
+  outPublic: (text: string): void => {
+    io.stdout.write(redactor.registered(text));
   },
   err: (text: string): void => {
     io.stderr.write(redactor.redact(text));

@@ -11,7 +11,7 @@ export const simulateCommand = async (
   redactor: Redactor,
 ): Promise<number> => {
   const sim = await import('../simulator/index.js');
-  const { out } = writer(io, redactor);
+  const { out, outPublic } = writer(io, redactor);
   const scenario = scenarioOf(args, sim);
   const port = args.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535)
@@ -32,7 +32,7 @@ export const simulateCommand = async (
       throw new UsageError(`cannot listen on 127.0.0.1:${port} (${code}).`);
     throw error;
   }
-  out(
+  outPublic(
     `${sim.describeScenario(scenario, running.url).join('\n')}\n\nLogging each request; Ctrl-C stops the simulator.\n`,
   );
   // Until SIGINT/SIGTERM, or until stdout is gone (`simulate | head -1`) or full: a log nobody

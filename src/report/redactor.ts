@@ -347,7 +347,15 @@ export class Redactor {
 
   /** Returns `text` with every registered secret, in every encoding, replaced by its mark. */
   redact(text: string): string {
-    let out = this.structural(text);
+    return this.registered(this.structural(text));
+  }
+
+  /**
+   * Only the registered secrets, not the structural places: for the simulator's own description,
+   * whose URLs carry its public test credentials on purpose (`simulate` prints them to be pasted).
+   */
+  registered(text: string): string {
+    let out = text;
     if (this.secrets.size === 0) return out;
     this.table ??= this.build();
     // Any base64 word that decodes to something containing a secret (e.g. Basic for a username
