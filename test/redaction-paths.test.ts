@@ -359,6 +359,20 @@ describe('redaction: short secrets and scheme words', () => {
     expect(redactor.redact('cut here: password12…')).toBe('cut here: [redacted]…');
   });
 
+  it("simulate's public description: the user's secrets go, the simulator's test URLs stay", () => {
+    fc.assert(
+      fc.property(arbSecret, (secret) => {
+        const redactor = new Redactor();
+        registerSecrets(redactor, secretsOf({ argv: [], env: { BITBUCKET_API_TOKEN: secret } }));
+        const text = `git ls-remote http://alice:SimTest0123456789abcdef@127.0.0.1:1/acme/x.git\n${secret}`;
+        const out = redactor.registered(text);
+        for (const form of forbiddenForms(secret, [])) expect(out).not.toContain(form);
+        expect(out).toContain('alice:SimTest0123456789abcdef@');
+      }),
+      { numRuns: 50 },
+    );
+  });
+
   it('a scheme word is never a secret', () => {
     const redactor = new Redactor();
     for (const word of ['Bearer', 'basic', ' Bearer ', 'TOKEN']) redactor.register(word);
