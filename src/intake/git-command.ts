@@ -225,6 +225,7 @@ const helperSecrets = (value: string): FoundSecret[] =>
     .trim()
     .split(/\s+/u)
     .slice(1)
+    .map((word) => word.replace(/^['"]+|[;'"]+$/gu, ''))
     .flatMap((word) => [word, word.replace(/^[^=]*=/u, '')])
     .filter((word) => word.length >= 8 && !/^[-!{};()]/u.test(word))
     .map((secret) => ({ secret }));
