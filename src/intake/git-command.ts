@@ -33,9 +33,12 @@ export interface GitConfig {
   readonly from: 'git' | 'clone';
 }
 
-/** An `http.extraHeader` or `http.<url>.extraHeader` value (a CI checkout's credential). */
-export interface GitExtraHeader {
-  /** The `<url>` of `http.<url>.extraheader`, as typed; absent for every URL. */
+/**
+ * An `http.extraHeader` (a CI checkout's credential) or `credential.helper` value, for every URL
+ * or for the `<url>` of `http.<url>.extraheader` (scope as typed). An empty value resets the list
+ * (git-config(1)); `env` is `--config-env`'s variable.
+ */
+export interface GitScoped {
   readonly scope?: string;
   readonly value?: string;
   readonly env?: string;
@@ -68,8 +71,10 @@ export interface GitRemote {
 export interface GitCommand {
   readonly subcommand: GitSubcommand;
   readonly configs: readonly GitConfig[];
-  readonly extraHeaders: readonly GitExtraHeader[];
-  /** A `credential.helper` or `credential.<url>.helper` was given (recorded, never run). */
+  readonly extraHeaders: readonly GitScoped[];
+  /** `credential.helper`, `credential.<url>.helper` values: recorded, never run (contract.md). */
+  readonly credentialHelpers: readonly GitScoped[];
+  /** Some `credential.helper` was given: git's configured helpers are not what ran. */
   readonly credentialHelperOverride: boolean;
   /** `-C DIR` (several compose, as in git(1)), `--git-dir`, `--work-tree`. */
   readonly directory?: string;
@@ -99,39 +104,49 @@ export const canonicalConfigName = (name: string): string => {
   return `${section.toLowerCase()}${sub}.${key.toLowerCase()}`;
 };
 
+const words = (text: string): ReadonlySet<string> => new Set(text.split(' '));
+
 // git(1) "OPTIONS": the global options that take a value (separate or after `=`); the others
-// are flags. `--exec-path[=]`, `--list-cmds=` take theirs only after `=`.
-const GLOBAL_VALUE = new Set(['--git-dir', '--work-tree', '--namespace', '--attr-source']);
-const GLOBAL_FLAGS = new Set(
-  ['-p', '--paginate', '-P', '--no-pager', '--bare', '--no-replace-objects', '--no-lazy-fetch']
-    .concat(['--no-optional-locks', '--no-advice', '--literal-pathspecs', '--glob-pathspecs'])
-    .concat(['--noglob-pathspecs', '--icase-pathspecs', '--exec-path', '--html-path'])
-    .concat(['--man-path', '--info-path']),
+// are flags. `--exec-path[=]`, `--list-cmds=` take theirs only after `=`; the path options print.
+const GLOBAL_VALUE = words('--git-dir --work-tree --namespace --attr-source');
+const GLOBAL_FLAGS = words(
+  '-p --paginate -P --no-pager --bare --no-replace-objects --no-lazy-fetch --no-optional-locks ' +
+    '--no-advice --literal-pathspecs --glob-pathspecs --noglob-pathspecs --icase-pathspecs',
 );
-const NO_SERVER = new Set(['-h', '--help', '-v', '--version', '--exec-path', '--list-cmds']);
+const NO_SERVER = words(
+  '-h --help -v --version --exec-path --list-cmds --html-path --man-path --info-path',
+);
 
 // The subcommands' options that take a value (git-clone(1), git-fetch(1), git-pull(1),
 // git-push(1), git-ls-remote(1)): long names, and short letters (`-b main`, `-bmain`, `-qb main`).
+// Optional values (`--recurse-submodules[=]`, `--rebase[=]`) go after `=` only: flags here.
 // parse-options also accepts unique abbreviations of long options (`--dep 1`); those are not read.
-const FETCH = ['upload-pack', 'server-option', 'depth', 'deepen', 'shallow-since', 'jobs']
-  .concat(['shallow-exclude', 'refmap', 'negotiation-tip', 'filter', 'submodule-prefix'])
-  .concat(['recurse-submodules-default']);
+const FETCH =
+  'upload-pack server-option depth deepen shallow-since shallow-exclude refmap jobs ' +
+  'negotiation-tip filter submodule-prefix recurse-submodules-default';
 const VALUE_OPTIONS: Record<GitSubcommand, { long: ReadonlySet<string>; short: string }> = {
   clone: {
-    long: new Set(
-      ['branch', 'depth', 'origin', 'reference', 'reference-if-able', 'config', 'jobs']
-        .concat(['filter', 'separate-git-dir', 'template', 'upload-pack', 'server-option'])
-        .concat(['shallow-since', 'shallow-exclude', 'revision', 'ref-format', 'bundle-uri']),
+    long: words(
+      'branch depth origin reference reference-if-able config jobs filter separate-git-dir ' +
+        'template upload-pack server-option shallow-since shallow-exclude revision ref-format bundle-uri',
     ),
     short: 'bocju',
   },
-  fetch: { long: new Set(FETCH), short: 'oj' },
-  pull: { long: new Set([...FETCH, 'strategy', 'strategy-option']), short: 'ojsX' },
-  push: {
-    long: new Set(['repo', 'receive-pack', 'exec', 'push-option', 'recurse-submodules']),
-    short: 'o',
-  },
-  'ls-remote': { long: new Set(['upload-pack', 'exec', 'sort', 'server-option']), short: 'o' },
+  fetch: { long: words(FETCH), short: 'oj' },
+  pull: { long: words(`${FETCH} strategy strategy-option cleanup`), short: 'ojsX' },
+  // git-push(1): `--recurse-submodules=check|on-demand|only|no` needs its value.
+  push: { long: words('repo receive-pack exec push-option recurse-submodules'), short: 'o' },
+  'ls-remote': { long: words('upload-pack exec sort server-option'), short: 'o' },
+};
+
+/** git-fetch(1) "GIT URLS": the transports git speaks; ftp(s):// and file:// are none of ours. */
+const TRANSPORTS: Partial<Record<string, GitUrl['transport']>> = {
+  http: 'http',
+  https: 'http',
+  ssh: 'ssh',
+  'git+ssh': 'ssh',
+  'ssh+git': 'ssh',
+  git: 'git',
 };
 
 /** `/WS/REPO` or `/WS/REPO.git` (trailing slash allowed): Bitbucket Cloud's repository path. */
@@ -148,14 +163,7 @@ const repoPath = (path: string): { workspace?: string; repo?: string } => {
 export const readRemote = (text: string, clone: boolean): GitRemote => {
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//u.exec(text)?.[1]?.toLowerCase();
   if (scheme !== undefined) {
-    const transport =
-      scheme === 'http' || scheme === 'https'
-        ? 'http'
-        : /^(?:ssh|git\+ssh|ssh\+git)$/u.test(scheme)
-          ? 'ssh'
-          : scheme === 'git'
-            ? 'git'
-            : undefined;
+    const transport = TRANSPORTS[scheme];
     if (transport === undefined)
       throw new GitParseError(
         scheme === 'file'
@@ -196,7 +204,10 @@ export const readRemote = (text: string, clone: boolean): GitRemote => {
   // scp-like, unless a slash comes first or it is a DOS drive (`C:\repo`), as in git's connect.c.
   if (colon > 0 && (slash < 0 || slash > colon) && !/^[A-Za-z]:/u.test(text)) {
     const at = text.lastIndexOf('@', colon);
-    const host = text.slice(at + 1, colon).replace(/^\[|\]$/gu, '');
+    const host = text
+      .slice(at + 1, colon)
+      .replace(/^\[|\]$/gu, '')
+      .toLowerCase();
     const path = text.slice(colon + 1);
     const username = at > -1 ? { userinfo: { username: text.slice(0, at) } } : {};
     const url = { transport: 'ssh', scheme: 'ssh', host, path, ...repoPath(path), ...username };
@@ -238,7 +249,7 @@ const readConfig = (spec: string, env: boolean, from: 'git' | 'clone'): GitConfi
     throw new GitParseError(`git --config-env ${quoted(name)} needs =ENVVAR`);
   // git(1): `-c name` without `=` is boolean true; a header or a helper then has no value, and
   // git stops with "missing value for 'http.extraheader'".
-  if (eq < 0 && /^(?:http\..*\.|http\.)extraheader$|^credential\.(?:.*\.)?helper$/u.test(name))
+  if (eq < 0 && /^http\.(?:.*\.)?extraheader$|^credential\.(?:.*\.)?helper$/u.test(name))
     throw new GitParseError(`git -c ${quoted(name)}: missing value (name=value)`);
   if (env) return { name, env: spec.slice(eq + 1), from };
   return eq < 0 ? { name, from } : { name, value: spec.slice(eq + 1), from };
@@ -317,7 +328,7 @@ export const parseGitCommand = (argv: readonly string[]): GitCommand => {
       const v = value();
       if (flag === '--git-dir') paths.gitDir = v;
       if (flag === '--work-tree') paths.workTree = v;
-    } else if (!GLOBAL_FLAGS.has(flag) && !/^--(?:exec-path|list-cmds|super-prefix)=/u.test(word))
+    } else if (!GLOBAL_FLAGS.has(flag) && !word.startsWith('--exec-path='))
       throw new GitParseError(`git: unknown option ${named(word)}`);
   }
   const sub = argv[i];
@@ -334,25 +345,31 @@ export const parseGitCommand = (argv: readonly string[]): GitCommand => {
   if (subcommand === 'clone' && remote === undefined)
     throw new GitParseError('git clone needs the repository URL');
 
-  const extraHeaders: GitExtraHeader[] = [];
+  const extraHeaders: GitScoped[] = [];
+  const credentialHelpers: GitScoped[] = [];
   const secrets: FoundSecret[] = [];
-  let credentialHelperOverride = false;
   for (const c of configs) {
-    const header = /^http\.(?:(.*)\.)?extraheader$/u.exec(c.name);
-    if (header !== null) {
-      const scope = header[1] === undefined ? {} : { scope: header[1] };
-      extraHeaders.push({
-        ...scope,
-        ...(c.value === undefined ? {} : { value: c.value }),
-        ...(c.env === undefined ? {} : { env: c.env }),
-      });
+    // `http.<url>.extraheader`, `credential.<url>.helper`: the subsection is a URL scope
+    // (git-config(1), "http.<url>.*", "credential.<url>.*").
+    const m = /^(http|credential)\.(?:(.*)\.)?(extraheader|helper|username)$/u.exec(c.name);
+    const kind = `${m?.[1] ?? ''}.${m?.[3] ?? ''}`;
+    const entry: GitScoped = {
+      ...(m?.[2] === undefined ? {} : { scope: m[2] }),
+      ...(c.value === undefined ? {} : { value: c.value }),
+      ...(c.env === undefined ? {} : { env: c.env }),
+    };
+    if (kind === 'http.extraheader') {
+      extraHeaders.push(entry);
       if (c.value !== undefined && c.value !== '') secrets.push(...extraHeaderSecrets(c.value));
-    }
-    if (/^credential\.(?:.*\.)?helper$/u.test(c.name)) {
-      credentialHelperOverride = true;
+    } else if (kind === 'credential.helper') {
+      credentialHelpers.push(entry);
       secrets.push(...helperSecrets(c.value ?? ''));
-    }
+    } else if (kind === 'credential.username' && c.value !== undefined)
+      secrets.push({ usernames: [c.value] });
   }
+  const userinfo = remote?.url?.userinfo;
+  if (userinfo !== undefined && userinfo.username !== '')
+    secrets.push({ usernames: [userinfo.username] });
   if (remote?.kind === 'url') secrets.push(...urlSecrets(remote.text));
   // git(1): "each subsequent non-absolute -C <path> is interpreted relative to the preceding".
   const dir = dirs.reduce<string | undefined>(
@@ -363,12 +380,13 @@ export const parseGitCommand = (argv: readonly string[]): GitCommand => {
     subcommand,
     configs,
     extraHeaders,
-    credentialHelperOverride,
+    credentialHelpers,
+    credentialHelperOverride: credentialHelpers.length > 0,
     ...(dir === undefined ? {} : { directory: dir }),
     ...paths,
     ...(remote === undefined ? {} : { remote }),
     push: subcommand === 'push',
-    secrets: secrets.filter((s) => s.secret !== undefined && s.secret !== ''),
+    secrets: secrets.filter((s) => s.secret !== '' && (s.secret !== undefined || s.usernames)),
   };
 };
 
@@ -376,12 +394,12 @@ export const parseGitCommand = (argv: readonly string[]): GitCommand => {
 export const parseGitPaste = (text: string): GitCommand => {
   let argv: string[];
   try {
-    argv = splitCommand(text, { anyCommand: true }).argv;
+    // A root prompt (`# git clone …`) is no comment line; splitCommand knows only `# curl`'s.
+    argv = splitCommand(text.replace(/^\s*#[ \t]+(?=git\s)/u, ''), { anyCommand: true }).argv;
   } catch (error) {
     // The splitter speaks of curl; the words it gives are the same for git.
-    if (error instanceof CurlParseError)
-      throw new GitParseError(error.message.replace(/\bcurl\b/gu, 'git'));
-    throw error;
+    if (!(error instanceof CurlParseError)) throw error;
+    throw new GitParseError(error.message.replace(/\bcurl\b/gu, 'git'));
   }
   return parseGitCommand(argv);
 };

@@ -99,7 +99,8 @@ describe('parseGitCommand: subcommand options and the remote', () => {
       kind: 'name',
       text: 'upstream',
     });
-    expect(git('pull', '-s', 'ours', '--rebase', 'origin').remote?.text).toBe('origin');
+    expect(git('pull', '-s', 'ours', '-Xtheirs', '--rebase', 'origin').remote?.text).toBe('origin');
+    expect(git('push', '--recurse-submodules', 'check', 'up').remote?.text).toBe('up');
     expect(git('push', '-u', 'origin', 'HEAD').remote?.text).toBe('origin');
     expect(git('push', `--repo=${REPO}`).remote?.kind).toBe('url');
     expect(git('fetch').remote).toBeUndefined();
@@ -186,6 +187,23 @@ describe('parseGitCommand: extraHeader and credential.helper', () => {
     expect(cmd.credentialHelperOverride).toBe(true);
     expect(cmd.secrets.map((s) => s.secret)).toContain(TOKEN);
   });
+  it('lists the helpers given, keeps their scope, and names the usernames given', () => {
+    const cmd = git(
+      '-c',
+      'credential.helper=',
+      '-c',
+      'credential.https://bitbucket.org.helper=store',
+      '-c',
+      'credential.username=jane',
+      'clone',
+      'https://x-token-auth@bitbucket.org/a/b.git',
+    );
+    expect(cmd.credentialHelpers).toEqual([
+      { value: '' },
+      { scope: 'https://bitbucket.org', value: 'store' },
+    ]);
+    expect(cmd.secrets).toEqual([{ usernames: ['jane'] }, { usernames: ['x-token-auth'] }]);
+  });
 });
 
 describe('parseGitPaste', () => {
@@ -196,6 +214,7 @@ describe('parseGitPaste', () => {
     expect(cmd.subcommand).toBe('clone');
     expect(cmd.remote?.text).toBe(REPO);
     expect(cmd.extraHeaders).toEqual([{ value: `Authorization: Bearer ${TOKEN}` }]);
+    expect(parseGitPaste(`# git fetch ${REPO}`).remote?.text).toBe(REPO);
   });
 
   it('speaks of git when the paste cannot be split', () => {
