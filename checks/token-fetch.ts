@@ -7,6 +7,7 @@ import {
   fetchedTokenOf,
   readTokenAnswer,
   registerTokens,
+  passwordGrantSummary,
   capturedPassword,
   tokenRequestPlan,
   unspentRefreshLines,
@@ -28,8 +29,6 @@ import { defineCheck, type Outcome } from '../src/types.js';
 
 export type { TokenFetchFacts } from '../src/facts/token-endpoint.js';
 
-const PASSWORD_GRANT = `${TOKEN_FORM.grantType}=${GRANT.password}`;
-const REMOVED = `removed in ${day('account-passwords-rejected').slice(0, 4)}`;
 const NO_REFRESH = `none (${GRANT.clientCredentials} issues none since ${day('oauth-changes-enforced')})`;
 
 /** Pure: the network first, then the password grant, then the token or Bitbucket's own error. */
@@ -57,14 +56,7 @@ export const judge = (facts: TokenFetchFacts): Outcome => {
     return {
       verdict: 'fail',
       code: 'PASSWORD_GRANT_REMOVED',
-      summary:
-        facts.password === 'sent'
-          ? `The captured token request used ${PASSWORD_GRANT}, which was ${REMOVED}; the token endpoint answered ${said}.`
-          : `A username and account password were given with an OAuth consumer: ${PASSWORD_GRANT} was ${REMOVED}. ${
-              token !== undefined
-                ? `The same consumer does get a token with ${grant}.`
-                : `The consumer did not get a token with ${grant} either.`
-            }`,
+      summary: passwordGrantSummary(facts.password, said, grant, token !== undefined),
       remediation: TOKEN_FIXES.PASSWORD_GRANT_REMOVED,
       data:
         facts.password === 'sent'
@@ -156,7 +148,8 @@ export default defineCheck({
     const { id, secret, refresh, said } = tokenRequestPlan(ctx.input);
     if (id === undefined || secret === undefined)
       return { from: 'live', skip: 'no OAuth consumer (client id and secret) was given', ...said };
-    const password = credentials.some((c) => c.kind === 'account-password');
+    // A password a pasted step sent with the password grant (curl-input.ts), or one given.
+    const given = credentials.find((c) => c.kind === 'account-password');
     const grant = refresh !== undefined ? GRANT.refreshToken : GRANT.clientCredentials;
     // Client credentials go in HTTP Basic (§1.3); the form carries only the grant.
     const result = await ctx.http.request(
@@ -179,7 +172,9 @@ export default defineCheck({
       from: 'live',
       grant,
       answer,
-      ...(password ? { password: 'given' as const } : {}),
+      ...(given === undefined
+        ? {}
+        : { password: given.tokenRequestOnly === true ? ('pasted' as const) : ('given' as const) }),
       ...said,
     };
   },

@@ -3,6 +3,7 @@ import {
   GRANT,
   isTokenEndpoint,
   readTokenResponse,
+  TOKEN_FORM,
   type TokenResponse,
 } from '../knowledge/oauth.js';
 import { matchSignatures, parseErrorBody } from '../knowledge/signatures.js';
@@ -70,7 +71,8 @@ export interface TokenFetchFacts {
    * the doctor never sends it and tries the consumer's own grant instead), `sent` (captured:
    * the request said grant_type=password).
    */
-  readonly password?: 'given' | 'sent';
+  /** `pasted`: a step of the user's pasted command asked for the password grant. */
+  readonly password?: 'given' | 'sent' | 'pasted';
   readonly answer?: TokenAnswer;
   /** A refresh token was given but not spent (no --use-refresh-token, or no consumer). */
   readonly refresh?: UnspentRefresh;
@@ -225,4 +227,26 @@ export const fetchedTokenOf = (answer: TokenAnswer, grant: string): FetchedToken
     ...(token.expiresIn === undefined ? {} : { expiresIn: token.expiresIn }),
     ...(token.tokenType === undefined ? {} : { tokenType: token.tokenType }),
   };
+};
+
+const PASSWORD_GRANT = `${TOKEN_FORM.grantType}=${GRANT.password}`;
+const REMOVED = `removed in ${day('account-passwords-rejected').slice(0, 4)}`;
+
+/**
+ * What token-fetch says of the password grant (§1.2): as captured, as a step of the pasted
+ * command, or planned with the flags; live, the doctor tried the consumer another way instead.
+ */
+export const passwordGrantSummary = (
+  how: 'given' | 'sent' | 'pasted',
+  said: string,
+  grant: string,
+  alternativeWorks: boolean,
+): string => {
+  if (how === 'sent')
+    return `The captured token request used ${PASSWORD_GRANT}, which was ${REMOVED}; the token endpoint answered ${said}.`;
+  const asked =
+    how === 'pasted'
+      ? `Your token fetch asks for ${PASSWORD_GRANT}, which was ${REMOVED}.`
+      : `A username and account password were given with an OAuth consumer: ${PASSWORD_GRANT} was ${REMOVED}.`;
+  return `${asked} ${alternativeWorks ? `The same consumer does get a token with ${grant}.` : `The consumer did not get a token with ${grant} either.`}`;
 };

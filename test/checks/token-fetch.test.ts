@@ -520,6 +520,13 @@ testJudge(check, {
       assert: (outcome) => expect(outcome.provides?.fetchedToken).toBeDefined(),
     },
     {
+      name: "live: a pasted step's password grant is said as the user's own token fetch",
+      facts: live({ grant: 'client_credentials', password: 'pasted', answer: TOKEN }),
+      code: 'PASSWORD_GRANT_REMOVED',
+      summary:
+        /^Your token fetch asks for grant_type=password, which was removed in 2022\. The same consumer does get a token with client_credentials\.$/u,
+    },
+    {
       name: 'captured: grant_type=password in the captured form is PASSWORD_GRANT_REMOVED',
       facts: captured({
         grant: 'password',
