@@ -164,6 +164,25 @@ const spellings = (flag: string): string[] => [
 const SECRET_FLAGS = new Set(SECRET_OPTIONS.flatMap((o) => spellings(o.flag)));
 const USERNAME_FLAGS = new Set(['--username', '--email']);
 const HEADER_FLAG = /^(?:-H|--header)$/u;
+/** Options whose value is a name, a file or a number: never a secret, whatever it looks like. */
+const PLAIN_VALUE_FLAGS = new Set([
+  '-w',
+  '--workspace',
+  '-r',
+  '--repo',
+  '--username',
+  '--email',
+  '-o',
+  '--output',
+  '-f',
+  '--format',
+  '--timeout',
+  '--cacert',
+  '--netrc-file',
+  '--port',
+  '--scenario',
+]);
+
 /** URL options: their userinfo, query and fragment may carry a secret. */
 const URL_FLAGS = new Set(['--url', '--api-url', '--auth-url', '--apiUrl', '--authUrl']);
 
@@ -202,7 +221,9 @@ export const argvSecrets = (argv: readonly string[], env: Env): FoundSecret[] =>
     const word = words[i] ?? '';
     // Every other word, also after `--`: a stray word an error message would name ("Unknown
     // command") may be a pasted token.
-    if (looksLikeToken(word) && !(curl && i > dash)) secrets.push(word);
+    // The value of an option that names no secret (a repository, a file) is never one.
+    const plainValue = i > 0 && PLAIN_VALUE_FLAGS.has(words[i - 1] ?? '');
+    if (looksLikeToken(word) && !(curl && i > dash) && !plainValue) secrets.push(word);
     const eq = word.indexOf('=');
     const flag = eq > -1 ? word.slice(0, eq) : word;
     const value = eq > -1 ? word.slice(eq + 1) : words[i + 1];

@@ -30,6 +30,24 @@ const usernames = (found: readonly FoundSecret[]): string[] =>
   found.flatMap((f) => f.usernames ?? []);
 
 describe('secretsOf: the command line and the environment', () => {
+  it('a stray token-like word is a secret; a repository or file named like one is not', () => {
+    const found = secrets(
+      argvSecrets(
+        [
+          'ATATT3xStrayWord0123456789',
+          '-r',
+          'MyRepo2024BackendServiceX',
+          '-o',
+          'Report2026ABCdefGHI.md',
+        ],
+        {},
+      ),
+    );
+    expect(found).toContain('ATATT3xStrayWord0123456789');
+    expect(found).not.toContain('MyRepo2024BackendServiceX');
+    expect(found).not.toContain('Report2026ABCdefGHI.md');
+  });
+
   it('every spelling of a secret flag, every secret variable, a proxy password', () => {
     const found = secretsOf({
       argv: ['--api-token', TOKEN, '--app-password=pw-from-flag-1', '--accessToken', OTHER],
