@@ -1,10 +1,10 @@
-import { isTraceHeader } from '../knowledge/headers.js';
 /**
  * What every capture reader of `bb-doctor explain` shares (parse.ts for the text formats, har.ts
  * for HAR): the draft of an exchange as read, and its conversion to an `Exchange` (header names
- * lower-cased, bodies cut at 4 KB, Bitbucket's trace ids collected).
+ * lower-cased, bodies kept up to MAX_BODY_BYTES, Bitbucket's trace ids collected).
  */
-import { Buffer } from 'node:buffer';
+import { isTraceHeader } from '../knowledge/headers.js';
+import { cutUtf8 } from '../report/model.js';
 
 import type { Exchange } from '../types.js';
 
@@ -46,13 +46,8 @@ export function addHeader(headers: Record<string, string>, name: string, value: 
 
 /** Cuts a body at MAX_BODY_BYTES on a character boundary. */
 export function truncate(text: string): { body: string; truncated: boolean } {
-  // A string of n UTF-16 units is at most 3n bytes of UTF-8: most bodies need no encoding.
-  if (text.length * 3 <= MAX_BODY_BYTES) return { body: text, truncated: false };
-  const bytes = Buffer.from(text, 'utf8');
-  if (bytes.length <= MAX_BODY_BYTES) return { body: text, truncated: false };
-  let end = MAX_BODY_BYTES;
-  while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end -= 1;
-  return { body: bytes.subarray(0, end).toString('utf8'), truncated: true };
+  const cut = cutUtf8(text, MAX_BODY_BYTES);
+  return cut === undefined ? { body: text, truncated: false } : { body: cut, truncated: true };
 }
 
 export function toExchange(draft: Draft, label: string): Exchange {

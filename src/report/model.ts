@@ -99,8 +99,8 @@ export const credentialMarkName = (c: CredentialSummary, index: number): string 
 /** The report shows the first 4 KB of each body. */
 export const EVIDENCE_BODY_BYTES = 4096;
 
-/** A text cut at `max` bytes of UTF-8, on a character boundary. */
-const cutBytes = (text: string, max: number): string | undefined => {
+/** A text cut at `max` bytes of UTF-8, on a character boundary; undefined when it fits. */
+export const cutUtf8 = (text: string, max: number): string | undefined => {
   if (text.length * 3 <= max) return undefined;
   const bytes = Buffer.from(text, 'utf8');
   if (bytes.length <= max) return undefined;
@@ -113,11 +113,11 @@ export const clipExchange = (exchange: Exchange): Exchange => {
   const request =
     exchange.request.body === undefined
       ? undefined
-      : cutBytes(exchange.request.body, EVIDENCE_BODY_BYTES);
+      : cutUtf8(exchange.request.body, EVIDENCE_BODY_BYTES);
   const response =
     exchange.response === undefined
       ? undefined
-      : cutBytes(exchange.response.body, EVIDENCE_BODY_BYTES);
+      : cutUtf8(exchange.response.body, EVIDENCE_BODY_BYTES);
   if (request === undefined && response === undefined) return exchange;
   return {
     ...exchange,
