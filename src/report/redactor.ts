@@ -1,4 +1,5 @@
 import { GIT_ACCESS_TOKEN_USER, GIT_API_TOKEN_USER } from '../knowledge/shapes.js';
+import { decodeComponent } from '../intake/curl-url.js';
 import { isCredentialHeader } from '../knowledge/wire.js';
 import { createHash } from 'node:crypto';
 
@@ -53,33 +54,25 @@ const tokenLike = (value: string, min = 16): boolean =>
 const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
 const b64url = (text: string): string => Buffer.from(text, 'utf8').toString('base64url');
 
-/** Encodings a secret may take on the way out: JSON strings (also `\/`), URLs, forms, HTML. */
-const surfaceForms = (value: string): string[] => {
+/** The forms a clip may cut: as given, JSON-escaped (also `\/`), URL-encoded. */
+const cutForms = (value: string): string[] => {
   const json = JSON.stringify(value).slice(1, -1);
-  return [
-    value,
-    json,
-    json.replace(/\//gu, '\\/'),
-    encodeURIComponent(value),
-    encodeURI(value),
-    new URLSearchParams({ s: value }).toString().slice(2),
-    value.replace(/[&<>"']/gu, (c) => `&#${c.charCodeAt(0)};`),
-    value
-      .replace(/&/gu, '&amp;')
-      .replace(/</gu, '&lt;')
-      .replace(/>/gu, '&gt;')
-      .replace(/"/gu, '&quot;'),
-    value.replace(/[|\\`*_<>[\]]/gu, (c) => `\\${c}`),
-  ];
+  return [...new Set([value, json, json.replace(/\//gu, '\\/'), encodeURIComponent(value)])];
 };
 
-const safeDecode = (text: string): string => {
-  try {
-    return decodeURIComponent(text.replace(/\+/gu, ' '));
-  } catch {
-    return text;
-  }
-};
+/** Encodings a secret may take on the way out: JSON strings (also `\/`), URLs, forms, HTML. */
+const surfaceForms = (value: string): string[] => [
+  ...cutForms(value),
+  encodeURI(value),
+  new URLSearchParams({ s: value }).toString().slice(2),
+  value.replace(/[&<>"']/gu, (c) => `&#${c.charCodeAt(0)};`),
+  value
+    .replace(/&/gu, '&amp;')
+    .replace(/</gu, '&lt;')
+    .replace(/>/gu, '&gt;')
+    .replace(/"/gu, '&quot;'),
+  value.replace(/[|\\`*_<>[\]]/gu, (c) => `\\${c}`),
+];
 
 /** A secret's mark, shared by all its variants (as given, trimmed, unquoted). */
 interface Entry {
@@ -97,9 +90,8 @@ const PARAM_NAMES =
  */
 const JSON_NAMES =
   'access_token|refresh_token|id_token|client_secret|password|passwd|api_key|apikey|jwt|private_token|app_password|assertion';
-/** Object keys whose string value is a credential (not `code`: a finding's code is no secret). */
-const CREDENTIAL_KEY =
-  /^(?:access_token|refresh_token|id_token|client_secret|password|passwd|api_key|apikey|app_password|private_token|assertion|jwt)$/iu;
+/** Object keys whose string value is a credential: the JSON fields' names (no `code`, no `token`). */
+const CREDENTIAL_KEY = new RegExp(`^(?:${JSON_NAMES})$`, 'iu');
 /** A HAR `{ name, value }` pair of a query or form: every credential parameter name counts. */
 const PAIR_PARAM = new RegExp(`^(?:${PARAM_NAMES})$`, 'iu');
 /** Credential flags of a quoted command line (curl's, bb-doctor's). */
@@ -138,8 +130,11 @@ const STRUCTURES: readonly {
 export class Redactor {
   private readonly secrets = new Map<string, Entry>();
   private readonly usernames = new Set<string>(['', GIT_ACCESS_TOKEN_USER, GIT_API_TOKEN_USER]);
-  /** form → entry for the long secrets; rebuilt lazily when secrets or usernames change. */
-  private table: [string, Entry][] | undefined;
+  /**
+   * form → entry for the long secrets (`table`), and the forms a clip may cut (`cut`); rebuilt
+   * lazily when secrets or usernames change, not on every text redacted.
+   */
+  private table: { readonly forms: [string, Entry][]; readonly cut: [string, Entry][] } | undefined;
 
   /** Registers a secret (and the usernames it may be paired with). Empty strings are ignored. */
   register(
@@ -187,11 +182,6 @@ export class Redactor {
     });
   }
 
-  /** The mark a secret is shown as, if it is registered. */
-  markOf(secret: string): string | undefined {
-    return (this.secrets.get(secret) ?? this.secrets.get(unquote(secret)))?.mark;
-  }
-
   /** Registers a username so that base64 of `user:secret` is recognised (not itself secret). */
   addUsername(username: string | undefined): void {
     if (username === undefined || this.usernames.has(username)) return;
@@ -208,10 +198,13 @@ export class Redactor {
     return [...this.secrets.keys()];
   }
 
-  private build(): [string, Entry][] {
+  private build(): NonNullable<Redactor['table']> {
     const table = new Map<string, Entry>();
+    const cut: [string, Entry][] = [];
     for (const [secret, entry] of this.secrets) {
       if (secret.length < SUBSTRING_MIN) continue;
+      if (secret.length > SUBSTRING_MIN)
+        for (const form of cutForms(secret)) cut.push([form, entry]);
       for (const form of surfaceForms(secret)) table.set(form, entry);
       for (const user of this.usernames) {
         const pair = `${user}:${secret}`;
@@ -223,9 +216,10 @@ export class Redactor {
       table.set(b64(secret).replace(/=+$/u, ''), entry);
     }
     // Longest first, so a form that contains another is replaced whole.
-    return [...table.entries()]
+    const forms = [...table.entries()]
       .filter(([form]) => form.length > 0)
       .sort((a, b) => b[0].length - a[0].length);
+    return { forms, cut };
   }
 
   /**
@@ -235,7 +229,7 @@ export class Redactor {
    */
   private credentialMark(value: string, unknownMin: number): string | undefined {
     // A registered secret first: `x` is a placeholder's look, but if it was given, it is the secret.
-    const known = this.secrets.get(value) ?? this.secrets.get(safeDecode(value));
+    const known = this.secrets.get(value) ?? this.secrets.get(decodeComponent(value));
     if (known !== undefined) return known.mark;
     if (placeholder(value)) return undefined;
     if (/^[A-Za-z0-9+/_-]{4,}={0,2}$/u.test(value)) {
@@ -276,7 +270,7 @@ export class Redactor {
         /(^|;\s*|,\s*)([^=;,\s]+)=([^;,]*)/gu,
         (all, lead: string, key: string, v: string) => {
           const mark =
-            this.credentialMark(v.trim(), 8) ??
+            this.credentialMark(v.trim(), SUBSTRING_MIN) ??
             (v.trim().length >= 4 && !placeholder(v.trim()) ? PLAIN_MARK : undefined);
           return mark === undefined ? all : `${lead}${key}=${mark}`;
         },
@@ -306,10 +300,10 @@ export class Redactor {
               // Any password of a URL is a secret, unless it is a placeholder (`{token}`).
               const mark =
                 this.credentialMark(password, 1) ??
-                (placeholder(password) ? undefined : markFor(safeDecode(password)));
+                (placeholder(password) ? undefined : markFor(decodeComponent(password)));
               if (mark !== undefined) return `${scheme}${user}:${mark}@`;
             }
-            const asUser = this.secrets.get(user) ?? this.secrets.get(safeDecode(user));
+            const asUser = this.secrets.get(user) ?? this.secrets.get(decodeComponent(user));
             return asUser === undefined
               ? all
               : `${scheme}${asUser.mark}${password === undefined ? '' : ':'}@`;
@@ -318,7 +312,9 @@ export class Redactor {
             const [, lead = '', name = '', value = ''] = m;
             const mark =
               this.credentialMark(value, 6) ??
-              (value.length >= 6 && !placeholder(value) ? markFor(safeDecode(value)) : undefined);
+              (value.length >= 6 && !placeholder(value)
+                ? markFor(decodeComponent(value))
+                : undefined);
             return mark === undefined ? all : `${lead}${name}=${mark}`;
           }
           case 'json': {
@@ -373,10 +369,10 @@ export class Redactor {
       }
       return word;
     });
-    for (const [form, entry] of this.table) {
+    for (const [form, entry] of this.table.forms) {
       if (out.includes(form)) out = out.split(form).join(entry.mark);
     }
-    return this.cuts(out);
+    return this.cuts(out, this.table.cut);
   }
 
   /**
@@ -384,20 +380,11 @@ export class Redactor {
    * the end of the text or before an ellipsis, a suffix at the start or after one, of at least
    * SUBSTRING_MIN characters; anywhere once it is 12 characters or more.
    */
-  private cuts(text: string): string {
+  private cuts(text: string, forms: readonly [string, Entry][]): string {
     let out = text;
-    for (const [secret, entry] of this.secrets) {
-      if (secret.length <= SUBSTRING_MIN) continue;
-      const json = JSON.stringify(secret).slice(1, -1);
-      for (const form of new Set([
-        secret,
-        json,
-        json.replace(/\//gu, '\\/'),
-        encodeURIComponent(secret),
-      ])) {
-        out = cutPrefixes(out, form, entry.mark);
-        out = cutSuffixes(out, form, entry.mark);
-      }
+    for (const [form, entry] of forms) {
+      out = cutPrefixes(out, form, entry.mark);
+      out = cutSuffixes(out, form, entry.mark);
     }
     return out;
   }
