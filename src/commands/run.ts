@@ -230,16 +230,17 @@ export const commandLineExtras = async (
     (u): u is string => u !== undefined && isTokenEndpoint(u),
   );
   return {
-    steps: intake.steps.map((s) => ({
-      index: s.index,
-      describe: s.describe,
-      method: s.curl.method,
-      url: s.curl.url ?? '',
-      ...(grantOf(s.curl.data.map((d) => d.value).join('&')) === undefined
-        ? {}
-        : { grant: grantOf(s.curl.data.map((d) => d.value).join('&'))! }),
-      ...(s.field === undefined ? {} : { field: s.field }),
-    })),
+    steps: intake.steps.map((s) => {
+      const grant = grantOf(s.curl.data.map((d) => d.value).join('&'));
+      return {
+        index: s.index,
+        describe: s.describe,
+        method: s.curl.method,
+        url: s.curl.url ?? '',
+        ...(grant === undefined ? {} : { grant }),
+        ...(s.field === undefined ? {} : { field: s.field }),
+      };
+    }),
     ...(tokenUrl === undefined ? {} : { authUrl: new URL(tokenUrl).origin }),
     ...(intake.failingRequest === undefined ? {} : { failingRequest: intake.failingRequest }),
     headers: intake.headers,

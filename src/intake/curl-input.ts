@@ -41,10 +41,20 @@ const placeholderOf = (part: ComputedPart): string =>
       ? `$${part.variable}`
       : '<computed-by-your-shell>';
 
+/** `text` with each computed part's marker replaced by its name (`placeholderOf`). */
+const named = (text: string, expanded: Expanded): string =>
+  text.replace(COMPUTED_MARKER, (_m, i: string) => {
+    const part = expanded.computed[Number(i)];
+    return part === undefined ? '' : placeholderOf(part);
+  });
+
+/** Nothing expanded: a command after `--`, already expanded by the user's shell. */
+const noExpansion = (): Expanded => ({ steps: [], computed: [], variables: new Map() });
+
 /**
  * The failing request with each computed part named: a header that holds one is `computed` (no
  * credential is read from it, nothing of it is sent as written); a `-u` that holds one is dropped,
- * with a warning that says what bb-doctor cannot see.
+ * and the first credential bb-doctor cannot see is the request's `unknownCredential`.
  */
 const withComputed = (
   request: FailingRequest | undefined,
@@ -53,18 +63,13 @@ const withComputed = (
   if (request === undefined || expanded.computed.length === 0) return request;
   const partsOf = (text: string): ComputedPart[] =>
     [...text.matchAll(COMPUTED_MARKER)].flatMap((m) => expanded.computed[Number(m[1])] ?? []);
-  const named = (text: string): string =>
-    text.replace(COMPUTED_MARKER, (_m, i: string) => {
-      const part = expanded.computed[Number(i)];
-      return part === undefined ? '' : placeholderOf(part);
-    });
   const headers = request.headers.map((h): GivenHeader => {
     const parts = partsOf(h.value);
     const first = parts[0];
     if (first === undefined) return h;
     return {
       ...h,
-      value: named(h.value),
+      value: named(h.value, expanded),
       computed: {
         describe: first.describe,
         ...(first.step === undefined ? {} : { step: first.step }),
@@ -91,10 +96,10 @@ const withComputed = (
             ...(unknown.part.variable === undefined ? {} : { variable: unknown.part.variable }),
           },
         }),
-    url: named(request.url),
+    url: named(request.url, expanded),
     headers,
     ...(basic === undefined || basicParts.length > 0 ? {} : { basic }),
-    ...(request.body === undefined ? {} : { body: named(request.body) }),
+    ...(request.body === undefined ? {} : { body: named(request.body, expanded) }),
   };
 };
 
@@ -217,12 +222,9 @@ const splitPasted = (text: string, env: Env): { words: string[]; expanded: Expan
   const unix = text.replace(/\r\n?/gu, '\n').replace(/^\s+/u, '');
   // cmd.exe's `^` continuation must not be read as two statements (curl-parse.ts says how).
   if (/(?:^|[ \t])\^[ \t]*\n/u.test(unix))
-    return {
-      words: splitCommandLine(unix),
-      expanded: { steps: [], computed: [], variables: new Map() },
-    };
+    return { words: splitCommandLine(unix), expanded: noExpansion() };
   const pasted = isPowerShell(unix) ? fromPowerShell(unix) : text;
-  const expanded: Expanded = { steps: [], computed: [], variables: new Map() };
+  const expanded = noExpansion();
   const vars = new Map<string, string>();
   let context: string | undefined;
   const mark = (part: Omit<ComputedPart, 'marker'>): string => {
@@ -391,25 +393,15 @@ export const intakeCurl = async (
   apiUrl: string | undefined,
 ): Promise<CurlIntake> => {
   const { original } = command;
-  const expandedParts = command.expanded?.computed ?? [];
+  const expanded = command.expanded ?? noExpansion();
   // The command as the report shows it and lints it: each computed part by its name.
   const parsed =
-    expandedParts.length === 0
+    expanded.computed.length === 0
       ? command.parsed
-      : (JSON.parse(
-          JSON.stringify(command.parsed).replace(COMPUTED_MARKER, (_m, i: string) => {
-            const part = expandedParts[Number(i)];
-            return part === undefined ? '' : placeholderOf(part);
-          }),
-        ) as ParsedCurl);
+      : (JSON.parse(named(JSON.stringify(command.parsed), expanded)) as ParsedCurl);
   if (parsed.url === undefined) throw new UsageError('The curl command has no URL.');
   const lints = lintCurl(parsed, apiUrl === undefined ? {} : { apiUrl });
   const warnings: string[] = [];
-  const expanded: Expanded = command.expanded ?? {
-    steps: [],
-    computed: [],
-    variables: new Map<string, string>(),
-  };
   let failingRequest = withVariables(
     withComputed(toFailingRequest(command.parsed), expanded),
     expanded,
