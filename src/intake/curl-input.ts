@@ -16,7 +16,7 @@ import { fromPowerShell, isPowerShell, splitCommand } from './curl-parse.js';
 import { expand, splitPipeline, splitStatements, statementOf } from './substitution.js';
 import { GRANT, isTokenEndpoint, TOKEN_FORM } from '../knowledge/oauth.js';
 import { isCredentialHeader } from '../knowledge/wire.js';
-import { UsageError } from './input.js';
+import { expandedSource, UsageError } from './input.js';
 import { readNetrc } from './netrc.js';
 import { registerSecrets, secretsOf } from './secrets.js';
 
@@ -409,7 +409,7 @@ export const intakeCurl = async (
   const credentials: Credential[] = [...stepCredentials(expanded.steps)];
   const sourceOf = (secret: string, source: string): string => {
     const variable = expanded.variables.get(secret);
-    return variable === undefined ? source : `env:${variable} (expanded in your curl command)`;
+    return variable === undefined ? source : expandedSource(variable);
   };
   // A call to the token endpoint: its -u is the OAuth consumer, not a user credential.
   const consumer = tokenRequestCredentials(parsed, 'curl');

@@ -35,6 +35,13 @@ export interface RunArgs {
   readonly useRefreshToken?: boolean | undefined;
 }
 
+/**
+ * The source of a credential a pasted command took from an exported variable:
+ * `env:NAME (expanded in your curl command)` (curl-input.ts writes it, buildInput reads it).
+ */
+const EXPANDED = ' (expanded in your curl command)';
+export const expandedSource = (variable: string): string => `env:${variable}${EXPANDED}`;
+
 /** A problem with what the user typed: exit 2, one line. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -268,9 +275,7 @@ export const buildInput = (
 
   // A variable the pasted command expanded is one credential, with the username it was sent
   // with: the environment's own copy of it is not a second one.
-  const expandedHere = (extra.credentials ?? []).filter((c) =>
-    c.source.endsWith('(expanded in your curl command)'),
-  );
+  const expandedHere = (extra.credentials ?? []).filter((c) => c.source.endsWith(EXPANDED));
   const fromEnv = credentials.filter(
     (c) => !(c.source.startsWith('env:') && expandedHere.some((e) => e.secret === c.secret)),
   );
