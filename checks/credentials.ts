@@ -6,6 +6,7 @@ import {
   unexpandedExpression,
   whitespaceProblem,
 } from '../src/intake/credentials.js';
+import { credentialMarkName } from '../src/report/model.js';
 import { fingerprintFor } from '../src/report/redactor.js';
 import { defineCheck, type Credential, type DoctorInput, type Outcome } from '../src/types.js';
 
@@ -86,7 +87,7 @@ export const judge = (facts: CredentialsFacts): Outcome => {
   }
   const list = credentials.map(
     (c, i) =>
-      `${c.kind} from ${c.source} (${fingerprintFor(c.secret, c.kind) ?? `#${i + 1}`}, ${c.secret.length} chars)`,
+      `${c.kind} from ${c.source} (${credentialMarkName({ fingerprint: fingerprintFor(c.secret, c.kind) }, i)}, ${c.secret.length} chars)`,
   );
   for (const credential of credentials) {
     const unexpanded = unexpandedExpression(credential.raw);

@@ -1,4 +1,5 @@
 import { correctAuth, fetchedToken, primaryCredential } from '../src/facts/auth.js';
+import { STEP_OUTPUT } from '../src/intake/curl-input.js';
 import { correctedCommand } from '../src/facts/curl-fix.js';
 import { lintAuthorization, type AuthorizationOptions } from '../src/facts/header-lint.js';
 import { REMEDY } from '../src/knowledge/remedies.js';
@@ -149,7 +150,7 @@ export default defineCheck({
     const token = computed?.step === undefined ? undefined : (await fetchedToken(ctx))?.token;
     if (computed !== undefined && token === undefined) return facts;
     const withToken = (value: string): string =>
-      token === undefined ? value : value.replace(/<step-\d+-output>/u, token);
+      token === undefined ? value : value.replace(STEP_OUTPUT, token);
     const user = primaryCredential(ctx.input);
     const secretKey = user === undefined ? 'header' : correctAuth(user, ctx.input).secretKey;
     const send = (label: string, authorization: string) =>

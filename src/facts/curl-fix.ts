@@ -1,4 +1,5 @@
 import { formatCurl, type ParsedCurl } from '../intake/curl.js';
+import { STEP_OUTPUT } from '../intake/curl-input.js';
 import { parseAuthorization } from '../intake/credentials.js';
 import { correctedCurl } from '../rules/curl/index.js';
 import type { CredentialKind, DoctorInput } from '../types.js';
@@ -26,7 +27,7 @@ export const placeholders = (input: DoctorInput, extra?: AuthAttempt): Record<st
   if (extra !== undefined) out[extra.credential.secret] = PLACEHOLDER[extra.credential.kind];
   // A token a step of the command fetched (`<step-1-output>`): the access token it stands for.
   for (const header of input.failingRequest?.headers ?? [])
-    for (const step of header.value.match(/<step-\d+-output>/gu) ?? [])
+    for (const step of header.value.match(STEP_OUTPUT) ?? [])
       out[step] = PLACEHOLDER['access-token'];
   return out;
 };

@@ -1,4 +1,5 @@
 import { diagnose, type Diagnosis, type Story } from '../diagnosis.js';
+import { STEP_OUTPUT } from '../intake/curl-input.js';
 import type { CheckReport, DoctorInput } from '../types.js';
 
 /** The checks that judge a pasted command's token fetch (its earlier step). */
@@ -27,7 +28,7 @@ export const storyOf = (input: DoctorInput): Story => {
       const sent =
         header === undefined
           ? ''
-          : ` It fails, so ${step.field === undefined ? 'its output is an error' : `jq prints null for ${step.field}`}, and your call sent "${header.name}: ${header.value.replace(/<step-\d+-output>/u, 'null')}".`;
+          : ` It fails, so ${step.field === undefined ? 'its output is an error' : `jq prints null for ${step.field}`}, and your call sent "${header.name}: ${header.value.replace(STEP_OUTPUT, 'null')}".`;
       return `Step ${step.index}, ${step.describe} (grant_type=${step.grant ?? '?'}): ${failed.summary}${sent} Step ${last}, your call: ${call.summary}`;
     },
   };

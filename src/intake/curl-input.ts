@@ -33,6 +33,9 @@ export interface CurlIntake {
   readonly steps: readonly PastedStep[];
 }
 
+/** How a step's output reads in a header (`<step-1-output>`): what the checks look for. */
+export const STEP_OUTPUT = /<step-\d+-output>/gu;
+
 /** How a computed part reads in a header: a name, never its text (contract.md, "Secrets"). */
 const placeholderOf = (part: ComputedPart): string =>
   part.step !== undefined

@@ -93,8 +93,10 @@ export const summariseCredential = (
  * How the report names a credential so that its evidence can be matched: the fingerprint, or
  * `#N` (its position) for one without, as its `[redacted #N]` marks say.
  */
-export const credentialMarkName = (c: CredentialSummary, index: number): string =>
-  c.fingerprint ?? `#${index + 1}`;
+export const credentialMarkName = (
+  c: Pick<CredentialSummary, 'fingerprint'>,
+  index: number,
+): string => c.fingerprint ?? `#${index + 1}`;
 
 /** The report shows the first 4 KB of each body. */
 export const EVIDENCE_BODY_BYTES = 4096;
@@ -143,7 +145,7 @@ export const clipEvidence = (report: Report): Report => ({
 /** A withheld credential by the name the Credentials table gives it (fingerprint or `#N`). */
 export const withheldName = (report: Report, w: Withheld): string => {
   const index = report.credentials.findIndex((c) => c.source === w.source && c.kind === w.kind);
-  return w.fingerprint ?? (index < 0 ? 'no fingerprint' : `#${index + 1}`);
+  return index < 0 ? (w.fingerprint ?? 'no fingerprint') : credentialMarkName(w, index);
 };
 
 export const countVerdicts = (checks: readonly CheckReport[]): Record<Verdict, number> => {
