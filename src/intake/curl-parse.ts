@@ -181,6 +181,24 @@ function parenEnd(s: string, from: number): number {
   throw unterminated('command substitution $(...)');
 }
 
+/**
+ * Index just past the quoted string, backtick expression or `$(...)` that starts at `i`, or
+ * undefined when none starts there: how the scanners of a pasted script (substitution.ts) step
+ * over what the shell does not split.
+ */
+export function quotedEnd(s: string, i: number): number | undefined {
+  const ch = s.charAt(i);
+  if (ch === "'") {
+    const end = s.indexOf("'", i + 1);
+    if (end < 0) throw unterminated("single quote (')");
+    return end + 1;
+  }
+  if (ch === '"') return doubleQuoteEnd(s, i);
+  if (ch === '`') return backtickEnd(s, i);
+  if (ch === '$' && s.charAt(i + 1) === '(') return parenEnd(s, i + 2);
+  return undefined;
+}
+
 /** Index just past the `}` that closes a `${` whose body starts at `from`. */
 function braceEnd(s: string, from: number): number {
   let depth = 1;

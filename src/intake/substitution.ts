@@ -1,4 +1,10 @@
-import { CurlParseError, parseCurl, splitCommand, type ParsedCurl } from './curl-parse.js';
+import {
+  CurlParseError,
+  parseCurl,
+  quotedEnd,
+  splitCommand,
+  type ParsedCurl,
+} from './curl-parse.js';
 
 /**
  * What the user's shell made of a command substitution or a variable that it expanded (one in
@@ -43,26 +49,23 @@ const bodyOf = (expression: string): string | undefined => {
 export const splitPipeline = (text: string): string[] => {
   const stages: string[] = [];
   let depth = 0;
-  let quote: string | undefined;
   let start = 0;
-  for (let i = 0; i < text.length; i += 1) {
+  let i = 0;
+  while (i < text.length) {
     const c = text.charAt(i);
-    if (c === '\\') {
-      i += 1;
+    const skipped = c === '\\' ? i + 2 : quotedEnd(text, i);
+    if (skipped !== undefined) {
+      i = skipped;
       continue;
     }
-    if (quote !== undefined) {
-      if (c === quote) quote = undefined;
-      continue;
-    }
-    if (c === "'" || c === '"' || c === '`') quote = c;
-    else if (c === '(') depth += 1;
+    if (c === '(') depth += 1;
     else if (c === ')') depth -= 1;
     else if (c === '|' && depth === 0) {
       if (text.charAt(i + 1) === '|') return [...stages, text.slice(start)];
       stages.push(text.slice(start, i));
       start = i + 1;
     }
+    i += 1;
   }
   return [...stages, text.slice(start)];
 };
@@ -232,11 +235,8 @@ export const splitStatements = (text: string): string[] => {
   let i = 0;
   while (i < text.length) {
     const c = text.charAt(i);
-    if (c === '\\') i += 2;
-    else if (c === "'") i = closing(text, i + 1, "'");
-    else if (c === '"') i = closing(text, i + 1, '"');
-    else if (c === '`') i = closing(text, i + 1, '`');
-    else if (c === '$' && text.charAt(i + 1) === '(') i = parenClose(text, i + 2);
+    const skipped = c === '\\' ? i + 2 : quotedEnd(text, i);
+    if (skipped !== undefined) i = skipped;
     else if (c === '#' && (i === 0 || /\s/u.test(text.charAt(i - 1)))) {
       push(i);
       const nl = text.indexOf('\n', i);
@@ -254,34 +254,6 @@ export const splitStatements = (text: string): string[] => {
   }
   push(text.length);
   return out;
-};
-
-/** The index after the closing `quote` (a double quote skips `\\x` and nested `$(...)`). */
-const closing = (text: string, from: number, quote: string): number => {
-  let i = from;
-  while (i < text.length && text.charAt(i) !== quote) {
-    if (quote !== "'" && text.charAt(i) === '\\') i += 2;
-    else if (quote === '"' && text.startsWith('$(', i)) i = parenClose(text, i + 2);
-    else i += 1;
-  }
-  return i + 1;
-};
-
-/** The index after the `)` that closes a `$(` opened before `from`. */
-const parenClose = (text: string, from: number): number => {
-  let depth = 1;
-  let i = from;
-  while (i < text.length && depth > 0) {
-    const c = text.charAt(i);
-    if (c === '\\') i += 2;
-    else if (c === "'" || c === '"' || c === '`') i = closing(text, i + 1, c);
-    else {
-      if (c === '(') depth += 1;
-      else if (c === ')') depth -= 1;
-      i += 1;
-    }
-  }
-  return i;
 };
 
 /** Shell constructs a pasted script may not hold: bb-doctor reads assignments and curl commands. */
