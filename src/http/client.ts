@@ -1,4 +1,5 @@
 import got, { type Agents, type Method } from 'got';
+import { parseAuthorization } from '../intake/credentials.js';
 import { detectDataCenter } from '../knowledge/data-center.js';
 import { CLOUD_EDGE_HEADERS, isTraceHeader } from '../knowledge/headers.js';
 import { CLOUD_HOSTS, WEBSITE_HOSTS } from '../knowledge/hosts.js';
@@ -6,6 +7,8 @@ import { isCredentialHeader } from '../knowledge/wire.js';
 import { fingerprint } from '../report/redactor.js';
 import {
   carriedBy,
+  hostOf,
+  originOf,
   refusalOf,
   type GuardedCredential,
   type OriginPolicy,
@@ -97,14 +100,6 @@ const withoutCredentialHeaders = (
 ): Record<string, string> =>
   Object.fromEntries(Object.entries(headers).filter(([name]) => !isCredentialHeader(name)));
 
-const originOf = (url: string): string => {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return '';
-  }
-};
-
 const errorCodeOf = (error: unknown): { code: string; message: string } => {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
@@ -154,19 +149,8 @@ const bitbucketMarked = (response: {
 /** The username of a Basic Authorization header: the account a request logs in as. */
 const basicUsername = (headers: Readonly<Record<string, string>>): string | undefined => {
   const name = Object.keys(headers).find((h) => h.toLowerCase() === 'authorization');
-  const basic = /^\s*basic\s+(\S+)\s*$/iu.exec(name === undefined ? '' : (headers[name] ?? ''));
-  if (basic === null) return undefined;
-  const pair = Buffer.from(basic[1] ?? '', 'base64').toString('utf8');
-  const colon = pair.indexOf(':');
-  return colon > 0 ? pair.slice(0, colon).toLowerCase() : undefined;
-};
-
-const hostnameOf = (url: string): string => {
-  try {
-    return new URL(url).hostname;
-  } catch {
-    return '';
-  }
+  const user = parseAuthorization(name === undefined ? '' : (headers[name] ?? '')).basic?.username;
+  return user === undefined || user === '' ? undefined : user.toLowerCase();
 };
 
 export const makeResult = (raw: {
@@ -385,10 +369,10 @@ export class DoctorHttp {
       if (redirects >= MAX_REDIRECTS) {
         return `The API redirects more than ${MAX_REDIRECTS} times (last to ${next}): no verdict.`;
       }
-      const host = hostnameOf(next);
+      const host = hostOf(next);
       const known =
         this.options.allowedOrigins.includes(originOf(next)) ||
-        host === hostnameOf(first) ||
+        host === hostOf(first) ||
         host === CLOUD_HOSTS.api ||
         WEBSITE_HOSTS.has(host);
       return known

@@ -47,7 +47,8 @@ export interface Withheld {
   readonly reason: string;
 }
 
-const originOf = (url: string): string => {
+/** A URL's origin, '' when it does not parse. */
+export const originOf = (url: string): string => {
   try {
     return new URL(url).origin;
   } catch {
@@ -55,7 +56,8 @@ const originOf = (url: string): string => {
   }
 };
 
-const hostOf = (origin: string): string => {
+/** A URL's host name (lower case), '' when it does not parse. */
+export const hostOf = (origin: string): string => {
   try {
     return new URL(origin).hostname.toLowerCase();
   } catch {
