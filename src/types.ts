@@ -51,6 +51,10 @@ export const FINDING_CODES = [
   'WRONG_HOST',
   'REPO_NOT_FOUND_OR_NO_ACCESS',
   'RATE_LIMITED',
+  'GIT_USERNAME_WRONG',
+  'GIT_ACCESS_TOKEN_USERNAME',
+  'IP_NOT_ALLOWED',
+  'TWO_STEP_REQUIRED',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];
@@ -343,6 +347,40 @@ export interface FailingRequest {
   };
 }
 
+/**
+ * What git would send for the repository, in git's own order (contract.md, "Git over HTTPS"): the
+ * URL's userinfo, then `http.extraHeader`, then the credential helper. Holds a secret: never print.
+ */
+export interface GitSends {
+  readonly via: 'url' | 'extra-header' | 'credential-helper';
+  /** The credential's `source` in `credentials[]` (`git:url`, `git-credential:store`...). */
+  readonly source: string;
+  /** The Basic username git sends (userinfo, the helper's answer); none for a header. */
+  readonly username?: string;
+  readonly secret: string;
+  /** An `http.extraHeader` git sends on every request, as configured. */
+  readonly header?: { readonly name: string; readonly value: string };
+}
+
+/** A git target: the repository a failing clone, fetch or push talks to (contract.md, "Git over HTTPS"). */
+export interface GitTarget {
+  /** The repository URL as git uses it, without userinfo (`https://bitbucket.org/acme/repo.git`). */
+  readonly url: string;
+  /** `http` (checked), or `ssh` (out of scope: said, not diagnosed). */
+  readonly transport: 'http' | 'ssh';
+  readonly push: boolean;
+  /** What the user gave: `git clone`, `--git-url`, `--remote origin`, `the origin remote of …`. */
+  readonly from: string;
+  /** The remote's name, when the target came from a remote (for `git remote set-url NAME`). */
+  readonly remoteName?: string;
+  /** What git would send when challenged; undefined when git has nothing (it would prompt). */
+  readonly sends?: GitSends;
+  /** The credential helpers git asks for this URL, by program (`store`, `manager`). */
+  readonly helpers: readonly string[];
+  /** Facts of the intake for the report (a pasted helper reported, not run; an override). */
+  readonly notes: readonly string[];
+}
+
 /** Everything a run knows before the first request: the target, the credentials, the failing call. */
 export interface DoctorInput {
   readonly apiUrl: string;
@@ -378,6 +416,8 @@ export interface DoctorInput {
    * The earlier steps of a pasted command, in order: the curl commands in its substitutions (a
    * token fetch whose output the call sent). The call itself is the last step.
    */
+  /** A git target (`-- git …`, `--git`, `--git-url`, `--remote`, the work tree's remote). */
+  readonly git?: GitTarget;
   readonly steps?: readonly {
     readonly index: number;
     readonly describe: string;

@@ -8,6 +8,10 @@ export const DOCS = {
   // --- Credentials: API tokens (§4.2, §5.2, §5.3) ---
   /** How API tokens are used (REST: Basic with the Atlassian account email; git: the username). */
   apiTokens: 'https://support.atlassian.com/bitbucket-cloud/docs/using-api-tokens',
+  /** git 403s from the IP allowlist and required two-step verification (bitbucket-auth.md §12.1). */
+  gitForbiddenKB:
+    'https://confluence.atlassian.com/bbkb/error-403-when-performing-git-operations-1155479141.html',
+  /** git's credential helpers and `git credential reject` (gitcredentials(7), git-credential(1)). */
   /**
    * Where API tokens are created: "Create API token with scopes" → app "Bitbucket" (§4.2). The
    * dossier names this page (without https://) in §9.4, as where classic tokens came from.

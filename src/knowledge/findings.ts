@@ -122,6 +122,17 @@ export const FINDINGS: readonly FindingInfo[] = [
     cause: 'a classic API token without Bitbucket scopes',
   },
   {
+    code: 'GIT_USERNAME_WRONG',
+    layer: 'credential',
+    cause:
+      'an API token sent to git with the account email: git wants the Bitbucket username or x-bitbucket-api-token-auth',
+  },
+  {
+    code: 'GIT_ACCESS_TOKEN_USERNAME',
+    layer: 'credential',
+    cause: 'an access token sent to git with a username other than x-token-auth',
+  },
+  {
     code: 'ACCESS_TOKEN_AS_BASIC',
     layer: 'credential',
     cause: 'a repository/project/workspace or OAuth access token sent with Basic',
@@ -154,7 +165,18 @@ export const FINDINGS: readonly FindingInfo[] = [
     layer: 'token-fetch',
     cause: 'a refresh token Bitbucket does not accept (used already: they rotate since 2026-05-04)',
   },
+  {
+    code: 'TWO_STEP_REQUIRED',
+    layer: 'credential',
+    cause:
+      'the workspace requires two-step verification, and this user has not enabled it (git 403)',
+  },
   { code: 'SCOPE_MISSING', layer: 'scope', cause: 'the credential lacks a scope the target needs' },
+  {
+    code: 'IP_NOT_ALLOWED',
+    layer: 'scope',
+    cause: "the workspace's IP allowlist refuses this address (git 403)",
+  },
   {
     code: 'WRONG_HOST',
     layer: 'endpoint',

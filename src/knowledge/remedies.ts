@@ -103,6 +103,22 @@ export const REMEDY: Readonly<Record<FindingCode, Remediation>> = {
     hint: 'Create an API token with scopes and use it with your Atlassian account email instead of your password.',
     url: DOCS.accountPasswordDeprecation,
   },
+  GIT_USERNAME_WRONG: {
+    hint: 'Give git your Bitbucket username (or x-bitbucket-api-token-auth) with the API token, not your email: the email is for REST only.',
+    url: DOCS.apiTokens,
+  },
+  GIT_ACCESS_TOKEN_USERNAME: {
+    hint: 'Give git the username x-token-auth with an access token (https://x-token-auth@bitbucket.org/WS/REPO.git).',
+    url: DOCS.accessTokens,
+  },
+  IP_NOT_ALLOWED: {
+    hint: "Ask a workspace admin to add this network's public IP address to the workspace's IP allowlist, or run git from an allowed network (VPN).",
+    url: DOCS.gitForbiddenKB,
+  },
+  TWO_STEP_REQUIRED: {
+    hint: 'Enable two-step verification on your Bitbucket account (Personal settings → Two-step verification); the workspace requires it.',
+    url: DOCS.gitForbiddenKB,
+  },
   ACCESS_TOKEN_AS_BASIC: {
     hint: 'Send access tokens as "Authorization: Bearer <token>"; only git uses them with Basic (x-token-auth).',
     url: DOCS.accessTokens,

@@ -213,6 +213,57 @@ export const SIGNATURES: readonly Signature[] = [
   },
 
   // ---------------------------------------------------------------------------------------------
+  // Cloud git over HTTPS (§12.1): plain-text bodies that git prints as `remote:` lines
+  // ---------------------------------------------------------------------------------------------
+  {
+    // §12.1: the removed app password, as git sees it (410 and the CHANGE-3222 lines) [H].
+    id: 'git-change-3222',
+    code: 'APP_PASSWORD_REMOVED',
+    status: 410,
+    body: /CHANGE-3222/,
+    product: 'cloud',
+    blamesCredentials: true,
+    summary:
+      'git got 410 with CHANGE-3222: the credential is an app password, removed on 2026-07-28.',
+    explanation:
+      'The app password is usually cached by a credential helper or kept in the remote URL. Erase ' +
+      'it there and use an API token with scopes (git username: your Bitbucket username or ' +
+      'x-bitbucket-api-token-auth).',
+    source: DOCS.appPasswordBrownouts,
+    confidence: 'H',
+  },
+  {
+    // §12.1: the workspace IP allowlist (Premium), git's form [H]; the REST form is [U].
+    id: 'git-ip-not-allowed',
+    code: 'IP_NOT_ALLOWED',
+    status: 403,
+    body: /an admin must whitelist your IP/,
+    product: 'cloud',
+    blamesCredentials: false,
+    summary: "The workspace's IP allowlist refuses this address.",
+    explanation:
+      'The credential may be fine: the workspace (Premium) only lets listed IP addresses use git. ' +
+      'An admin adds the address, or you connect from an allowed network.',
+    source: DOCS.gitForbiddenKB,
+    confidence: 'H',
+  },
+  {
+    // §12.1: the workspace requires two-step verification of its users [H]; whether it also
+    // blocks API-token git access is [U].
+    id: 'git-two-step-required',
+    code: 'TWO_STEP_REQUIRED',
+    status: 403,
+    body: /enable two-step authentication/,
+    product: 'cloud',
+    blamesCredentials: false,
+    summary: 'The workspace requires two-step verification, and this account has not enabled it.',
+    explanation:
+      'Enable two-step verification on the Bitbucket account; the credential itself was accepted.',
+    source: DOCS.gitForbiddenKB,
+    confidence: 'H',
+  },
+
+  // ---------------------------------------------------------------------------------------------
   // Cloud REST: scopes (§4.4)
   // ---------------------------------------------------------------------------------------------
   {

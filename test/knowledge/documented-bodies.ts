@@ -145,3 +145,17 @@ export const CLOUD_BASIC_CHALLENGE = {
 
 // §8: the DC challenge header.
 export const DC_BASIC_CHALLENGE = { 'WWW-Authenticate': 'Basic realm="Atlassian Bitbucket"' };
+
+// §12.1: git's 410 for a removed app password; git prints each line of the plain-text body with
+// "remote: " in front (community bc-p/3248508; community qaq-p/3256900).
+export const GIT_CHANGE_3222 = [
+  'CHANGE-3222 - Functionality has been deprecated',
+  'App passwords are deprecated and must be replaced with API tokens.',
+  'https://developer.atlassian.com/cloud/bitbucket/changelog#CHANGE-3222',
+].join('\n');
+
+// §12.1: git's 403 for the workspace IP allowlist (confluence.atlassian.com/bbkb/error-403-when-performing-git-operations-1155479141.html)
+export const GIT_IP_NOT_ALLOWED = 'To access this repository, an admin must whitelist your IP.';
+
+// §12.1: git's 403 when the workspace requires two-step verification (same KB)
+export const GIT_TWO_STEP_REQUIRED = 'To access this repository, enable two-step authentication.';

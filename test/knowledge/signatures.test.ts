@@ -254,6 +254,26 @@ const CASES: readonly Case[] = [
     top: 'dc-incorrect-password',
   },
   {
+    name: 'git: removed app password (410, CHANGE-3222)',
+    status: 410,
+    body: bodies.GIT_CHANGE_3222,
+    top: 'git-change-3222',
+    // The REST message is among the lines: its own signature matches too.
+    sameBody: ['cloud-app-password-removed'],
+  },
+  {
+    name: 'git: workspace IP allowlist',
+    status: 403,
+    body: bodies.GIT_IP_NOT_ALLOWED,
+    top: 'git-ip-not-allowed',
+  },
+  {
+    name: 'git: workspace requires two-step verification',
+    status: 403,
+    body: bodies.GIT_TWO_STEP_REQUIRED,
+    top: 'git-two-step-required',
+  },
+  {
     name: 'DC challenge, empty body',
     status: 401,
     headers: bodies.DC_BASIC_CHALLENGE,
