@@ -1,3 +1,4 @@
+import { isGitCommand } from './git-command.js';
 import type { Redactor } from '../report/redactor.js';
 import { quoted } from './quote.js';
 import type { Credential, FailingRequest, GivenHeader } from '../types.js';
@@ -317,7 +318,7 @@ export const curlWords = (
   }
   if (words.length === 0) return undefined;
   if (words[0] !== 'curl')
-    throw new UsageError(`Expected a curl command after --, got ${quoted(words[0] ?? '')}.`);
+    throw new UsageError(`Expected a curl or git command after --, got ${quoted(words[0] ?? '')}.`);
   return words;
 };
 
@@ -358,8 +359,11 @@ export const readCurl = (argv: readonly string[], env?: Env): CurlRead => {
   });
   let words: string[] | undefined;
   let expanded: Expanded | undefined;
+  // `-- git …` is the git intake's (git-input.ts).
+  const after =
+    dash === -1 || isGitCommand(argv.slice(dash + 1)) ? undefined : argv.slice(dash + 1);
   try {
-    words = curlWords(dash === -1 ? undefined : argv.slice(dash + 1), pasted, env, (e) => {
+    words = curlWords(after, pasted, env, (e) => {
       expanded = e;
     });
   } catch (error) {

@@ -297,10 +297,14 @@ const subcommandPositionals = (
   return repo === undefined ? { positional } : { positional, repo };
 };
 
+/** Whether the words after `--` are a git command (the curl intake leaves them alone). */
+export const isGitCommand = (argv: readonly string[]): boolean =>
+  /^git(?:\.exe)?$/iu.test((argv[0] ?? '').split(/[\\/]/u).pop() ?? '');
+
 /** Reads the words of a git command, `git` first (after `--` on bb-doctor's command line). */
 export const parseGitCommand = (argv: readonly string[]): GitCommand => {
   const first = argv[0] ?? '';
-  if (!/^git(?:\.exe)?$/iu.test(first.split(/[\\/]/u).pop() ?? ''))
+  if (!isGitCommand(argv))
     throw new GitParseError(`not a git command: it runs ${quoted(first, 30)}, not git`);
   const configs: GitConfig[] = [];
   const dirs: string[] = [];

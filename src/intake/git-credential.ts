@@ -49,6 +49,10 @@ export interface GitCredentialOptions {
   cwd?: string;
   /** The git executable; default `git` on PATH. */
   git?: string;
+  /** `git credential fill`: the repository path (git keeps it only with credential.useHttpPath). */
+  path?: string;
+  /** `git remote get-url`: the push URL. */
+  push?: boolean;
 }
 
 const DEFAULT_TIMEOUT_MS = 5000;
@@ -271,8 +275,88 @@ function contextMatches(pattern: string, target: URL): boolean {
   if (!wanted.every((label, i) => label === '*' || label === actual[i])) return false;
   if (context.port !== target.port) return false;
   if (context.username !== '' && context.username !== target.username) return false;
-  // The request carries no path, so a context with a path does not match.
-  return context.pathname === '' || context.pathname === '/';
+  // A context path matches the target's path as a prefix of whole segments (git-config(1),
+  // "http.<url>.*": "path ... matches if it is a prefix, split at slashes"); a credential request
+  // carries no path, so there a context with a path does not match.
+  const path = context.pathname.replace(/\/+$/u, '');
+  if (path === '') return true;
+  const actualPath = target.pathname.replace(/\/+$/u, '');
+  return actualPath === path || actualPath.startsWith(`${path}/`);
+}
+
+/** Does a configuration `<url>` subsection (`http.<url>.extraHeader`) apply to `url`? */
+export function configUrlMatches(pattern: string, url: string): boolean {
+  return contextMatches(pattern, targetUrl(url));
+}
+
+/**
+ * The values of the configuration keys whose name matches `keyPattern` (`git config -z
+ * --get-regexp`) and whose `<url>` subsection, if any, matches `url` as git matches it, in
+ * configuration order. Reads configuration only: no helper or hook runs.
+ */
+export async function gitConfigForUrl(
+  keyPattern: string,
+  url: string,
+  options: GitCredentialOptions = {},
+): Promise<{ key: string; value: string }[]> {
+  const target = targetUrl(url);
+  const result = await run(
+    options.git ?? 'git',
+    ['config', '-z', '--get-regexp', keyPattern],
+    '',
+    gitEnv(options.env ?? process.env, false),
+    options.cwd ?? homedir(),
+    options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    'git config',
+  );
+  if (result.code !== 0) return [];
+  return configRecords(result.stdout)
+    .filter(([key]) => {
+      const first = key.indexOf('.');
+      const last = key.lastIndexOf('.');
+      return first === last || contextMatches(key.slice(first + 1, last), target);
+    })
+    .map(([key, value]) => ({ key, value }));
+}
+
+/**
+ * The URL of a remote of the repository at `cwd` (`git remote get-url NAME`, which applies
+ * `url.<base>.insteadOf` as fetch does), or undefined when there is no such remote or no
+ * repository. Contains the userinfo as configured: register it before anything prints.
+ */
+export async function gitRemoteUrl(
+  name: string,
+  options: GitCredentialOptions = {},
+): Promise<string | undefined> {
+  const result = await run(
+    options.git ?? 'git',
+    ['remote', 'get-url', ...(options.push === true ? ['--push'] : []), '--', name],
+    '',
+    gitEnv(options.env ?? process.env, false),
+    options.cwd ?? homedir(),
+    options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    'git remote get-url',
+  );
+  const url = result.stdout.split('\n')[0]?.trim() ?? '';
+  return result.code === 0 && url !== '' ? url : undefined;
+}
+
+/** The remote names of the repository at `cwd` (`git remote`), none outside a repository. */
+export async function gitRemoteNames(options: GitCredentialOptions = {}): Promise<string[]> {
+  const result = await run(
+    options.git ?? 'git',
+    ['remote'],
+    '',
+    gitEnv(options.env ?? process.env, false),
+    options.cwd ?? homedir(),
+    options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    'git remote',
+  );
+  if (result.code !== 0) return [];
+  return result.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
 }
 
 /** Parses `git config -z --get-regexp` output: `key\nvalue\0` records (`key\0` for no value). */
@@ -353,6 +437,8 @@ export async function gitCredentialFill(
   options.onHelperArguments?.(configured.flatMap(helperArguments));
   const lines = [`protocol=${target.protocol.replace(/:$/, '')}`, `host=${target.host}`];
   if (target.username !== '') lines.push(`username=${decodeURIComponent(target.username)}`);
+  if (options.path !== undefined && options.path !== '')
+    lines.push(`path=${options.path.replace(/^\/+/u, '')}`);
   const result = await run(
     options.git ?? 'git',
     ['credential', 'fill'],

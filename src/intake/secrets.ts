@@ -27,6 +27,8 @@ export type SecretSource =
   | { readonly argv: readonly string[]; readonly env: Env }
   /** A curl command, parsed (after `--` or `--curl`). */
   | { readonly curl: ParsedCurl }
+  /** A git command, parsed (after `--` or `--git`): what git-command.ts found in it. */
+  | { readonly git: { readonly secrets: readonly FoundSecret[] } }
   /** A saved capture's exchanges (`explain FILE`). */
   | { readonly capture: readonly Exchange[] }
   /** The arguments of git's configured credential helpers (`helper.sh --token=X`). */
@@ -184,7 +186,15 @@ const PLAIN_VALUE_FLAGS = new Set([
 ]);
 
 /** URL options: their userinfo, query and fragment may carry a secret. */
-const URL_FLAGS = new Set(['--url', '--api-url', '--auth-url', '--apiUrl', '--authUrl']);
+const URL_FLAGS = new Set([
+  '--url',
+  '--api-url',
+  '--auth-url',
+  '--git-url',
+  '--apiUrl',
+  '--authUrl',
+  '--gitUrl',
+]);
 
 /**
  * A `--header` that is no `Name: value` (a usage error will say so): `$TOKEN` alone, or
@@ -216,7 +226,9 @@ export const argvSecrets = (argv: readonly string[], env: Env): FoundSecret[] =>
   // After `--`, a curl command's words are registered by their structure (curlSecrets), and
   // what is no curl command is only ever described (quote.ts): a whole `user:token` word there
   // must not become a secret of its own, or its username would be redacted with it.
-  const curl = dash > -1 && /^curl(?:\.exe)?$/iu.test(words[dash + 1] ?? '');
+  // The same for a git command (`-- git clone URL`): its userinfo, `-c http.extraHeader` and
+  // helper options are registered by their structure (gitSecrets).
+  const curl = dash > -1 && /^(?:curl|git)(?:\.exe)?$/iu.test(words[dash + 1] ?? '');
   for (let i = 0; i < words.length; i += 1) {
     const word = words[i] ?? '';
     // Every other word, also after `--`: a stray word an error message would name ("Unknown
@@ -233,7 +245,10 @@ export const argvSecrets = (argv: readonly string[], env: Env): FoundSecret[] =>
     else if (HEADER_FLAG.test(flag)) headers.push(value);
     else if (URL_FLAGS.has(flag)) urls.push(value);
     // `--curl "$TOKEN"`: what is no curl command is quoted by nobody, and registered.
-    else if (flag === '--curl' && !/\bcurl\b/iu.test(value))
+    else if (
+      (flag === '--curl' && !/\bcurl\b/iu.test(value)) ||
+      (flag === '--git' && !/\bgit\b/iu.test(value))
+    )
       secrets.push(value, ...value.split(/\s+/u));
   }
   const found: FoundSecret[] = [
@@ -316,6 +331,7 @@ export const storedSecrets = (username: string | undefined, secret: string): Fou
 export const secretsOf = (source: SecretSource): FoundSecret[] => {
   if ('argv' in source) return argvSecrets(source.argv, source.env);
   if ('curl' in source) return curlSecrets(source.curl);
+  if ('git' in source) return [...source.git.secrets];
   if ('capture' in source) return captureSecrets(source.capture);
   if ('helperArguments' in source)
     return source.helperArguments.flatMap((word) => [
