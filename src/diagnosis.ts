@@ -54,6 +54,8 @@ const verifiedText = ({ report, proof }: Shown): string =>
 export interface Story {
   readonly stepChecks?: readonly string[];
   readonly tell?: (step: CheckReport, call: CheckReport) => string;
+  /** How to tell a failing step when nothing later fails (git: what REST says of it). */
+  readonly alone?: (step: CheckReport) => string;
 }
 
 /**
@@ -89,7 +91,9 @@ export const diagnose = (checks: readonly CheckReport[], story: Story = {}): Dia
       summary:
         story.tell !== undefined && stepOf(first) === 0 && later !== undefined
           ? story.tell(first, later)
-          : first.summary,
+          : story.alone !== undefined && stepOf(first) === 0
+            ? story.alone(first)
+            : first.summary,
       ...(first.remediation === undefined ? {} : { fix: first.remediation.hint }),
       // The proven corrected call (the user's own command, fixed) beats the finding's generic one.
       ...(command !== undefined

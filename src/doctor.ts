@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { followGit } from './facts/git-story.js';
 import { stepReports, storyOf } from './facts/steps.js';
 import { diagnose, exitCodeFor } from './diagnosis.js';
 import { DoctorHttp } from './http/client.js';
@@ -82,7 +83,13 @@ export const runDoctor = async (
   const startedAt = now();
   const deadlineMs = options.timeoutSeconds * 1000;
   const { input } = options;
-  const origins = [input.apiUrl, input.authUrl, input.failingRequest?.url, input.url]
+  const origins = [
+    input.apiUrl,
+    input.authUrl,
+    input.failingRequest?.url,
+    input.url,
+    input.git?.url,
+  ]
     .filter((u): u is string => u !== undefined)
     .map((u) => {
       try {
@@ -117,7 +124,7 @@ export const runDoctor = async (
       ),
       ...(options.ca === undefined ? {} : { https: { certificateAuthority: options.ca } }),
     });
-  const checks = await runChecks(options.checks, {
+  const ran = await runChecks(options.checks, {
     input,
     httpFor: (evidence) => http.forCheck(evidence),
     now,
@@ -129,7 +136,10 @@ export const runDoctor = async (
     ...(options.onStart === undefined ? {} : { onStart: options.onStart }),
     ...(options.onFinish === undefined ? {} : { onFinish: options.onFinish }),
   });
-  const diagnosis = diagnose(checks, storyOf(input));
+  // A git target: the verdict follows git, and REST is said beside it.
+  const git = followGit(input, ran);
+  const checks = git.checks;
+  const diagnosis = diagnose(checks, input.git === undefined ? storyOf(input) : git.story);
   const steps = stepReports(input, checks);
   const report = buildReport({
     input,

@@ -2,6 +2,7 @@ import apiVersion from '../checks/api-version.js';
 import connectivity from '../checks/connectivity.js';
 import credentials from '../checks/credentials.js';
 import curlCommand from '../checks/curl-command.js';
+import gitAccess from '../checks/git-access/index.js';
 import headerCasing from '../checks/header-casing.js';
 import identity from '../checks/identity/index.js';
 import publicPrivateContrast from '../checks/public-private-contrast.js';
@@ -21,6 +22,8 @@ export const CHECKS: readonly Check[] = [
   savedExchange,
   tokenFetch,
   headerCasing,
+  // contract.md, "Git over HTTPS": after credentials, before identity.
+  gitAccess,
   identity,
   publicPrivateContrast,
   twoFactor,

@@ -1,0 +1,48 @@
+import type { Story } from '../diagnosis.js';
+import { NO_VERDICT_CODES } from '../knowledge/findings.js';
+import type { CheckReport, DoctorInput } from '../types.js';
+
+/** The check that judges git itself; the REST checks judge the same credential for the API. */
+const GIT_CHECK = 'git-access';
+
+/** What REST says of the same credential, in one sentence (identity's verdict). */
+const restLine = (checks: readonly CheckReport[]): string => {
+  const identity = checks.find((c) => c.id === 'identity');
+  if (identity === undefined || identity.status === 'skip') return '';
+  return identity.status === 'pass'
+    ? ` REST: ${identity.summary}`
+    : ` REST fails too: ${identity.summary}`;
+};
+
+/**
+ * For a git target the verdict follows git (contract.md, "Git over HTTPS"): when git accepts the
+ * credential as it would be sent, a REST-only problem with it is a warning, not a failure; when
+ * git fails, git's cause comes first and the diagnosis says what REST makes of the same
+ * credential ("works for REST with your email, for git with your username").
+ */
+export const followGit = (
+  input: DoctorInput,
+  checks: readonly CheckReport[],
+): { checks: readonly CheckReport[]; story: Story } => {
+  const git = checks.find((c) => c.id === GIT_CHECK);
+  if (input.git?.transport !== 'http' || git === undefined || git.status === 'skip')
+    return { checks, story: {} };
+  if (git.status === 'pass') {
+    return {
+      checks: checks.map((c) =>
+        c.status === 'fail' && c.code !== undefined && !NO_VERDICT_CODES.has(c.code)
+          ? { ...c, status: 'warn', summary: `REST only (git gets in): ${c.summary}` }
+          : c,
+      ),
+      story: {},
+    };
+  }
+  return {
+    checks,
+    story: {
+      stepChecks: [GIT_CHECK],
+      tell: (failed) => `${failed.summary}${restLine(checks)}`,
+      alone: (failed) => `${failed.summary}${restLine(checks)}`,
+    },
+  };
+};
