@@ -14,6 +14,7 @@ import { UsageError, type RunArgs } from './intake/input.js';
 import { Redactor } from './report/redactor.js';
 import { FORMATS } from './report/render.js';
 import { CLOUD_URLS } from './knowledge/docs.js';
+import { GIT_URL_EXAMPLE } from './knowledge/git.js';
 import { OAUTH_PATHS } from './knowledge/wire.js';
 
 export type { IO } from './commands/io.js';
@@ -62,6 +63,25 @@ const withRunOptions = <T>(y: Argv<T>): Argv<T> =>
       group: RUN_OPTIONS_GROUP,
       describe: 'The failing curl command, pasted whole as one string (nothing in it is executed)',
       requiresArg: true,
+    })
+    .option('git', {
+      type: 'string',
+      group: RUN_OPTIONS_GROUP,
+      describe:
+        'The failing git command (clone, fetch, pull, push, ls-remote), pasted whole (nothing is executed)',
+      requiresArg: true,
+    })
+    .option('git-url', {
+      type: 'string',
+      group: RUN_OPTIONS_GROUP,
+      describe: `The git clone URL that fails (${GIT_URL_EXAMPLE})`,
+      requiresArg: true,
+    })
+    .option('remote', {
+      type: 'string',
+      group: RUN_OPTIONS_GROUP,
+      describe:
+        'Diagnose git access to this remote of the repository here (default origin; its URL is read, nothing is fetched)',
     })
     .option('username', {
       type: 'string',
@@ -196,7 +216,7 @@ export const buildParser = (argv: readonly string[]): Argv =>
       yargs([...argv])
         .scriptName('bb-doctor')
         .usage(
-          "bb-doctor: a doctor for Bitbucket authentication. Names the one root cause of a 401 and proves the fix.\n\nUsage:\n  bb-doctor [options]\n  bb-doctor [options] -- curl ARG...\n  bb-doctor [options] --curl 'curl ...'\n  bb-doctor explain FILE\n  bb-doctor demo [SCENARIO]\n  bb-doctor simulate [--port N] [--scenario S]\n  bb-doctor checks",
+          "bb-doctor: a doctor for Bitbucket authentication. Names the one root cause of a 401 and proves the fix.\n\nUsage:\n  bb-doctor [options]\n  bb-doctor [options] -- curl ARG...\n  bb-doctor [options] --curl 'curl ...'\n  bb-doctor [options] -- git ARG...\n  bb-doctor [options] --git-url URL | --remote [NAME]\n  bb-doctor explain FILE\n  bb-doctor demo [SCENARIO]\n  bb-doctor simulate [--port N] [--scenario S]\n  bb-doctor checks",
         )
         // No `--no-FLAG`: negating a string option (`--no-api-token`) would hand the run `false`.
         .parserConfiguration({
@@ -270,7 +290,7 @@ export const buildParser = (argv: readonly string[]): Argv =>
     );
 
 const checkNonEmpty = (args: ParsedArgs): void => {
-  const keys: (keyof RunArgs | 'output' | 'curl')[] = [
+  const keys: (keyof RunArgs | 'output' | 'curl' | 'git' | 'gitUrl')[] = [
     'apiUrl',
     'authUrl',
     'workspace',
@@ -287,6 +307,8 @@ const checkNonEmpty = (args: ParsedArgs): void => {
     'refreshToken',
     'output',
     'curl',
+    'git',
+    'gitUrl',
   ];
   for (const key of keys) {
     const value = args[key];

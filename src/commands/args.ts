@@ -11,6 +11,10 @@ export interface ParsedArgs extends RunArgs {
   readonly timeout: number;
   readonly cacert?: string;
   readonly curl?: string;
+  /** `--git 'git …'`, `--git-url URL`, `--remote [NAME]` ('' for the default remote). */
+  readonly git?: string;
+  readonly gitUrl?: string;
+  readonly remote?: string;
   readonly netrc?: boolean;
   readonly netrcFile?: string;
   readonly gitCredential?: boolean;

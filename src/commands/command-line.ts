@@ -1,4 +1,5 @@
 import { readCurl, type CurlRead } from '../intake/curl-input.js';
+import { readGit, type GitRead } from '../intake/git-input.js';
 import { literalCurls } from '../intake/substitution.js';
 import { registerSecrets, secretsOf } from '../intake/secrets.js';
 import type { Redactor } from '../report/redactor.js';
@@ -13,7 +14,7 @@ export const readCommandLine = (
   argv: readonly string[],
   env: IO['env'],
   redactor: Redactor,
-): CurlRead => {
+): CurlRead & { readonly git: GitRead } => {
   // A pasted command is expanded as the user's shell did it: exported variables from this
   // environment, pure constructions evaluated, curl commands in substitutions kept as steps.
   const curl = readCurl(argv, env);
@@ -22,6 +23,9 @@ export const readCommandLine = (
     registerSecrets(redactor, secretsOf({ curl: step.curl }));
   for (const inner of literalCurls(curl.parsed?.argv ?? []))
     registerSecrets(redactor, secretsOf({ curl: inner }));
+  // A git command's userinfo, -c http.extraHeader and helper options, by their structure.
+  const git = readGit(argv);
+  registerSecrets(redactor, secretsOf({ git }));
   registerSecrets(redactor, secretsOf({ argv, env }));
-  return curl;
+  return { ...curl, git };
 };

@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Redactor } from '../report/redactor.js';
 import type { ParseArgs, ParsedArgs } from './args.js';
 import { readCommandLine } from './command-line.js';
@@ -50,15 +53,35 @@ export const demoCommand = async (
     ...(latencyMs === undefined ? {} : { latencyMs }),
     ...(fault === undefined ? {} : { fault }),
   });
+  // A git story's git lives in a HOME of its own: its credential helper's store, never the
+  // user's own configuration or credentials.
+  const home =
+    scenario.git === undefined ? undefined : await mkdtemp(join(tmpdir(), 'bb-doctor-demo-'));
   try {
+    const gitUrl = scenario.git === undefined ? '' : sim.gitUrl(scenario.git, running.url);
+    if (home !== undefined && scenario.git !== undefined) {
+      for (const [name, text] of Object.entries(sim.gitHomeFiles(scenario.git, running.url)))
+        await writeFile(join(home, name), text, { mode: 0o600 });
+    }
     const words = [
       '--api-url',
       running.url,
       '--auth-url',
       running.url,
-      ...scenario.args.map((word) => word.replaceAll('{base}', running.url)),
+      ...scenario.args.map((word) =>
+        word.replaceAll('{git-url}', gitUrl).replaceAll('{base}', running.url),
+      ),
     ];
-    const demoIo: IO = { ...io, env: demoEnv(io.env, scenario.env) };
+    const gitHome =
+      home === undefined
+        ? {}
+        : {
+            HOME: home,
+            XDG_CONFIG_HOME: home,
+            GIT_CONFIG_NOSYSTEM: '1',
+            GIT_CONFIG_GLOBAL: join(home, '.gitconfig'),
+          };
+    const demoIo: IO = { ...io, env: { ...demoEnv(io.env, scenario.env), ...gitHome } };
     // The scenario's arguments and environment are an input of their own.
     const curl = readCommandLine(words, demoIo.env, redactor);
     const parsed = await options.parse(words);
@@ -70,10 +93,11 @@ export const demoCommand = async (
       ...(args.output === undefined ? {} : { output: args.output }),
     };
     return await runCommand(merged, demoIo, redactor, {
-      ...(await commandLineExtras(merged, curl, demoIo, redactor)),
+      ...(await commandLineExtras(merged, curl, demoIo, redactor, { workTree: false })),
       simulator: { scenario: scenario.name },
     });
   } finally {
     await running.close();
+    if (home !== undefined) await rm(home, { recursive: true, force: true });
   }
 };

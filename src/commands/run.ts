@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { grantOf, isTokenEndpoint } from '../knowledge/oauth.js';
 import { runDoctor, type RunHttp } from '../doctor.js';
 import { intakeCurl, type CurlRead } from '../intake/curl-input.js';
+import { intakeGit, type GitRead } from '../intake/git-input.js';
 import { standInCredentials } from '../explain/input.js';
 import { buildInput, DEFAULT_API_URL, UsageError } from '../intake/input.js';
 import { disagreements, storedCredentials } from '../intake/stored.js';
@@ -16,6 +17,7 @@ import type {
   Credential,
   DoctorInput,
   FailingRequest,
+  GitTarget,
   GivenHeader,
 } from '../types.js';
 import type { ParsedArgs } from './args.js';
@@ -33,6 +35,11 @@ export interface RunExtras {
   readonly credentials?: readonly Credential[];
   readonly curl?: DoctorInput['curl'];
   readonly steps?: DoctorInput['steps'];
+  /** The git target (`-- git …`, `--git`, `--git-url`, `--remote`, the work tree's remote). */
+  readonly git?: GitTarget;
+  /** The workspace and repository of the git target, when no flag names them. */
+  readonly workspace?: string;
+  readonly repo?: string;
   readonly authUrl?: string;
   readonly http?: RunHttp;
   /** explain of a bb-doctor HAR: stand-ins for its redacted credentials (explain/stand-ins.ts). */
@@ -109,8 +116,13 @@ export const runCommand = async (
     ...(extras.credentials === undefined ? {} : { credentials: extras.credentials }),
     ...(extras.authUrl === undefined ? {} : { authUrl: extras.authUrl }),
   });
+  const workspace = base.workspace ?? extras.workspace;
+  const repo = base.repo ?? (base.workspace === undefined ? extras.repo : undefined);
   const input: DoctorInput = {
     ...base,
+    ...(workspace === undefined ? {} : { workspace }),
+    ...(repo === undefined ? {} : { repo }),
+    ...(extras.git === undefined ? {} : { git: extras.git }),
     credentials:
       extras.standIns === undefined
         ? base.credentials
@@ -199,11 +211,37 @@ export const runCommand = async (
  */
 export const commandLineExtras = async (
   args: ParsedArgs,
-  curl: CurlRead,
+  curl: CurlRead & { readonly git: GitRead },
   io: IO,
   redactor: Redactor,
+  options: { readonly workTree?: boolean } = {},
 ): Promise<RunExtras> => {
   if (curl.wordsError !== undefined) throw curl.wordsError;
+  if (curl.git.command !== undefined && curl.words !== undefined)
+    throw new UsageError(
+      'Give one command to diagnose: a curl command or a git command, not both.',
+    );
+  const git = await intakeGit({
+    read: curl.git,
+    gitUrl: args.gitUrl,
+    remote: args.remote,
+    // Nothing else names a target: inside a work tree whose remote is Bitbucket, git's access is
+    // what to diagnose (never in the demo, whose target is the simulator).
+    noTarget:
+      options.workTree !== false &&
+      curl.words === undefined &&
+      args.url === undefined &&
+      args.workspace === undefined,
+    apiUrl: args.apiUrl ?? DEFAULT_API_URL,
+    cwd: process.cwd(),
+    env: io.env,
+    redactor,
+  });
+  const gitExtras = {
+    ...(git.git === undefined ? {} : { git: git.git }),
+    ...(git.workspace === undefined ? {} : { workspace: git.workspace }),
+    ...(git.repo === undefined ? {} : { repo: git.repo }),
+  };
   const stored = await storedCredentials(
     {
       netrc: args.netrc,
@@ -217,7 +255,11 @@ export const commandLineExtras = async (
     redactor,
   );
   if (curl.words === undefined)
-    return { credentials: stored.credentials, warnings: stored.warnings };
+    return {
+      ...gitExtras,
+      credentials: [...git.credentials, ...stored.credentials],
+      warnings: [...git.warnings, ...stored.warnings],
+    };
   if (curl.parseError !== undefined) throw curl.parseError;
   const intake = await intakeCurl(
     { parsed: curl.parsed!, original: curl.original!, expanded: curl.expanded },
