@@ -38,8 +38,9 @@ export const demoCommand = async (
   const sim = await import('../simulator/index.js');
   const { out } = writer(io, redactor);
   if (args.list === true) {
-    const width = Math.max(...sim.scenarios.map((s) => s.name.length));
-    const lines = sim.scenarios.map(
+    const all = [...sim.scenarios, ...sim.gitScenarios];
+    const width = Math.max(...all.map((s) => s.name.length));
+    const lines = all.map(
       (s) =>
         `${s.name.padEnd(width)}  ${(s.expected.code ?? 'healthy').padEnd(27)} ${s.title}${s.name === sim.defaultScenarioName ? ' (default)' : ''}`,
     );

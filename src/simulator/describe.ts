@@ -228,14 +228,6 @@ export function describeScenario(scenario: Scenario, baseUrl: string): string[] 
     `The story (expected finding: ${scenario.expected.code ?? 'none, healthy'}):`,
     `  ${scenario.story}`,
   );
-  // A git story's doctor command needs the git intake (--git-url), which is not there yet: only
-  // the git command is shown, so that nothing printed here fails as an unknown option.
-  if (!git)
-    lines.push(
-      '',
-      'Run the doctor against it:',
-      `  ${[...env, 'bb-doctor', '--api-url', base, '--auth-url', base, ...args].join(' ')}`,
-    );
   if (git) {
     lines.push('', 'Run git against it (with prompts off, GIT_TERMINAL_PROMPT=0):');
     for (const [file, text] of Object.entries(gitHomeFiles(git, base))) {
@@ -243,5 +235,11 @@ export function describeScenario(scenario: Scenario, baseUrl: string): string[] 
     }
     lines.push(`  git ${git.command.map((word) => shellQuote(fill(word))).join(' ')}`);
   }
+  lines.push(
+    '',
+    // The doctor asks the same credential helper as git: the same HOME.
+    git ? 'Run the doctor against it (in the same HOME):' : 'Run the doctor against it:',
+    `  ${[...env, 'bb-doctor', '--api-url', base, '--auth-url', base, ...args].join(' ')}`,
+  );
   return lines;
 }

@@ -781,11 +781,19 @@ const ALICE_NO_REPO_READ_TOKEN: ApiTokenCredential = {
   ],
 };
 
+/** A workspace policy (§12.1) on the acme workspace of the base world. */
+function withAcme(world: World, policy: Partial<World['workspaces'][number]>): World {
+  return {
+    ...world,
+    workspaces: world.workspaces.map((ws) => (ws.slug === 'acme' ? { ...ws, ...policy } : ws)),
+  };
+}
+
 /**
- * Git over HTTPS stories (bitbucket-auth.md §12.1). Kept out of `scenarios` until the doctor has its
- * `git-access` check (contract.md "Git over HTTPS"): the scenario and parity end-to-end tests run every
- * entry of `scenarios` through the doctor. `getScenario` finds these too, so `bb-doctor simulate
- * --scenario NAME` serves their worlds to a real git.
+ * Git over HTTPS stories (bitbucket-auth.md §12.1). A list of their own: each needs git's side of
+ * the world too (the URL git is given, a credential helper's store in a HOME of its own), which
+ * `bb-doctor demo` and the git end-to-end tests set up (`gitUrl`, `gitHomeFiles`). `getScenario`
+ * finds them, so `bb-doctor simulate --scenario NAME` serves their worlds to a real git.
  */
 export const gitScenarios: readonly Scenario[] = [
   {
@@ -876,6 +884,48 @@ export const gitScenarios: readonly Scenario[] = [
       credential: { username: ALICE.username, secret: REPO_TOKEN.secret, from: 'url' },
       gitExit: 128,
       gitStderr: ['fatal: Authentication failed for '],
+    },
+  },
+  {
+    name: 'git-ip-not-allowed',
+    title: "git from an address the workspace's IP allowlist does not list",
+    story:
+      'The acme workspace (Premium) lets only its office network use git. Alice clones from home with a working API token and her username, and git answers 403 "To access this repository, an admin must whitelist your IP." The credential is fine: an admin adds the address, or she connects through the office network.',
+    source:
+      'bitbucket-auth.md §12.1 (workspace IP allowlist): confluence.atlassian.com/bbkb/error-403-when-performing-git-operations-1155479141.html',
+    world: withAcme(baseWorld([], [ALICE_API_TOKEN]), { ipAllowlist: ['203.0.113.0/24'] }),
+    args: ['--git-url', '{git-url}'],
+    expected: { code: 'IP_NOT_ALLOWED', exit: 1 },
+    git: {
+      command: ['ls-remote', '{git-url}'],
+      url: GIT_URL,
+      credential: { username: ALICE.username, secret: ALICE_API_TOKEN.secret, from: 'url' },
+      gitExit: 128,
+      gitStderr: [
+        'remote: To access this repository, an admin must whitelist your IP.',
+        'The requested URL returned error: 403',
+      ],
+    },
+  },
+  {
+    name: 'git-two-step-required',
+    title: 'git for a workspace that requires two-step verification, by a user without it',
+    story:
+      'The acme workspace now requires two-step verification of its members. Alice has not enabled it, so git answers 403 "To access this repository, enable two-step authentication." even with her valid API token. She enables two-step verification on her account; the token stays as it is.',
+    source:
+      'bitbucket-auth.md §12.1 (workspace requires two-step verification; whether API tokens are blocked is [U], the simulator says yes): confluence.atlassian.com/bbkb/error-403-when-performing-git-operations-1155479141.html',
+    world: withAcme(baseWorld([], [ALICE_API_TOKEN]), { requireTwoStep: true }),
+    args: ['--git-url', '{git-url}'],
+    expected: { code: 'TWO_STEP_REQUIRED', exit: 1 },
+    git: {
+      command: ['ls-remote', '{git-url}'],
+      url: GIT_URL,
+      credential: { username: ALICE.username, secret: ALICE_API_TOKEN.secret, from: 'url' },
+      gitExit: 128,
+      gitStderr: [
+        'remote: To access this repository, enable two-step authentication.',
+        'The requested URL returned error: 403',
+      ],
     },
   },
 ];

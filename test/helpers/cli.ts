@@ -15,7 +15,7 @@ export interface CliResult {
 export const runCli = (
   args: readonly string[],
   env: Record<string, string> = {},
-  options: { timeoutMs?: number; input?: string } = {},
+  options: { timeoutMs?: number; input?: string; cwd?: string } = {},
 ): Promise<CliResult> => {
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run npm run build`);
   return new Promise((resolve) => {
@@ -30,6 +30,7 @@ export const runCli = (
           ...env,
         },
         timeout: options.timeoutMs ?? 30_000,
+        ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
         maxBuffer: 20 * 1024 * 1024,
       },
       (error, stdout, stderr) => {

@@ -1,5 +1,5 @@
-// The git scenarios (bitbucket-auth.md §12.1): well-formed, kept out of `scenarios` until the doctor
-// has its git-access check, and each story really happens with the REAL git binary against its world.
+// The git scenarios (bitbucket-auth.md §12.1): well-formed, a list of their own (git's side of the
+// world needs a HOME and a URL), and each story really happens with the REAL git binary against its world.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -36,6 +36,8 @@ const FIXES: Record<string, ((story: GitStory) => GitStory['credential']) | null
   'git-app-password-cached': null,
   'git-token-no-repo-scope': null,
   'git-access-token-username': (story) => ({ ...story.credential, username: 'x-token-auth' }),
+  'git-ip-not-allowed': null,
+  'git-two-step-required': null,
 };
 
 async function runStory(
@@ -59,7 +61,7 @@ async function runStory(
 }
 
 describe('git scenario data', () => {
-  test('four stories, found by name, not among the scenarios the doctor is run on yet', () => {
+  test('the stories, found by name, not among the scenarios the doctor is run on yet', () => {
     expect(gitScenarios.map((s) => s.name)).toEqual(Object.keys(FIXES));
     const all = [...scenarios, ...gitScenarios].map((s) => s.name);
     expect(new Set(all).size).toBe(all.length);
@@ -111,9 +113,9 @@ describe('git scenario data', () => {
       expect(text).not.toMatch(/\{base\}|\{git-url\}/);
       expect(text).toContain(`Git over HTTP:   ${base}/{workspace}/{repo}.git`);
       expect(text).toContain(`git ${s.git!.command[0]!} `);
-      // No doctor command until the git intake (--git-url) exists: nothing shown may fail.
-      expect(text).not.toContain('--git-url');
-      expect(text).not.toContain('Run the doctor against it');
+      // The doctor's command follows git's, in the same HOME (the same credential helper).
+      expect(text).toContain('Run the doctor against it (in the same HOME):');
+      expect(text).toMatch(/bb-doctor --api-url \S+ --auth-url \S+ --git-url /u);
     },
   );
 });
