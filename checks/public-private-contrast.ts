@@ -147,7 +147,13 @@ export default defineCheck({
       'A workspace listing answers anonymous callers with the public repositories, so a 200 there proves nothing; only a difference from the anonymous answer shows the credentials were read.',
     codes: ['CREDENTIALS_IGNORED', 'REPO_NOT_FOUND_OR_NO_ACCESS'],
     // No `credentials` need: explain judges a captured call that carried none (gather skips then).
-    needs: ['workspace', 'reads:connectivity', 'reads:token-fetch', 'reads:identity'],
+    needs: [
+      'workspace',
+      'reads:connectivity',
+      'reads:token-fetch',
+      'reads:identity',
+      'reads:git-access',
+    ],
   },
   gather: (ctx): Promise<ContrastFacts> => gatherLiveContrast(ctx, ctx.input.workspace!),
   // Explain: both listings when the capture holds them (bb-doctor's HAR), else the captured call.

@@ -1,4 +1,5 @@
 import { networkProblem } from '../src/facts/network.js';
+import { afterGit } from '../src/facts/git-story.js';
 import { fetchedToken } from '../src/facts/auth.js';
 import { DATA_CENTER_SKIP, onDataCenter, workspaceListingUrl } from '../src/facts/requests.js';
 import {
@@ -95,9 +96,10 @@ export default defineCheck({
     title: 'The credential has the scopes the target needs',
     description: `A 403 with a valid credential is a missing scope: what the credential has (${SCOPE_HEADERS.granted}, 403 detail.granted) against what the target needs (${SCOPE_HEADERS.accepted}, 403 detail.required).`,
     codes: ['SCOPE_MISSING'],
-    needs: ['reads:connectivity', 'reads:token-fetch', 'reads:identity'],
+    needs: ['reads:connectivity', 'reads:token-fetch', 'reads:identity', 'reads:git-access'],
   },
   async gather(ctx): Promise<ScopesFacts> {
+    await afterGit(ctx);
     const { input } = ctx;
     if (input.credentials.length === 0) return { skip: 'no credentials were given' };
     const auth = await bestAuth(ctx);

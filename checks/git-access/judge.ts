@@ -167,12 +167,13 @@ export const judge = (facts: GitAccessFacts): Outcome => {
         remediation: remedy('ACCOUNT_PASSWORD_REJECTED'),
         proof,
       };
+    const unproven = usernameCode(sent?.kind, sent?.username, false);
     return {
       ...base,
       verdict: 'fail',
-      code: byName ?? 'AUTH_REJECTED',
+      code: unproven ?? 'AUTH_REJECTED',
       summary: `git ${what} with ${failed.describe}${from} answered ${String(status(failed))}${fixed === undefined ? ', and no corrected username worked: the token may be unscoped (classic), revoked or expired (identity and scopes below test it on REST)' : ''}.`,
-      remediation: remedy(byName ?? 'AUTH_REJECTED', commandsFor(facts, fixed?.username)),
+      remediation: remedy(unproven ?? 'AUTH_REJECTED', commandsFor(facts, fixed?.username)),
       proof,
       data: { service, status: status(failed) },
     };

@@ -5,6 +5,7 @@
 import {
   GIT_ACCESS_TOKEN_USER,
   GIT_API_TOKEN_USER,
+  isEmail,
   rejectCommand,
   setUrlCommand,
   type GitService,
@@ -68,9 +69,18 @@ export const answerCode = (attempt: GitAttempt): FindingCode | undefined => {
 export const serviceWord = (service: GitService): string =>
   service === 'git-receive-pack' ? 'push' : 'fetch';
 
-/** Why the credential as sent fails for git, by its kind and username (§12.1). */
-export const usernameCode = (kind: CredentialKind | undefined, username: string | undefined) => {
-  if (kind === 'api-token' && username !== GIT_API_TOKEN_USER) return 'GIT_USERNAME_WRONG' as const;
+/**
+ * Why the credential as sent fails for git, by its kind and username (§12.1). An API token's
+ * username is wrong when it is not x-bitbucket-api-token-auth; unproven (no corrected username
+ * worked), only the email is known to be wrong: any other name may be the Bitbucket username.
+ */
+export const usernameCode = (
+  kind: CredentialKind | undefined,
+  username: string | undefined,
+  proven = true,
+) => {
+  if (kind === 'api-token' && username !== GIT_API_TOKEN_USER && (proven || isEmail(username)))
+    return 'GIT_USERNAME_WRONG' as const;
   if (kind === 'access-token' && username !== GIT_ACCESS_TOKEN_USER)
     return 'GIT_ACCESS_TOKEN_USERNAME' as const;
   return undefined;

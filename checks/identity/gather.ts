@@ -16,6 +16,7 @@ import {
   primaryCredential,
 } from '../../src/facts/auth.js';
 import { answerProblem } from '../../src/facts/network.js';
+import { afterGit } from '../../src/facts/git-story.js';
 import { basicAuthorization, parseAuthorization } from '../../src/intake/credentials.js';
 import { matchSignatures } from '../../src/knowledge/signatures.js';
 import { CLOUD_PATHS } from '../../src/knowledge/docs.js';
@@ -110,6 +111,7 @@ export const gather = async (ctx: CheckContext): Promise<IdentityFacts> => {
       ctx.signal,
     );
   if (ctx.input.credentials.length === 0) return { ...base, skip: 'no credentials were given.' };
+  await afterGit(ctx);
   const credential = await credentialUnderTest(ctx);
   if ('skip' in credential) return { ...base, skip: credential.skip };
   const first = firstAttempt(credential, ctx);

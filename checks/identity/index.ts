@@ -29,7 +29,7 @@ export default defineCheck({
       ...NETWORK_CODES,
     ],
     // Not 'credentials': explain judges a captured refusal even when the capture hides what was sent.
-    needs: ['reads:connectivity', 'reads:token-fetch'],
+    needs: ['reads:connectivity', 'reads:token-fetch', 'reads:git-access'],
   },
   gather,
   fromCapture,

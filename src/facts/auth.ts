@@ -111,8 +111,16 @@ export const correctAuth = (credential: Credential, input: DoctorInput): AuthAtt
   }
 };
 
+/** Where git's own credential came from (git-input.ts): its URL, http.extraHeader, a helper. */
+const GIT_SOURCE = /^git(?:-credential|-config)?:/u;
+
 /** The credential the way the user sent it: their own header verbatim, or Basic with their user. */
 export const asSentAuth = (credential: Credential, input: DoctorInput): AuthAttempt => {
+  // git's credential is never sent to REST by the user: REST is asked in REST's own form (an API
+  // token with the account email, an access token as Bearer), so that the report can say which of
+  // git and REST works with it (contract.md, "Git over HTTPS").
+  if (input.git !== undefined && GIT_SOURCE.test(credential.source))
+    return correctAuth(credential, input);
   if (fromAuthorizationHeader(credential)) {
     const header = input.headers.find((h) => h.name.toLowerCase() === 'authorization');
     if (header !== undefined) {

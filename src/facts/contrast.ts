@@ -3,6 +3,7 @@ import { makeResult } from '../http/client.js';
 import { isCredentialHeader } from '../knowledge/wire.js';
 import type { Capture, CheckContext, Exchange, HttpResult } from '../types.js';
 import { userAuthHeaders, workingAuth } from './auth.js';
+import { afterGit } from './git-story.js';
 import { anonymousListing, onDataCenter, workspaceListingUrl } from './requests.js';
 import { bestAuth, replayAsSent } from './target.js';
 
@@ -84,6 +85,7 @@ export const gatherLiveContrast = async (
   ctx: CheckContext,
   workspace: string,
 ): Promise<LiveContrastFacts | NoContrast> => {
+  await afterGit(ctx);
   const { input } = ctx;
   const own = userAuthHeaders(input);
   const usesOwn = Object.keys(own).length > 0;

@@ -1,9 +1,25 @@
 import type { Story } from '../diagnosis.js';
 import { NO_VERDICT_CODES } from '../knowledge/findings.js';
-import type { CheckReport, DoctorInput } from '../types.js';
+import type { CheckContext, CheckReport, DoctorInput } from '../types.js';
 
 /** The check that judges git itself; the REST checks judge the same credential for the API. */
 const GIT_CHECK = 'git-access';
+
+/**
+ * For a git target, git's experiments come first: a REST check that sends git's secret waits for
+ * git-access, so the failed-authentication budget of that secret (MAX_401_PER_SECRET) goes to the
+ * requests git would make and their correction before REST's. No wait without a git target.
+ */
+export const afterGit = async (ctx: CheckContext): Promise<void> => {
+  if (ctx.input.git !== undefined) await ctx.result(GIT_CHECK);
+};
+
+/** REST findings about the secret itself, which refuse it for git as well (bitbucket-auth.md §12.1). */
+const NARROWS_GIT: ReadonlySet<string> = new Set([
+  'API_TOKEN_UNSCOPED',
+  'TOKEN_INVALID',
+  'TOKEN_EXPIRED',
+]);
 
 /** What REST says of the same credential, in one sentence (identity's verdict). */
 const restLine = (checks: readonly CheckReport[]): string => {
@@ -37,6 +53,29 @@ export const followGit = (
       story: {},
     };
   }
+  // git could not narrow the refusal (every username refused); REST's experiments on the same
+  // secret can (an unscoped classic token, an unknown or expired token fail for both, §12.1).
+  const identity = checks.find((c) => c.id === 'identity');
+  const narrowed =
+    git.code === 'AUTH_REJECTED' &&
+    identity?.status === 'fail' &&
+    identity.code !== undefined &&
+    NARROWS_GIT.has(identity.code);
+  if (narrowed)
+    return {
+      checks,
+      story: {
+        stepChecks: [GIT_CHECK, 'identity'],
+        alone: (failed) =>
+          failed.id === GIT_CHECK
+            ? failed.summary
+            : `${git.summary.replace(/\.$/u, '')}; REST tells why: ${failed.summary}`,
+        tell: (failed) =>
+          failed.id === GIT_CHECK
+            ? failed.summary
+            : `${git.summary.replace(/\.$/u, '')}; REST tells why: ${failed.summary}`,
+      },
+    };
   return {
     checks,
     story: {

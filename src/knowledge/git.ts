@@ -99,12 +99,12 @@ export const rejectCommand = (repoUrl: string, username: string | undefined): st
 export const helperNote = (helper: string | undefined): string | undefined => {
   switch (helper) {
     case 'store':
-      return 'the store helper keeps it in plain text in ~/.git-credentials (one line per entry): the reject above removes that line';
+      return 'the store helper keeps it in plain text in ~/.git-credentials (one line per entry): git credential reject removes that line';
     case 'cache':
       return 'the cache helper keeps it in memory: git credential-cache exit forgets every entry';
     case 'manager':
     case 'manager-core':
-      return 'Git Credential Manager: git credential-manager erase reads the same lines as the reject above';
+      return 'Git Credential Manager: git credential-manager erase reads the same lines as git credential reject';
     case 'osxkeychain':
       return 'macOS keychain: Keychain Access, search for the host, delete the internet password';
     default:

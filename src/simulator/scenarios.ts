@@ -887,6 +887,28 @@ export const gitScenarios: readonly Scenario[] = [
     },
   },
   {
+    name: 'git-api-token-unscoped',
+    title: 'git with a classic API token (no Bitbucket scopes) that a credential helper holds',
+    story:
+      'Alice made her token with "Create API token", not "Create API token with scopes", and stored it in git\'s credential helper with her username. Git answers "fatal: Authentication failed" with every username. Tokens used for git must have scopes: she needs a new token with read:repository:bitbucket.',
+    source:
+      'bitbucket-auth.md §12.1 (API token without scopes fails for git with every username), §5.3: community qaq-p/3057268; support.atlassian.com/bitbucket-cloud/docs/using-api-tokens',
+    world: baseWorld([], [ALICE_CLASSIC_TOKEN]),
+    args: ['--git-url', '{git-url}', '--email', ALICE.email],
+    expected: { code: 'API_TOKEN_UNSCOPED', exit: 1 },
+    git: {
+      command: ['ls-remote', '{git-url}'],
+      url: GIT_URL,
+      credential: {
+        username: ALICE.username,
+        secret: ALICE_CLASSIC_TOKEN.secret,
+        from: 'credential-store',
+      },
+      gitExit: 128,
+      gitStderr: ['fatal: Authentication failed for '],
+    },
+  },
+  {
     name: 'git-ip-not-allowed',
     title: "git from an address the workspace's IP allowlist does not list",
     story:

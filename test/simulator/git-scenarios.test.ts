@@ -36,6 +36,7 @@ const FIXES: Record<string, ((story: GitStory) => GitStory['credential']) | null
   'git-app-password-cached': null,
   'git-token-no-repo-scope': null,
   'git-access-token-username': (story) => ({ ...story.credential, username: 'x-token-auth' }),
+  'git-api-token-unscoped': null,
   'git-ip-not-allowed': null,
   'git-two-step-required': null,
 };
@@ -82,7 +83,7 @@ describe('git scenario data', () => {
     expect(s.source).toContain('bitbucket-auth.md §12.1');
     expect(GIT_CODES).toContain(s.expected.code);
     expect(s.expected.exit).toBe(1);
-    expect(s.args).toEqual(['--git-url', '{git-url}']);
+    expect(s.args.slice(0, 2)).toEqual(['--git-url', '{git-url}']);
     const git = s.git!;
     expect(git.url.startsWith('{base}/')).toBe(true);
     expect(['ls-remote', 'fetch', 'clone']).toContain(git.command[0]);
