@@ -1,8 +1,9 @@
-import { effectiveKind, isUserCredential } from '../../src/facts/auth.js';
+import { effectiveKind, fetchedToken, isUserCredential } from '../../src/facts/auth.js';
+import { STEP_OUTPUT } from '../../src/intake/curl-input.js';
 import { basicAuthorization, kindByShape } from '../../src/intake/credentials.js';
 import { gitUsernamesFor, infoRefsUrl, isEmail, type GitService } from '../../src/knowledge/git.js';
 import { fingerprint } from '../../src/report/redactor.js';
-import type { CheckContext, Credential, CredentialKind } from '../../src/types.js';
+import type { CheckContext, Credential, CredentialKind, GitSends } from '../../src/types.js';
 import type { GitAccessFacts, GitAttempt } from './judge.js';
 
 /** A kind for git: the secret's shape first (an ATATT… token with x-token-auth is still one). */
@@ -25,10 +26,22 @@ export const gather = async (ctx: CheckContext): Promise<GitAccessFacts> => {
     return { ...empty, skip: 'No git target (give -- git …, --git-url or --remote).' };
   if (git.transport !== 'http')
     return { ...empty, skip: `SSH remote (${git.url}): bb-doctor diagnoses git over HTTPS only.` };
+  const sends = await withStepToken(ctx, git.sends);
+  if (sends === null)
+    return {
+      ...empty,
+      skip: "The token your script fetches for git's URL could not be had (see token-fetch).",
+    };
+  // A fetched OAuth token is an access token for git (x-token-auth, §12.1).
+  const fetched = sends !== git.sends;
   const sendsCredential = ctx.input.credentials.find(
     (c) => c.source === git.sends?.source && c.secret === git.sends.secret,
   );
-  const sendsKind = sendsCredential === undefined ? 'unknown' : gitKind(sendsCredential);
+  const sendsKind: CredentialKind = fetched
+    ? 'access-token'
+    : sendsCredential === undefined
+      ? 'unknown'
+      : gitKind(sendsCredential);
   const own = ctx.input.credentials.filter(
     (c) => isUserCredential(c) && /^(?:flag|env):/u.test(c.source),
   );
@@ -83,7 +96,6 @@ export const gather = async (ctx: CheckContext): Promise<GitAccessFacts> => {
     kind,
     ...(source === undefined ? {} : { source }),
   });
-  const sends = git.sends;
   const asSent =
     sends === undefined
       ? undefined
@@ -115,7 +127,7 @@ export const gather = async (ctx: CheckContext): Promise<GitAccessFacts> => {
     if (status === 403 && sends !== undefined) break;
     // One change: the username git accepts for this secret, else the doctor's own credential.
     const candidates = [
-      ...(sends === undefined || sendsCredential === undefined || status === 410
+      ...(sends === undefined || (sendsCredential === undefined && !fetched) || status === 410
         ? []
         : gitUsernamesFor(
             sendsKind,
@@ -155,6 +167,19 @@ export const gather = async (ctx: CheckContext): Promise<GitAccessFacts> => {
     attempts,
     differs,
   };
+};
+
+/**
+ * A script's token fetch in git's URL (`x-token-auth:<step-1-output>@`) is stood in for by the
+ * token the doctor got with the same consumer (token-fetch); null when it got none.
+ */
+const withStepToken = async (
+  ctx: CheckContext,
+  sends: GitSends | undefined,
+): Promise<GitSends | undefined | null> => {
+  if (sends?.secret.match(STEP_OUTPUT) == null) return sends;
+  const token = (await fetchedToken(ctx))?.token;
+  return token === undefined ? null : { ...sends, secret: token };
 };
 
 const okStatus = (a: GitAttempt): boolean => {

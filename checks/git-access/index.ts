@@ -29,6 +29,8 @@ export default defineCheck({
       'RATE_LIMITED',
       ...NETWORK_CODES,
     ],
+    // A script's token fetch stands in for the token in git's URL (x-token-auth:$TOKEN@).
+    needs: ['reads:token-fetch'],
   },
   gather,
   fromCapture,

@@ -3,6 +3,7 @@
  * bitbucket-auth.md §12.1).
  */
 import {
+  cloneCommand,
   GIT_ACCESS_TOKEN_USER,
   GIT_API_TOKEN_USER,
   isEmail,
@@ -89,7 +90,13 @@ export const usernameCode = (
 export const commandsFor = (facts: GitAccessFacts, username: string | undefined): string[] => {
   const url = facts.url ?? '';
   const out: string[] = [];
-  if (username !== undefined) out.push(setUrlCommand(url, username, facts.remoteName));
+  // A failing clone has no remote yet: the clone URL itself is the fix.
+  if (username !== undefined)
+    out.push(
+      facts.from === 'git clone'
+        ? cloneCommand(url, username)
+        : setUrlCommand(url, username, facts.remoteName),
+    );
   if (facts.sends?.via === 'credential-helper') out.push(rejectCommand(url, facts.sends.username));
   return out;
 };

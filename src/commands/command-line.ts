@@ -24,8 +24,9 @@ export const readCommandLine = (
   for (const inner of literalCurls(curl.parsed?.argv ?? []))
     registerSecrets(redactor, secretsOf({ curl: inner }));
   // A git command's userinfo, -c http.extraHeader and helper options, by their structure.
-  const git = readGit(argv);
+  const git = readGit(argv, env);
   registerSecrets(redactor, secretsOf({ git }));
+  for (const step of git.steps ?? []) registerSecrets(redactor, secretsOf({ curl: step.curl }));
   registerSecrets(redactor, secretsOf({ argv, env }));
   return { ...curl, git };
 };

@@ -41,6 +41,11 @@ export const primaryCredential = (input: DoctorInput): Credential | undefined =>
   const basic = input.failingRequest?.basic;
   const ofCall = given.find((c) => c.secret === basic?.secret || fromAuthorizationHeader(c));
   if (ofCall !== undefined) return ofCall;
+  // ...for a git target, the one git sends: REST is judged on the same credential (contract.md,
+  // "Git over HTTPS"); the doctor's own flags only when git has none...
+  const sends = input.git?.sends;
+  const ofGit = given.find((c) => c.source === sends?.source && c.secret === sends.secret);
+  if (ofGit !== undefined) return ofGit;
   // ...else the strongest given for this run; stored ones (.netrc, git) only when nothing else is.
   const stored = given.filter((c) => /^(?:netrc|git-credential):/u.test(c.source));
   const fresh = given.filter((c) => !stored.includes(c));

@@ -135,7 +135,7 @@ export const whatToDo = (part: { readonly variable?: string | undefined }): stri
  * client_secret in its form) and, for the password grant, the username and account password. The
  * password is kept only to be judged: it is never sent (the doctor uses grants it may use).
  */
-const stepCredentials = (steps: readonly PastedStep[]): Credential[] =>
+export const stepCredentials = (steps: readonly PastedStep[]): Credential[] =>
   steps.flatMap((step) => tokenRequestCredentials(step.curl, `curl step ${step.index}`));
 
 /**
@@ -221,7 +221,11 @@ export const COMPUTED_MARKER = /\uE002(\d+)\uE003/gu;
  * later lines, `read NAME` leaves NAME unknown, the last curl command is the failing call and
  * every earlier one is a step; a heredoc or a loop is refused (exit 2).
  */
-const splitPasted = (text: string, env: Env): { words: string[]; expanded: Expanded } => {
+const splitPasted = (
+  text: string,
+  env: Env,
+  anyCommand = false,
+): { words: string[]; expanded: Expanded } => {
   // PowerShell's backtick is no POSIX quote: its lines are joined before statements are split.
   const unix = text.replace(/\r\n?/gu, '\n').replace(/^\s+/u, '');
   // cmd.exe's `^` continuation must not be read as two statements (curl-parse.ts says how).
@@ -267,9 +271,9 @@ const splitPasted = (text: string, env: Env): { words: string[]; expanded: Expan
   };
   const statements = splitStatements(pasted);
   const kinds = statements.map((statement) => statementOf(statement));
-  const last = kinds.map((k) => k.kind).lastIndexOf('curl');
+  const last = kinds.findLastIndex((k) => k.kind === 'curl' || k.kind === 'git');
   if (statements.length <= 1 || last < 0)
-    return { words: splitCommand(pasted, { expand: expander }).argv, expanded };
+    return { words: splitCommand(pasted, { expand: expander, anyCommand }).argv, expanded };
   statements.slice(0, last).forEach((statement, i) => {
     const kind = kinds[i];
     if (kind?.kind === 'assign') {
@@ -288,12 +292,38 @@ const splitPasted = (text: string, env: Env): { words: string[]; expanded: Expan
     }
   });
   return {
-    words: splitCommand(statements[last] ?? '', { expand: expander }).argv,
+    words: splitCommand(statements[last] ?? '', { expand: expander, anyCommand }).argv,
     expanded,
   };
 };
 
 type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Whether a pasted script's last command is git (`TOKEN=$(curl …)` then `git clone …`): then the
+ * git intake reads it, with its curl lines as steps. Undefined when the text does not split.
+ */
+export const pastedEndsInGit = (text: string): boolean => {
+  try {
+    const kinds = splitStatements(text.replace(/\r\n?/gu, '\n')).map((s) => statementOf(s).kind);
+    return kinds.filter((k) => k === 'curl' || k === 'git').at(-1) === 'git';
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * A pasted git command or script, split as the user's shell would: variables from this
+ * environment expanded, a `$(curl …)` kept as a step, and each computed part named in the words
+ * (`<step-1-output>`, `$TOKEN`): never sent as such, stood in for by what the doctor can know.
+ */
+export const splitGitPaste = (text: string, env: Env): { words: string[]; expanded: Expanded } => {
+  const split = splitPasted(text, env, true);
+  return {
+    words: split.words.map((word) => named(word, split.expanded)),
+    expanded: split.expanded,
+  };
+};
 
 /** The words of the curl command: after `--`, or `--curl` pasted whole. Undefined when neither. */
 export const curlWords = (
@@ -359,7 +389,8 @@ export const readCurl = (argv: readonly string[], env?: Env): CurlRead => {
   });
   let words: string[] | undefined;
   let expanded: Expanded | undefined;
-  // `-- git …` is the git intake's (git-input.ts).
+  // `-- git …`, and a pasted script that ends with git, are the git intake's (git-input.ts).
+  if (pasted !== undefined && pastedEndsInGit(pasted)) pasted = undefined;
   const after =
     dash === -1 || isGitCommand(argv.slice(dash + 1)) ? undefined : argv.slice(dash + 1);
   try {

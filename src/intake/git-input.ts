@@ -14,6 +14,14 @@ import type { Redactor } from '../report/redactor.js';
 import type { Credential, GitSends, GitTarget, GivenHeader } from '../types.js';
 import { makeCredential } from './credentials.js';
 import {
+  pastedEndsInGit,
+  splitGitPaste,
+  stepCredentials,
+  STEP_OUTPUT,
+  type PastedStep,
+} from './curl-input.js';
+import { CurlParseError } from './curl-parse.js';
+import {
   GitParseError,
   isGitCommand,
   parseGitCommand,
@@ -47,6 +55,8 @@ export interface GitRead {
   readonly error?: Error;
   /** Everything the words carry, for the redactor (registered by `readCommandLine`). */
   readonly secrets: readonly FoundSecret[];
+  /** A pasted script's curl lines before the git line (`TOKEN=$(curl … client_credentials …)`). */
+  readonly steps?: readonly PastedStep[];
 }
 
 const isGit = (word: string | undefined): boolean => isGitCommand([word ?? '']);
@@ -70,15 +80,35 @@ const looseSecrets = (text: string): FoundSecret[] => [
     .map((secret) => ({ secret })),
 ];
 
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** A pasted git command or script, split as the user's shell would (curl-input.ts splits both). */
+const gitScript = (text: string, env: Env): ReturnType<typeof splitGitPaste> => {
+  try {
+    // A root prompt (`# git clone …`) is no comment line; the splitter knows only `# curl`'s.
+    return splitGitPaste(text.replace(/^\s*#[ \t]+(?=git\s)/u, ''), env);
+  } catch (error) {
+    // The splitter speaks of curl; the words it gives are the same for git.
+    if (error instanceof CurlParseError)
+      throw new GitParseError(error.message.replace(/\bcurl\b(?! commands)/gu, 'git'));
+    throw error;
+  }
+};
+
 /** The git command of raw argv: the words after `--` when they start with git, or `--git TEXT`. */
-export const readGit = (argv: readonly string[]): GitRead => {
+export const readGit = (argv: readonly string[], env?: Env): GitRead => {
   const dash = argv.indexOf('--');
   const options = dash === -1 ? argv : argv.slice(0, dash);
   let pasted: string | undefined;
+  let curl: string | undefined;
   options.forEach((word, i) => {
     if (word === '--git') pasted = options[i + 1];
     else if (word.startsWith('--git=')) pasted = word.slice('--git='.length);
+    else if (word === '--curl') curl = options[i + 1];
+    else if (word.startsWith('--curl=')) curl = word.slice('--curl='.length);
   });
+  // A script pasted with --curl whose last command is git: git's, with its curl lines as steps.
+  if (pasted === undefined && curl !== undefined && pastedEndsInGit(curl)) pasted = curl;
   const words = dash === -1 ? [] : argv.slice(dash + 1);
   const command = isGit(words[0]) ? words : undefined;
   if (command === undefined && pasted === undefined) return { secrets: [] };
@@ -88,11 +118,21 @@ export const readGit = (argv: readonly string[]): GitRead => {
       secrets: [...looseSecrets(pasted), ...looseSecrets(command.join(' '))],
     };
   try {
-    const parsed = command !== undefined ? parseGitCommand(command) : parseGitPaste(pasted!);
+    if (command !== undefined) {
+      const parsed = parseGitCommand(command);
+      return { command: parsed, form: 'command', secrets: parsed.secrets };
+    }
+    if (env === undefined) {
+      const parsed = parseGitPaste(pasted!);
+      return { command: parsed, form: 'pasted', secrets: parsed.secrets };
+    }
+    const split = gitScript(pasted!, env);
+    const parsed = parseGitCommand(split.words);
     return {
       command: parsed,
-      form: command !== undefined ? 'command' : 'pasted',
-      secrets: parsed.secrets,
+      form: 'pasted',
+      secrets: [...parsed.secrets, ...looseSecrets(pasted!)],
+      ...(split.expanded.steps.length === 0 ? {} : { steps: split.expanded.steps }),
     };
   } catch (error) {
     return {
@@ -268,7 +308,15 @@ export const intakeGit = async (options: GitIntakeOptions): Promise<GitIntake> =
 
   // 1. Userinfo in the URL: git sends it as Basic when challenged, and it lands in .git/config.
   const info = url.userinfo;
-  if (info?.password !== undefined && info.password !== '') {
+  // The consumer of a script's token fetch (`TOKEN=$(curl … client_credentials …)`): token-fetch
+  // gets a token with it, which stands in for the step's output in the URL (git-access).
+  credentials.push(...stepCredentials(options.read.steps ?? []));
+  if (info?.password !== undefined && info.password.match(STEP_OUTPUT) !== null) {
+    sends = { via: 'url', source: 'git:url', username: info.username, secret: info.password };
+    warnings.push(
+      `The git URL (${from}) carries a token in its userinfo: git saves the URL in .git/config, token included (SECRET_IN_URL). Put only the username in the URL and let a credential helper keep the token.`,
+    );
+  } else if (info?.password !== undefined && info.password !== '') {
     const credential = {
       ...makeCredential('unknown', info.password, 'git:url', info.username || undefined, 'git:url'),
       sentTo: origin,

@@ -271,6 +271,7 @@ export const statementOf = (
   | { readonly kind: 'assign'; readonly name: string; readonly value: string }
   | { readonly kind: 'read'; readonly name: string }
   | { readonly kind: 'curl' }
+  | { readonly kind: 'git' }
   | { readonly kind: 'other' } => {
   const match = UNSUPPORTED.exec(statement);
   if (match !== null)
@@ -282,5 +283,8 @@ export const statementOf = (
   const read = /^read\s+(?:-\w+\s+)*([A-Za-z_]\w*)/u.exec(statement);
   if (read !== null) return { kind: 'read', name: read[1] ?? '' };
   const first = splitPipeline(statement)[0]?.trim().split(/\s+/u)[0] ?? '';
-  return /^(?:\S*\/)?curl(?:\.exe)?$/iu.test(first) ? { kind: 'curl' } : { kind: 'other' };
+  if (/^(?:\S*\/)?curl(?:\.exe)?$/iu.test(first)) return { kind: 'curl' };
+  // A git line of a script (`git clone https://x-token-auth:$TOKEN@…`) is a step too: the last
+  // command of a script that ends with it is the git intake's (git-input.ts).
+  return /^(?:\S*\/)?git(?:\.exe)?$/iu.test(first) ? { kind: 'git' } : { kind: 'other' };
 };

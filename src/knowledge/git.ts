@@ -83,6 +83,10 @@ const shellQuote = (text: string): string =>
 export const setUrlCommand = (repoUrl: string, username: string, remoteName = 'origin'): string =>
   `git remote set-url ${shellQuote(remoteName)} ${shellQuote(urlWithUser(repoUrl, username))}`;
 
+/** The fixed clone command, for a failing `git clone` (no remote to set yet). No secret in it. */
+export const cloneCommand = (repoUrl: string, username: string): string =>
+  `git clone ${shellQuote(urlWithUser(repoUrl, username))}`;
+
 /**
  * Erasing one stale entry of a credential helper (git-credential(1), "reject"): git passes the
  * erase to every configured helper (store, cache, libsecret, osxkeychain, manager), and the

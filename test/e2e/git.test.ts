@@ -274,3 +274,48 @@ describe('the verdict follows git', () => {
     }
   });
 });
+
+describe('a pasted script: a token fetch, then git with the token in the URL', () => {
+  let sim: RunningSimulator;
+  let consumer: string;
+  let host: string;
+  beforeAll(async () => {
+    const scenario = getScenario('lowercase-bearer')!;
+    sim = await startSimulator({ scenario });
+    const ci = scenario.world.consumers.find((c) => c.label === 'acme-ci')!;
+    consumer = `${ci.key}:${ci.secret}`;
+    host = new URL(sim.url).host;
+  });
+  afterAll(async () => {
+    await sim.close();
+  });
+  const script = (user: string): string =>
+    `TOKEN=$(curl -s -X POST -u ${consumer} ${sim.url}/site/oauth2/access_token -d grant_type=client_credentials | jq -r .access_token)\n` +
+    `git clone http://${user}:$TOKEN@${host}/acme/secret-repo.git`;
+  const run = (args: readonly string[]): Promise<CliResult> =>
+    runCli(['--api-url', sim.url, '--auth-url', sim.url, ...args, '--format', 'json'], {
+      HOME: tmpdir(),
+      GIT_CONFIG_NOSYSTEM: '1',
+    });
+
+  it('with x-token-auth: the doctor fetches a token with the same consumer, and git gets in (exit 0)', async () => {
+    const result = await run(['--git', script('x-token-auth')]);
+    expect(result.stderr).toBe('');
+    expect(result.code, result.stdout.slice(0, 1500)).toBe(0);
+    const report = JSON.parse(result.stdout) as Report;
+    expect(report.checks.find((c) => c.id === 'token-fetch')?.status).toBe('pass');
+    expect(report.checks.find((c) => c.id === 'git-access')?.summary).toMatch(/x-token-auth/u);
+    expect(result.stdout).not.toContain(consumer.split(':')[1]!);
+  });
+
+  it('with another username, pasted with --curl: GIT_ACCESS_TOKEN_USERNAME, the clone URL fixed', async () => {
+    const result = await run(['--curl', script('alice')]);
+    expect(result.stderr).toBe('');
+    const report = JSON.parse(result.stdout) as Report & { diagnosis: { commands?: string[] } };
+    expect(report.diagnosis.code).toBe('GIT_ACCESS_TOKEN_USERNAME');
+    expect(report.diagnosis.commands?.[0]).toBe(
+      `git clone http://x-token-auth@${host}/acme/secret-repo.git`,
+    );
+    expect(result.stdout).not.toContain(consumer.split(':')[1]!);
+  });
+});
