@@ -7,8 +7,12 @@ import { scenarioOf } from '../../src/commands/simulator-options.js';
 import * as sim from '../../src/simulator/index.js';
 import { fakeIO } from '../helpers/io.js';
 
-const args = (extra: Partial<ParsedArgs>): ParsedArgs =>
-  ({ _: ['simulate'], verbose: false, timeout: 30, ...extra }) as ParsedArgs;
+const args = (extra: Partial<ParsedArgs>): ParsedArgs => ({
+  _: ['simulate'],
+  verbose: false,
+  timeout: 30,
+  ...extra,
+});
 
 describe('simulate --product', () => {
   it('picks the default scenario of the product and checks the scenario against it', () => {
