@@ -40,6 +40,8 @@ export interface DcAuthState {
   failures: Map<string, number>;
   /** Every failed login counted so far (the CAPTCHA budget a run spends). */
   failedLogins: number;
+  /** The same per username (as the world spells it); never reset. */
+  failedByUser: Map<string, number>;
   /** Requests refused because the account was locked. */
   captchaRefusals: number;
 }
@@ -50,7 +52,7 @@ export function newDcAuthState(world: DcWorld): DcAuthState {
     if ((user.failedLogins ?? 0) > 0)
       failures.set(user.username.toLowerCase(), user.failedLogins ?? 0);
   }
-  return { failures, failedLogins: 0, captchaRefusals: 0 };
+  return { failures, failedLogins: 0, failedByUser: new Map(), captchaRefusals: 0 };
 }
 
 export function captchaThreshold(world: DcWorld): number {
@@ -223,6 +225,7 @@ function basic(ctx: DcAuthContext, value: string): DcAuthResult {
   // all one failed login of this username.
   state.failures.set(key, (state.failures.get(key) ?? 0) + 1);
   state.failedLogins += 1;
+  state.failedByUser.set(user.username, (state.failedByUser.get(user.username) ?? 0) + 1);
   return {
     outcome: 'rejected',
     reason: token && area === 'web' ? 'token-outside' : 'failed',

@@ -345,10 +345,12 @@ export function dcStats(server: DcServer): {
   failedLogins: number;
   captchaRefusals: number;
   locked: string[];
+  failedLoginsByUser: Record<string, number>;
 } {
   return {
     failedLogins: server.state.failedLogins,
     captchaRefusals: server.state.captchaRefusals,
     locked: lockedUsers(server.world, server.state),
+    failedLoginsByUser: Object.fromEntries(server.state.failedByUser),
   };
 }

@@ -12,6 +12,7 @@
 // (§12.3 [M]), a Cloud API token shaped `ATATT3x…` (§4.2).
 
 import { createHash } from 'node:crypto';
+import type { FaultMode } from './faults.js';
 import type { DcProject, DcRepository, DcToken, DcUser, DcWorld } from './dc-world.js';
 import type { GitStory, ScenarioExpectation } from './scenarios.js';
 
@@ -31,6 +32,7 @@ export interface DcScenario {
   env?: Record<string, string>;
   /** A Data Center finding code of contract.md (the doctor may not produce it yet). */
   expected: ScenarioExpectation;
+  fault?: FaultMode;
   latencyMs?: number;
   /** Only on git stories: what git was given and what it printed; `url` is below `{base}`. */
   git?: GitStory;

@@ -316,6 +316,16 @@ describe('Data Center HTTP access tokens', () => {
     expect(users.headers.get('x-ausername')).toBe('bot-secret-repo-token');
   });
 
+  test('failedLoginsByUser counts per username (the budget of contract.md: 1 per username)', async () => {
+    const sim = await dc();
+    await get(sim, SECRET_REPO, basic('alice', 'wrong'));
+    await get(sim, SECRET_REPO, basic('CAROL', 'wrong'));
+    await get(sim, SECRET_REPO, basic('carol', 'wrong'));
+    await get(sim, SECRET_REPO, basic(ALICE.email, 'wrong'));
+    expect(sim.stats().dataCenter?.failedLoginsByUser).toEqual({ alice: 1, carol: 2 });
+    expect(sim.stats().dataCenter?.failedLogins).toBe(3);
+  });
+
   test('a project or repository token in Basic: 401 IncorrectPassword, counted as a failed login', async () => {
     const sim = await dc();
     for (const secret of [PROJECT, REPO]) {
@@ -336,7 +346,12 @@ describe('Data Center HTTP access tokens', () => {
       expect(res.headers.get('x-ausername')).toBeNull();
       expect(res.headers.get('www-authenticate')).toBe('Basic realm="Atlassian Bitbucket"');
     }
-    expect(sim.stats().dataCenter).toEqual({ failedLogins: 0, captchaRefusals: 0, locked: [] });
+    expect(sim.stats().dataCenter).toEqual({
+      failedLogins: 0,
+      captchaRefusals: 0,
+      locked: [],
+      failedLoginsByUser: {},
+    });
   });
 
   test('lowercase bearer is ignored: the request runs anonymously', async () => {
@@ -469,6 +484,7 @@ describe('the CAPTCHA lock', () => {
       failedLogins: 5,
       captchaRefusals: 3,
       locked: ['alice'],
+      failedLoginsByUser: { alice: 5 },
     });
     // Other users are not affected; a wrong password of a locked user is a CAPTCHA refusal too.
     expect(
@@ -488,7 +504,12 @@ describe('the CAPTCHA lock', () => {
       for (let i = 0; i < 4; i += 1) await get(sim, SECRET_REPO, bearer(EXPIRED));
       expect((await get(sim, SECRET_REPO, ALICE_PW)).status).toBe(200);
     }
-    expect(sim.stats().dataCenter).toEqual({ failedLogins: 12, captchaRefusals: 0, locked: [] });
+    expect(sim.stats().dataCenter).toEqual({
+      failedLogins: 12,
+      captchaRefusals: 0,
+      locked: [],
+      failedLoginsByUser: { alice: 12 },
+    });
     // A personal token in Basic is a successful Basic login too.
     for (let i = 0; i < 4; i += 1) await get(sim, SECRET_REPO, basic('alice', 'wrong'));
     expect((await get(sim, SECRET_REPO, basic('alice', PAT))).status).toBe(200);
