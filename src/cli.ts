@@ -216,7 +216,7 @@ export const buildParser = (argv: readonly string[]): Argv =>
       yargs([...argv])
         .scriptName('bb-doctor')
         .usage(
-          "bb-doctor: a doctor for Bitbucket authentication. Names the one root cause of a 401 and proves the fix.\n\nUsage:\n  bb-doctor [options]\n  bb-doctor [options] -- curl ARG...\n  bb-doctor [options] --curl 'curl ...'\n  bb-doctor [options] -- git ARG...\n  bb-doctor [options] --git-url URL | --remote [NAME]\n  bb-doctor explain FILE\n  bb-doctor demo [SCENARIO]\n  bb-doctor simulate [--port N] [--scenario S]\n  bb-doctor checks",
+          "bb-doctor: a doctor for Bitbucket authentication. Names the one root cause of a 401 and proves the fix.\n\nUsage:\n  bb-doctor [options]\n  bb-doctor [options] -- curl ARG...\n  bb-doctor [options] --curl 'curl ...'\n  bb-doctor [options] -- git ARG...\n  bb-doctor [options] --git-url URL | --remote [NAME]\n  bb-doctor explain FILE\n  bb-doctor demo [SCENARIO]\n  bb-doctor simulate [--port N] [--scenario S] [--product cloud|data-center]\n  bb-doctor checks",
         )
         // No `--no-FLAG`: negating a string option (`--no-api-token`) would hand the run `false`.
         .parserConfiguration({
@@ -261,7 +261,14 @@ export const buildParser = (argv: readonly string[]): Argv =>
             })
             .option('scenario', {
               type: 'string',
-              describe: 'Scenario whose world to serve',
+              describe: 'Scenario whose world to serve (dc-… scenarios are Data Center)',
+              requiresArg: true,
+            })
+            .option('product', {
+              type: 'string',
+              choices: ['cloud', 'data-center'],
+              describe:
+                'Bitbucket Cloud (default) or Data Center (served under /bitbucket; default scenario dc-healthy)',
               requiresArg: true,
             })
             .option('latency-ms', {

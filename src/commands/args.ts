@@ -22,6 +22,8 @@ export interface ParsedArgs extends RunArgs {
   /** demo's positional, or simulate's --scenario. */
   readonly scenario?: string;
   readonly port?: number;
+  /** simulate's --product: `cloud` (default) or `data-center`. */
+  readonly product?: string;
   readonly latencyMs?: number;
   readonly fault?: string;
   readonly file?: string;

@@ -59,18 +59,19 @@ export const demoCommand = async (
   const home =
     scenario.git === undefined ? undefined : await mkdtemp(join(tmpdir(), 'bb-doctor-demo-'));
   try {
-    const gitUrl = scenario.git === undefined ? '' : sim.gitUrl(scenario.git, running.url);
+    // `running.base` is the origin for Cloud, origin + context path for Data Center.
+    const gitUrl = scenario.git === undefined ? '' : sim.gitUrl(scenario.git, running.base);
     if (home !== undefined && scenario.git !== undefined) {
-      for (const [name, text] of Object.entries(sim.gitHomeFiles(scenario.git, running.url)))
+      for (const [name, text] of Object.entries(sim.gitHomeFiles(scenario.git, running.base)))
         await writeFile(join(home, name), text, { mode: 0o600 });
     }
     const words = [
       '--api-url',
-      running.url,
+      running.base,
       '--auth-url',
       running.url,
       ...scenario.args.map((word) =>
-        word.replaceAll('{git-url}', gitUrl).replaceAll('{base}', running.url),
+        word.replaceAll('{git-url}', gitUrl).replaceAll('{base}', running.base),
       ),
     ];
     const gitHome =

@@ -33,7 +33,7 @@ export const simulateCommand = async (
     throw error;
   }
   outPublic(
-    `${sim.describeScenario(scenario, running.url).join('\n')}\n\nLogging each request; Ctrl-C stops the simulator.\n`,
+    `${sim.describeScenario(scenario, running.base).join('\n')}\n\nLogging each request; Ctrl-C stops the simulator.\n`,
   );
   // Until SIGINT/SIGTERM, or until stdout is gone (`simulate | head -1`) or full: a log nobody
   // can read is no reason to keep serving.

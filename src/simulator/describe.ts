@@ -3,8 +3,9 @@
 
 import { FAULT_DESCRIPTIONS } from './faults.js';
 import { TOKEN_PATH } from './oauth.js';
-import type { Scenario } from './scenarios.js';
-import { gitHomeFiles, gitUrl } from './scenarios.js';
+import { describeDcScenario } from './dc-describe.js';
+import type { AnyScenario } from './scenarios.js';
+import { gitHomeFiles, gitUrl, isDcScenario } from './scenarios.js';
 import type { Consumer, Credential, World } from './world.js';
 import { findAccount, findConsumer } from './world.js';
 
@@ -160,10 +161,12 @@ function table(rows: readonly (readonly string[])[]): string[] {
 }
 
 /**
- * The lines `bb-doctor simulate` prints for a scenario served at `baseUrl` (no trailing slash).
- * The secrets shown are the simulator's own public test credentials.
+ * The lines `bb-doctor simulate` prints for a scenario served at `baseUrl` (`running.base`: for Data
+ * Center with its context path; no trailing slash). The secrets shown are the simulator's own public
+ * test credentials.
  */
-export function describeScenario(scenario: Scenario, baseUrl: string): string[] {
+export function describeScenario(scenario: AnyScenario, baseUrl: string): string[] {
+  if (isDcScenario(scenario)) return describeDcScenario(scenario, baseUrl);
   const base = baseUrl.replace(/\/+$/, '');
   const { world } = scenario;
   const lines: string[] = [

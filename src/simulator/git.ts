@@ -10,9 +10,14 @@
 // `remote:` lines, and the Basic challenge on every 401, without which curl never sends the
 // credential at all.
 
-import { createHash } from 'node:crypto';
-import { deflateSync } from 'node:zlib';
 import type { AuthResult, Principal } from './auth.js';
+import type { GitObject, GitService } from './git-protocol.js';
+import {
+  advertisementReply,
+  commitObjects,
+  serviceParam,
+  uploadPackReply,
+} from './git-protocol.js';
 import { CREDENTIAL_TYPE, authenticate, decodeBasic, safeUser } from './auth.js';
 import { canRead } from './routes.js';
 import { hasScope } from './scopes.js';
@@ -22,7 +27,8 @@ import { BASIC_CHALLENGE_HEADERS, REPO_NOT_FOUND_MESSAGE, textReply } from './wi
 import type { Account, Repository, Workspace, World } from './world.js';
 import { findAccount, findConsumer, findCredential, findRepository } from './world.js';
 
-export type GitService = 'git-upload-pack' | 'git-receive-pack';
+export type { GitService } from './git-protocol.js';
+export { FLUSH, pktLine } from './git-protocol.js';
 
 export interface GitPath {
   workspace: string;
@@ -281,11 +287,6 @@ export function routeGit(world: World, req: GitRequest): Reply {
   return answer(world, req, service, found);
 }
 
-function serviceParam(url: URL): GitService | null {
-  const service = url.searchParams.get('service');
-  return service === 'git-upload-pack' || service === 'git-receive-pack' ? service : null;
-}
-
 /** No allowlist, or the address is on it (exact, or inside an IPv4 `a.b.c.d/n` range). */
 export function ipAllowed(ws: Workspace, ip: string): boolean {
   if (ws.ipAllowlist === undefined) return true;
@@ -325,74 +326,7 @@ function answer(
   return uploadPack(world, req.body, found);
 }
 
-// --- the protocol ----------------------------------------------------------------------------
-
-/** One pkt-line: 4 hex digits of length (itself included), then the payload. */
-export function pktLine(payload: string): string {
-  return (Buffer.byteLength(payload, 'latin1') + 4).toString(16).padStart(4, '0') + payload;
-}
-
-export const FLUSH = '0000';
-
-const AGENT = 'agent=bb-doctor-simulator';
-
-/**
- * The v0/v1 smart-HTTP advertisement (gitprotocol-http, "Smart Clients"). `Git-Protocol: version=2`
- * is ignored: CHOSEN v0, which every git accepts (whether Cloud speaks v2 is [U]). The capabilities
- * are kept to what `uploadPack` below really honours: no multi_ack, no side-band, no shallow.
- */
-function advertisement(
-  world: World,
-  service: GitService,
-  found: { workspace: Workspace; repository: Repository },
-): Reply {
-  const { repository } = found;
-  const history = gitHistory(world, repository);
-  const head = history.at(-1)?.sha;
-  const caps =
-    service === 'git-upload-pack'
-      ? ['ofs-delta', `symref=HEAD:refs/heads/${repository.mainBranch}`, AGENT]
-      : ['report-status', 'delete-refs', 'ofs-delta', AGENT];
-  const refs: [string, string][] =
-    head === undefined
-      ? []
-      : [
-          ...(service === 'git-upload-pack' ? [['HEAD', head] as [string, string]] : []),
-          ...[...repository.branches]
-            .sort()
-            .map((b): [string, string] => [`refs/heads/${b}`, head]),
-        ];
-  let body = pktLine(`# service=${service}\n`) + FLUSH;
-  if (refs.length === 0) {
-    body += pktLine(`${'0'.repeat(40)} capabilities^{}\0${caps.join(' ')}\n`);
-  }
-  refs.forEach(([name, sha], index) => {
-    body += pktLine(index === 0 ? `${sha} ${name}\0${caps.join(' ')}\n` : `${sha} ${name}\n`);
-  });
-  body += FLUSH;
-  return {
-    status: 200,
-    headers: {
-      'content-type': `application/x-${service}-advertisement`,
-      'cache-control': 'no-cache, max-age=0, must-revalidate',
-    },
-    body,
-    bodyEncoding: 'latin1',
-  };
-}
-
-interface GitObject {
-  type: 'commit' | 'tree';
-  sha: string;
-  content: Buffer;
-}
-
-function gitObject(type: GitObject['type'], content: Buffer): GitObject {
-  const sha = createHash('sha1')
-    .update(Buffer.concat([Buffer.from(`${type} ${String(content.length)}\0`), content]))
-    .digest('hex');
-  return { type, sha, content };
-}
+// --- the protocol (git-protocol.ts) -------------------------------------------------------------
 
 /**
  * Real git objects for the world's commits (oldest first), each with the empty tree, so that a clone
@@ -400,73 +334,32 @@ function gitObject(type: GitObject['type'], content: Buffer): GitObject {
  * (those are fakes): CHOSEN, the two sides of the simulator are not cross-checked by anyone.
  */
 function gitHistory(world: World, repository: Repository): GitObject[] {
-  const tree = gitObject('tree', Buffer.alloc(0));
-  const objects: GitObject[] = [tree];
-  let parent: string | null = null;
-  for (const commit of [...repository.commits].reverse()) {
-    const seconds = Math.floor(Date.parse(commit.date) / 1000);
-    const account = findAccount(world, commit.author);
-    const name = account ? `${account.displayName} <${account.email}>` : `${commit.author} <>`;
-    const who = `${name} ${String(seconds)} +0000`;
-    const text =
-      `tree ${tree.sha}\n` +
-      (parent === null ? '' : `parent ${parent}\n`) +
-      `author ${who}\ncommitter ${who}\n\n${commit.message.endsWith('\n') ? commit.message : `${commit.message}\n`}`;
-    const object = gitObject('commit', Buffer.from(text, 'utf8'));
-    objects.push(object);
-    parent = object.sha;
-  }
-  return objects;
+  return commitObjects(
+    [...repository.commits].reverse().map((commit) => {
+      const account = findAccount(world, commit.author);
+      return {
+        message: commit.message,
+        date: commit.date,
+        who: account ? `${account.displayName} <${account.email}>` : `${commit.author} <>`,
+      };
+    }),
+  );
 }
 
-/**
- * `POST git-upload-pack`, v0 stateless: the client sends its wants, a flush and `done` (no haves on
- * a clone). Without multi_ack the answer is one `NAK` and the pack with every object, whatever was
- * asked for: enough for `git clone` and `git fetch` into an empty repository.
- */
+function advertisement(
+  world: World,
+  service: GitService,
+  found: { workspace: Workspace; repository: Repository },
+): Reply {
+  const { repository } = found;
+  const head = gitHistory(world, repository).at(-1)?.sha;
+  return advertisementReply(service, head, repository.branches, repository.mainBranch);
+}
+
 function uploadPack(
   world: World,
   body: string,
   found: { workspace: Workspace; repository: Repository },
 ): Reply {
-  const objects = gitHistory(world, found.repository);
-  const known = new Set(objects.map((object) => object.sha));
-  const wants = [...body.matchAll(/want ([0-9a-f]{40})/g)].map((match) => match[1] ?? '');
-  if (wants.length === 0 || wants.some((sha) => !known.has(sha))) {
-    return textReply(400, 'Bad request: unknown or missing want.\n');
-  }
-  return {
-    status: 200,
-    headers: {
-      'content-type': 'application/x-git-upload-pack-result',
-      'cache-control': 'no-cache, max-age=0, must-revalidate',
-    },
-    body: pktLine('NAK\n') + pack(objects).toString('latin1'),
-    bodyEncoding: 'latin1',
-  };
-}
-
-/** A version-2 packfile of whole (undeltified) objects. */
-function pack(objects: readonly GitObject[]): Buffer {
-  const header = Buffer.alloc(12);
-  header.write('PACK', 0, 'latin1');
-  header.writeUInt32BE(2, 4);
-  header.writeUInt32BE(objects.length, 8);
-  const parts: Buffer[] = [header];
-  for (const object of objects) {
-    const typeCode = object.type === 'commit' ? 1 : 2;
-    let size = object.content.length;
-    const bytes: number[] = [];
-    let byte = (typeCode << 4) | (size & 0x0f);
-    size >>>= 4;
-    while (size > 0) {
-      bytes.push(byte | 0x80);
-      byte = size & 0x7f;
-      size >>>= 7;
-    }
-    bytes.push(byte);
-    parts.push(Buffer.from(bytes), deflateSync(object.content));
-  }
-  const data = Buffer.concat(parts);
-  return Buffer.concat([data, createHash('sha1').update(data).digest()]);
+  return uploadPackReply(gitHistory(world, found.repository), body);
 }

@@ -9,6 +9,8 @@
 // §1.3), so that reports and golden files are stable from run to run.
 
 import { createHash } from 'node:crypto';
+import type { DcScenario } from './dc-scenarios.js';
+import { dcScenarios } from './dc-scenarios.js';
 import type { FaultMode } from './faults.js';
 import type {
   Account,
@@ -37,6 +39,8 @@ export interface ScenarioExpectation {
 export interface Scenario {
   /** kebab-case */
   name: string;
+  /** Bitbucket Cloud (the default); Data Center scenarios are `DcScenario`s (dc-scenarios.ts). */
+  product?: 'cloud';
   /** One line. */
   title: string;
   /** 2-4 sentences. */
@@ -952,6 +956,15 @@ export const gitScenarios: readonly Scenario[] = [
   },
 ];
 
-export function getScenario(name: string): Scenario | undefined {
-  return [...scenarios, ...gitScenarios].find((scenario) => scenario.name === name);
+/** A Cloud or a Data Center scenario. */
+export type AnyScenario = Scenario | DcScenario;
+
+/** Whether a scenario serves Bitbucket Data Center. */
+export function isDcScenario(scenario: AnyScenario): scenario is DcScenario {
+  return scenario.product === 'data-center';
+}
+
+/** Any scenario by name: the Cloud ones, the git ones and the Data Center ones (`dc-…`). */
+export function getScenario(name: string): AnyScenario | undefined {
+  return [...scenarios, ...gitScenarios, ...dcScenarios].find((scenario) => scenario.name === name);
 }

@@ -3,6 +3,9 @@
 // endpoint (`POST /site/oauth2/access_token`) on ONE origin. bb-doctor is pointed at it with
 // `--api-url {base} --auth-url {base}`.
 //
+// With `product: 'data-center'` (or a `dc-…` scenario) the same server is a Bitbucket Data Center
+// below its context path instead (dc-routes.ts): `running.base` is then `url` + `/bitbucket`.
+//
 // It models Bitbucket Cloud as documented in bitbucket-auth.md and imports nothing from the rest of
 // bb-doctor (design.md, "The simulator"), so that a wrong fact is not wrong on both sides.
 
@@ -12,6 +15,13 @@ import { createServer } from 'node:http';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { authenticate } from './auth.js';
+import { newDcAuthState } from './dc-auth.js';
+import type { DcServer } from './dc-routes.js';
+import { dcStats, handleDc } from './dc-routes.js';
+import { defaultDcScenarioName, dcScenarios } from './dc-scenarios.js';
+import { dcErrors } from './dc-wire.js';
+import type { DcWorld } from './dc-world.js';
+import { dcWorldSecrets, isDcWorld } from './dc-world.js';
 import type { AuthResult } from './auth.js';
 import type { FaultMode } from './faults.js';
 import { HTML_500_BODY, offhostLocation, truncateJson } from './faults.js';
@@ -20,8 +30,8 @@ import { maskPath } from './log.js';
 import { authenticateGit, parseGitPath, routeGit } from './git.js';
 import { TOKEN_PATH, handleTokenRequest } from './oauth.js';
 import { rateLimitHeaders, routeApi } from './routes.js';
-import type { Scenario } from './scenarios.js';
-import { defaultScenarioName, getScenario, scenarios } from './scenarios.js';
+import type { AnyScenario } from './scenarios.js';
+import { defaultScenarioName, getScenario, isDcScenario, scenarios } from './scenarios.js';
 import type { Reply } from './wire.js';
 import { RATE_LIMIT_MESSAGE, errorReply, htmlReply, textReply } from './wire.js';
 import type { World } from './world.js';
@@ -31,11 +41,21 @@ export type { FaultMode } from './faults.js';
 export type { RequestLogEntry } from './log.js';
 export { formatLogLine } from './log.js';
 
+export type Product = 'cloud' | 'data-center';
+
 export interface StartOptions {
-  /** A scenario or its name; its world, fault and latency are used unless overridden below. Default: `lowercase-bearer`. */
-  scenario?: string | Scenario;
+  /**
+   * A scenario or its name; its world, fault and latency are used unless overridden below. Default:
+   * `lowercase-bearer`, or `dc-healthy` with `product: 'data-center'`.
+   */
+  scenario?: string | AnyScenario;
+  /**
+   * Bitbucket Cloud (default) or Data Center. Follows the scenario (`dc-…` scenarios are Data Center)
+   * or the world; a contradiction is an error.
+   */
+  product?: Product;
   /** Serve this world instead of the scenario's (it is cloned; the original is never changed). */
-  world?: World;
+  world?: World | DcWorld;
   /** Default 0: a free port. */
   port?: number;
   /** Default 127.0.0.1. */
@@ -49,9 +69,27 @@ export interface StartOptions {
   slowBodyMs?: number;
 }
 
+/** The Data Center CAPTCHA budget (contract.md "Harmless to run on Data Center"). */
+export interface DataCenterStats {
+  /** Failed password logins counted towards a CAPTCHA lock (all usernames). */
+  failedLogins: number;
+  /** Requests refused because the account was locked. */
+  captchaRefusals: number;
+  /** Usernames now behind a CAPTCHA. */
+  locked: string[];
+  /** `failedLogins` per username (as the world spells it): the budget of contract.md is 1 per username. */
+  failedLoginsByUser: Record<string, number>;
+}
+
 export interface RunningSimulator {
-  /** e.g. `http://127.0.0.1:43121`, no trailing slash. */
+  /** e.g. `http://127.0.0.1:43121`, no trailing slash: the origin. */
   url: string;
+  /**
+   * Where the product lives: `url` for Cloud, `url` + the context path for Data Center (e.g.
+   * `http://127.0.0.1:43121/bitbucket`). What `--api-url` wants.
+   */
+  base: string;
+  product: Product;
   port: number;
   /**
    * `requests`: every request received. `unauthorized`: every 401, plus every token-endpoint answer that
@@ -63,6 +101,8 @@ export interface RunningSimulator {
     requests: number;
     unauthorized: number;
     byCredential: Record<string, { requests: number; unauthorized: number }>;
+    /** Data Center only. */
+    dataCenter?: DataCenterStats;
   };
   /** Stops the server; hanging and keep-alive sockets are destroyed, so this is quick. */
   close(): Promise<void>;
@@ -76,16 +116,45 @@ function hex(bytes: number): string {
   return randomBytes(bytes).toString('hex');
 }
 
-function resolveScenario(scenario: string | Scenario | undefined): Scenario {
+function resolveScenario(options: StartOptions): AnyScenario {
+  const { scenario } = options;
   if (scenario !== undefined && typeof scenario !== 'string') return scenario;
-  const name = scenario ?? defaultScenarioName;
+  const dc =
+    options.product === 'data-center' ||
+    (options.product === undefined && isDcWorld(options.world));
+  const name = scenario ?? (dc ? defaultDcScenarioName : defaultScenarioName);
   const found = getScenario(name);
   if (!found) {
-    throw new Error(
-      `Unknown scenario "${name}". Known scenarios: ${scenarios.map((s) => s.name).join(', ')}`,
-    );
+    const known = [...scenarios, ...dcScenarios].map((s) => s.name).join(', ');
+    throw new Error(`Unknown scenario "${name}". Known scenarios: ${known}`);
   }
   return found;
+}
+
+/** The product to serve: the scenario's, which the options and the world must not contradict. */
+function resolveProduct(options: StartOptions, scenario: AnyScenario): Product {
+  const fromScenario: Product = isDcScenario(scenario) ? 'data-center' : 'cloud';
+  const fromWorld: Product | undefined =
+    options.world === undefined ? undefined : isDcWorld(options.world) ? 'data-center' : 'cloud';
+  const product = fromWorld ?? fromScenario;
+  if (options.product !== undefined && options.product !== product) {
+    throw new Error(
+      `Scenario "${scenario.name}" is a ${product} scenario; it cannot be served as ${options.product}.`,
+    );
+  }
+  return product;
+}
+
+/** `X-AREQUESTID` (bitbucket-auth.md §8 [H]); the value's format is CHOSEN ([U]): `@` + 7 base-36, `x` counters. */
+function requestId(counter: number): string {
+  const minutes = Math.floor((Date.now() % 86_400_000) / 60_000);
+  const head = randomBytes(5)
+    .readUInt32BE(0)
+    .toString(36)
+    .toUpperCase()
+    .padStart(7, '0')
+    .slice(0, 7);
+  return `@${head}x${String(minutes)}x${String(counter)}x0`;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -106,8 +175,17 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 export async function startSimulator(options: StartOptions = {}): Promise<RunningSimulator> {
-  const scenario = resolveScenario(options.scenario);
-  const world: World = structuredClone(options.world ?? scenario.world);
+  const scenario = resolveScenario(options);
+  const product = resolveProduct(options, scenario);
+  const served: World | DcWorld = structuredClone(options.world ?? scenario.world);
+  // Exactly one of the two is set: the Cloud world, or the Data Center server with its CAPTCHA state.
+  const world: World = isDcWorld(served)
+    ? { accounts: [], workspaces: [], consumers: [], credentials: [] }
+    : served;
+  const dc: DcServer | null = isDcWorld(served)
+    ? { world: served, state: newDcAuthState(served) }
+    : null;
+  const secrets = dc ? dcWorldSecrets(dc.world) : null;
   const fault = options.fault ?? scenario.fault;
   const latency = options.latencyMs ?? scenario.latencyMs;
   const slowBodyMs = options.slowBodyMs ?? DEFAULT_SLOW_BODY_MS;
@@ -156,7 +234,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Runnin
       counted = true;
       const entry: RequestLogEntry = {
         method,
-        path: maskPath(pathAndQuery, worldSecrets(world)),
+        path: maskPath(pathAndQuery, secrets ?? worldSecrets(world)),
         status: res.headersSent ? res.statusCode : 0,
         durationMs: Math.round(performance.now() - started),
         auth: describe,
@@ -175,6 +253,15 @@ export async function startSimulator(options: StartOptions = {}): Promise<Runnin
     if (closed || res.destroyed) return;
 
     const authorization = req.headers.authorization;
+    if (dc) {
+      const handled = handleDataCenter(dc, req, res, { method, url, authorization, body });
+      if (handled) {
+        describe = handled.describe;
+        statsKey = handled.statsKey;
+        counted = true;
+      }
+      return;
+    }
     const isTokenEndpoint = url.pathname === TOKEN_PATH;
     // Git's smart-HTTP paths authenticate as git does (git.ts, bitbucket-auth.md §12.1).
     const gitPath = parseGitPath(url.pathname);
@@ -271,19 +358,105 @@ export async function startSimulator(options: StartOptions = {}): Promise<Runnin
     send(req, res, reply, fault === 'slow-body');
   };
 
+  let dcRequests = 0;
+  /**
+   * One Data Center request: faults first (a hung or faulted request never reaches the application,
+   * so nothing is counted towards a CAPTCHA), then dc-routes.ts. Answers of the application carry
+   * `X-AREQUESTID`; the Cloud edge headers are never sent.
+   */
+  const handleDataCenter = (
+    server: DcServer,
+    req: IncomingMessage,
+    res: ServerResponse,
+    request: { method: string; url: URL; authorization: string | undefined; body: string },
+  ): { describe: string; statsKey: string } | null => {
+    const hasAuth = request.authorization !== undefined;
+    if (fault === 'hang') return null;
+    if (fault === 'reset') {
+      req.socket.destroy();
+      return null;
+    }
+    let reply: Reply;
+    let inApp = true;
+    let key = 'anonymous';
+    let describeText = hasAuth ? 'unread(fault)' : 'none';
+    if (fault === 'rate-limit') {
+      // bitbucket-auth.md §7 [H]: 429 when the user's token bucket is empty; headers [U]: CHOSEN the
+      // Confluence DC set ([L]) and the usual envelope.
+      reply = dcErrors(429, 'You have been rate limited. Try again later.', null, {
+        'retry-after': '60',
+        'x-ratelimit-limit': '60',
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-interval-seconds': '60',
+        'x-ratelimit-fillrate': '10',
+      });
+    } else if (fault === 'html500') {
+      reply = htmlReply(500, HTML_500_BODY);
+      inApp = false;
+    } else if (fault === 'redirect-offhost') {
+      reply = textReply(302, '', {
+        location: offhostLocation(port, request.url.pathname + request.url.search),
+      });
+      inApp = false;
+    } else {
+      const handled = handleDc(server, { ...request, origin: baseUrl });
+      reply = handled.reply;
+      inApp = handled.inApp;
+      key = handled.statsKey;
+      describeText = handled.describe;
+      if (fault === 'badjson') {
+        reply = {
+          status: 200,
+          headers: { ...reply.headers, 'content-type': 'application/json; charset=utf-8' },
+          body: truncateJson(reply.body),
+        };
+      }
+    }
+    if (reply.status === 401) {
+      counts.unauthorized += 1;
+      bucket(key).unauthorized += 1;
+    }
+    bucket(key).requests += 1;
+    dcRequests += 1;
+    const headers = inApp
+      ? { 'x-arequestid': requestId(dcRequests), ...reply.headers }
+      : reply.headers;
+    sendRaw(req, res, { ...reply, headers }, fault === 'slow-body');
+    return { describe: describeText, statsKey: key };
+  };
+
   const send = (req: IncomingMessage, res: ServerResponse, reply: Reply, slow: boolean): void => {
+    sendRaw(
+      req,
+      res,
+      {
+        ...reply,
+        headers: {
+          // Trace headers on every answer, as on the real thing (bitbucket-auth.md §3.6 [H]: x-b3-traceid,
+          // x-b3-spanid, x-trace-id; x-request-id is a common edge header, [U] for Bitbucket).
+          'x-request-id': hex(16),
+          'x-b3-traceid': hex(8),
+          'x-b3-spanid': hex(8),
+          'x-trace-id': hex(16),
+          // bitbucket-auth.md §3.6 [H]: `server: AtlassianEdge` and this `vary` on a 200; failed Basic
+          // answers override it with `server: envoy` (§3.5).
+          server: 'AtlassianEdge',
+          vary: 'Authorization, Origin, cookie, user-context, Accept-Encoding',
+          ...reply.headers,
+        },
+      },
+      slow,
+    );
+  };
+
+  const sendRaw = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    reply: Reply,
+    slow: boolean,
+  ): void => {
     const payload = Buffer.from(reply.body, reply.bodyEncoding ?? 'utf8');
     const headers: Record<string, string> = {
-      // Trace headers on every answer, as on the real thing (bitbucket-auth.md §3.6 [H]: x-b3-traceid,
-      // x-b3-spanid, x-trace-id; x-request-id is a common edge header, [U] for Bitbucket).
-      'x-request-id': hex(16),
-      'x-b3-traceid': hex(8),
-      'x-b3-spanid': hex(8),
-      'x-trace-id': hex(16),
-      // bitbucket-auth.md §3.6 [H]: `server: AtlassianEdge` and this `vary` on a 200; failed Basic
-      // answers override it with `server: envoy` (§3.5).
-      server: 'AtlassianEdge',
-      vary: 'Authorization, Origin, cookie, user-context, Accept-Encoding',
       ...reply.headers,
       'content-length': String(payload.length),
     };
@@ -348,11 +521,14 @@ export async function startSimulator(options: StartOptions = {}): Promise<Runnin
   let closing: Promise<void> | null = null;
   return {
     url: baseUrl,
+    base: dc ? `${baseUrl}${dc.world.contextPath.replace(/\/+$/, '')}` : baseUrl,
+    product,
     port,
     stats: () => ({
       requests: counts.requests,
       unauthorized: counts.unauthorized,
       byCredential: structuredClone(byCredential),
+      ...(dc ? { dataCenter: dcStats(dc) } : {}),
     }),
     close: () => {
       closing ??= new Promise<void>((resolve) => {

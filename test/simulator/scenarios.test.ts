@@ -3,7 +3,12 @@
 import { describe, expect, test } from 'vitest';
 import { describeScenario } from '../../src/simulator/describe.js';
 import type { Scenario } from '../../src/simulator/scenarios.js';
-import { defaultScenarioName, getScenario, scenarios } from '../../src/simulator/scenarios.js';
+import {
+  defaultScenarioName,
+  getScenario,
+  isDcScenario,
+  scenarios,
+} from '../../src/simulator/scenarios.js';
 import type { RunningSimulator } from '../../src/simulator/server.js';
 import { startSimulator } from '../../src/simulator/server.js';
 import { REPO_404, TOKEN_INVALID, at, basic, bearer, get, slugs, token } from './helpers.js';
@@ -82,6 +87,13 @@ const INTENTIONALLY_UNDEFINED: Record<string, string[]> = {
   'empty-token-variable': ['header Authorization'],
   'secret-whitespace': ['BITBUCKET_API_TOKEN'],
 };
+
+/** A Cloud scenario by name (getScenario also finds the Data Center ones). */
+function cloudScenario(name: string): Scenario {
+  const found = getScenario(name);
+  if (found === undefined || isDcScenario(found)) throw new Error(`no Cloud scenario ${name}`);
+  return found;
+}
 
 function flag(scenario: Scenario, name: string): string | undefined {
   const index = scenario.args.indexOf(name);
@@ -177,9 +189,9 @@ describe('scenario data', () => {
     for (const [name, [code, exit]] of Object.entries(expected)) {
       expect(getScenario(name)?.expected, name).toEqual({ code, exit });
     }
-    expect(flag(getScenario('timeout')!, '--timeout')).toBe('3');
-    expect(getScenario('timeout')?.fault).toBe('hang');
-    expect(getScenario('rate-limited')?.fault).toBe('rate-limit');
+    expect(flag(cloudScenario('timeout'), '--timeout')).toBe('3');
+    expect(cloudScenario('timeout').fault).toBe('hang');
+    expect(cloudScenario('rate-limited').fault).toBe('rate-limit');
   });
 
   test.each(scenarios.map((s) => [s.name, s] as const))(
@@ -494,7 +506,7 @@ describe('every scenario world starts and shows its story on the wire', () => {
   });
 
   test('the scenario object is never changed by serving it', async () => {
-    const scenario = getScenario('token-expired')!;
+    const scenario = cloudScenario('token-expired');
     const before = JSON.stringify(scenario.world);
     const sim = await startSimulator({ scenario });
     try {
@@ -508,7 +520,7 @@ describe('every scenario world starts and shows its story on the wire', () => {
   test('the default scenario is served when none is given; an unknown name is refused', async () => {
     const sim = await startSimulator();
     try {
-      await PREMISES['lowercase-bearer']!(sim, getScenario('lowercase-bearer')!);
+      await PREMISES['lowercase-bearer']!(sim, cloudScenario('lowercase-bearer'));
     } finally {
       await sim.close();
     }
@@ -550,7 +562,7 @@ describe('describeScenario', () => {
   );
 
   test('shows the fault of a scenario', () => {
-    expect(describeScenario(getScenario('timeout')!, base).join('\n')).toContain(
+    expect(describeScenario(cloudScenario('timeout'), base).join('\n')).toContain(
       'Fault:           hang',
     );
   });
