@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  getScenario,
   gitHomeFiles,
   gitScenarios,
   gitUrl,
+  scenarios,
   startSimulator,
   type RequestLogEntry,
   type RunningSimulator,
@@ -65,6 +65,13 @@ const openWorld = async (scenario: Scenario): Promise<GitWorld> => {
 
 /** Where git-access's own code differs from the diagnosis (REST narrows it, git-story.ts). */
 const GIT_CODE: Readonly<Record<string, string>> = { 'git-api-token-unscoped': 'AUTH_REJECTED' };
+
+/** A Cloud scenario by name (getScenario also finds the Data Center ones). */
+const byName = (name: string): Scenario => {
+  const found = [...scenarios, ...gitScenarios].find((s) => s.name === name);
+  if (found === undefined) throw new Error(`no scenario ${name}`);
+  return found;
+};
 
 const secretsOf = (scenario: Scenario): string[] =>
   scenario.world.credentials.map((c) => c.secret).filter((s) => s.length >= 8);
@@ -141,7 +148,7 @@ describe.each(gitScenarios.map((s) => [s.name, s] as const))(
 
 describe('the fix is proven and pasteable', () => {
   it('GIT_USERNAME_WRONG: verified by the second advertisement; set-url without the secret', async () => {
-    const scenario = getScenario('git-api-token-email')!;
+    const scenario = byName('git-api-token-email');
     const world = await openWorld(scenario);
     try {
       const result = await world.run(['--git-url', world.url, '--format', 'json']);
@@ -164,7 +171,7 @@ describe('the fix is proven and pasteable', () => {
   });
 
   it('APP_PASSWORD_REMOVED from the store helper: named, and the reject command keeps other entries (username)', async () => {
-    const scenario = getScenario('git-app-password-cached')!;
+    const scenario = byName('git-app-password-cached');
     const world = await openWorld(scenario);
     try {
       const before = await readFile(join(world.home, '.git-credentials'), 'utf8');
@@ -186,7 +193,7 @@ describe('the fix is proven and pasteable', () => {
 
 describe('intake forms (nothing is executed against the network)', () => {
   let world: GitWorld;
-  const scenario = getScenario('git-api-token-email')!;
+  const scenario = byName('git-api-token-email');
   beforeAll(async () => {
     world = await openWorld(scenario);
   });
@@ -257,7 +264,7 @@ describe('intake forms (nothing is executed against the network)', () => {
 
 describe('the verdict follows git', () => {
   it('git accepts the API token with the username: exit 0; REST with the same username is a warning', async () => {
-    const scenario = getScenario('git-api-token-email')!;
+    const scenario = byName('git-api-token-email');
     const world = await openWorld(scenario);
     try {
       const fixed = world.url.replace(/^http:\/\/[^:]+:/u, 'http://alice:');
@@ -280,7 +287,7 @@ describe('a pasted script: a token fetch, then git with the token in the URL', (
   let consumer: string;
   let host: string;
   beforeAll(async () => {
-    const scenario = getScenario('lowercase-bearer')!;
+    const scenario = byName('lowercase-bearer');
     sim = await startSimulator({ scenario });
     const ci = scenario.world.consumers.find((c) => c.label === 'acme-ci')!;
     consumer = `${ci.key}:${ci.secret}`;
