@@ -278,7 +278,7 @@ const statusOf = (lines: readonly string[]): number | undefined => {
   for (const line of [...lines].reverse()) {
     const code = /(?:returned error: |RPC failed; HTTP )(\d{3})/u.exec(line)?.[1];
     if (code !== undefined) return Number(code);
-    if (/^fatal: Authentication failed for '/u.test(line)) return 401;
+    if (line.startsWith("fatal: Authentication failed for '")) return 401;
     if (/^fatal: could not read (?:Username|Password) for '/u.test(line)) return 401;
     if (/^fatal: repository '.*' not found/u.test(line)) return 404;
     if (/^fatal: remote error: .*CAPTCHA/iu.test(line)) return 401;
