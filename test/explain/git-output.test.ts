@@ -1,4 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planExplain } from '../../src/explain/input.js';
 import { CaptureError, MAX_TEXT_BYTES, parseCapture } from '../../src/explain/parse.js';
@@ -354,3 +356,64 @@ describe.concurrent('bb-doctor explain of git output (the built CLI)', { timeout
     });
   }
 });
+
+describe.concurrent(
+  'git-access on git output the fixtures do not cover',
+  { timeout: 60_000 },
+  () => {
+    const explainText = async (text: string): Promise<{ code: number; report: Report }> => {
+      const file = join(mkdtempSync(join(tmpdir(), 'bb-git-')), 'git.txt');
+      writeFileSync(file, text);
+      const result = await runCli(['explain', file, '--format', 'json']);
+      return { code: result.code, report: JSON.parse(result.stdout) as Report };
+    };
+    interface Report {
+      diagnosis: { status: string; code?: string };
+      checks: { id: string; status: string; code?: string; data?: Record<string, unknown> }[];
+    }
+    const trace = (status: number, authorization?: string): string =>
+      readFileSync(new URL('no-credentials-401.trace.txt', DIR), 'utf8')
+        .replace(/^fatal: .*$/mu, '')
+        .replace('<= Recv header: HTTP/2 401', `<= Recv header: HTTP/2 ${String(status)}`)
+        .replace(
+          '=> Send header: Host: bitbucket.org',
+          `=> Send header: Host: bitbucket.org${authorization === undefined ? '' : `\n16:00:36.967544 http.c:684              => Send header: Authorization: ${authorization}`}`,
+        );
+
+    it('a public repository answers the anonymous first request: pass, exit 0', async () => {
+      const { code, report } = await explainText(trace(200));
+      expect(report.checks.find((c) => c.id === 'git-access')).toMatchObject({
+        status: 'pass',
+        data: { public: true },
+      });
+      expect(code).toBe(0);
+    });
+
+    it('a 401 to a redacted credential of a non-email user: AUTH_REJECTED with git candidates', async () => {
+      const text = trace(401, 'Basic <redacted>').replace(
+        /^(.*=> Send header, )/mu,
+        "16:00:36.967500 http.c:725              == Info: Server auth using Basic with user 'alice'\n$1",
+      );
+      const { report } = await explainText(
+        `${text}\nfatal: Authentication failed for 'https://bitbucket.org/acme/private.git/'\n`,
+      );
+      const git = report.checks.find((c) => c.id === 'git-access');
+      expect(git?.code).toBe('AUTH_REJECTED');
+      expect((git?.data?.['alternatives'] as { code: string }[]).map((a) => a.code)).toContain(
+        'GIT_USERNAME_WRONG',
+      );
+      expect(report.diagnosis.code).toBe('AUTH_REJECTED');
+    });
+
+    it('an access token with another username in a pasted URL: GIT_ACCESS_TOKEN_USERNAME', async () => {
+      const { report } = await explainText(
+        [
+          '$ git clone https://alice:ATCTT3xFfGN0fakeRepoTokenForGitDocs=0011AABB@bitbucket.org/acme/repo.git',
+          "Cloning into 'repo'...",
+          "fatal: Authentication failed for 'https://bitbucket.org/acme/repo.git/'",
+        ].join('\n'),
+      );
+      expect(report.diagnosis.code).toBe('GIT_ACCESS_TOKEN_USERNAME');
+    });
+  },
+);
