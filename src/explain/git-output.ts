@@ -257,7 +257,9 @@ export const parseGitTrace = (lines: readonly string[], name: string): ParsedGit
     }
     if (kind === '<= Recv data' && current?.response !== undefined) current.data.push(text);
   }
-  const exchanges = drafts.map((d, i) => {
+  // A proxy tunnel's CONNECT that succeeded says nothing about Bitbucket (as in parse.ts).
+  const kept = drafts.filter((d) => !(d.method === 'CONNECT' && (d.response?.status ?? 0) < 300));
+  const exchanges = kept.map((d, i) => {
     if (d.response !== undefined) {
       const chunked = /chunked/iu.test(d.response.headers['transfer-encoding'] ?? '');
       d.response.body = dataBody(d.data, chunked);

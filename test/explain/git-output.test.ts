@@ -220,6 +220,21 @@ describe('git-trace', () => {
     expect(exchanges[1]?.response?.headers['content-type']).toBe('text/plain');
   });
 
+  it("drops a proxy's CONNECT that succeeded", () => {
+    const t = '16:00:00.100000 http.c:684              ';
+    const text = [
+      `${t}=> Send header: CONNECT bitbucket.org:443 HTTP/1.1`,
+      `${t}=> Send header: Host: bitbucket.org:443`,
+      `${t}=> Send header:`,
+      `${t}<= Recv header: HTTP/1.1 200 Connection established`,
+      `${t}<= Recv header:`,
+      readFileSync(new URL('no-credentials-401.trace.txt', DIR), 'utf8'),
+    ].join('\n');
+    const { exchanges } = parseCapture(text, 'proxy');
+    expect(exchanges.map((e) => e.request.method)).toEqual(['GET']);
+    expect(exchanges[0]?.response?.status).toBe(401);
+  });
+
   it('refuses a trace with no request, in one line that quotes nothing', () => {
     const secret = 'ATATT3xFfGF0fakeTokenNeverQuoted_0123456789';
     const text = `${TRACE_HEAD} (104.192.141.1) port 443 (#0)\n16:00:00.1 http.c:725 == Info: ${secret}\n`;
