@@ -120,7 +120,6 @@ const dataBody = (data: readonly string[], chunked: boolean): string => {
 interface TraceDraft extends Draft {
   data: string[];
   phase: 'request' | 'sent' | 'response' | 'done';
-  user?: string;
 }
 
 /**
@@ -186,7 +185,6 @@ export const parseGitTrace = (lines: readonly string[], name: string): ParsedGit
   let port: string | undefined;
   let tls = false;
   let given: string | undefined;
-  let user: string | undefined;
   const scheme = (h: string): string =>
     tls || port === '443' ? 'https' : port === '80' || isLoopback(h) ? 'http' : 'https';
   for (const line of lines) {
@@ -202,7 +200,6 @@ export const parseGitTrace = (lines: readonly string[], name: string): ParsedGit
         given = again;
         urls.push(again);
       }
-      user = /^Server auth using Basic with user '([^']*)'/u.exec(text)?.[1] ?? user;
       continue;
     }
     if (count !== undefined && m[3] === undefined) continue;
@@ -216,9 +213,7 @@ export const parseGitTrace = (lines: readonly string[], name: string): ParsedGit
           durationMs: 0,
           data: [],
           phase: 'request',
-          ...(user === undefined ? {} : { user }),
         };
-        user = undefined;
         drafts.push(current);
       } else if (current?.phase === 'request') {
         const colon = text.indexOf(':');
@@ -264,7 +259,7 @@ export const parseGitTrace = (lines: readonly string[], name: string): ParsedGit
       const chunked = /chunked/iu.test(d.response.headers['transfer-encoding'] ?? '');
       d.response.body = dataBody(d.data, chunked);
     }
-    const { data: _data, phase: _phase, user: _user, ...draft } = d;
+    const { data: _data, phase: _phase, ...draft } = d;
     return toExchange(draft, `${name} git request ${String(i + 1)}`);
   });
   if (exchanges.length === 0) throw new CaptureError(`${name} has git trace lines but no request`);
