@@ -51,9 +51,12 @@ const isLoopback = (host: string): boolean =>
 /** A GIT_TRACE_CURL / GIT_CURL_VERBOSE line. */
 export const isGitTraceLine = (line: string): boolean => TRACE_RE.test(line);
 
-/** git's own lines: `remote:`, `fatal:`, or a ref advertisement request. */
+/**
+ * curl -v lines written by git (older git's GIT_CURL_VERBOSE): git's failure messages, or git's
+ * User-Agent. A curl -v of the info/refs URL made with curl itself stays curl -v.
+ */
 export const hasGitMarks = (lines: readonly string[]): boolean =>
-  lines.some((l) => GIT_FAILURE_RE.test(l) || l.includes('/info/refs?service=git-'));
+  lines.some((l) => GIT_FAILURE_RE.test(l) || /^> User-Agent: git\//iu.test(l));
 
 /** git's stderr: a failure line git prints for an HTTP answer. */
 export const isGitStderr = (lines: readonly string[]): boolean =>
