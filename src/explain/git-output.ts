@@ -3,8 +3,8 @@
  * `GIT_CURL_VERBOSE=1` trace of a clone, fetch, ls-remote or push over HTTPS (`git-trace`), or git's
  * plain stderr with no trace (`git-stderr`). Both become `Exchange`s, like every other capture.
  *
- * The trace format is git's http.c `curl_trace()` (git 2.10+; GIT_CURL_VERBOSE prints the same
- * lines since 2.27, without the data): each line is `HH:MM:SS.micro http.c:NNN` and then
+ * The trace format is git's http.c `curl_trace()` (GIT_TRACE_CURL, git 2.10+; recent git prints
+ * the same lines for GIT_CURL_VERBOSE, without the data, as git 2.39.5 does): each line is `HH:MM:SS.micro http.c:NNN` and then
  * `=> Send header: …`, `<= Recv header: …`, `<= Recv data: …` (60 bytes a line, non-printable bytes
  * as `.`) or `== Info: …`. git redacts credentials as `Authorization: Basic <redacted>` unless
  * GIT_TRACE_REDACT=0 (git-config(1), GIT_TRACE_REDACT; http.c `redact_sensitive_header`). Older
