@@ -1,7 +1,8 @@
 /**
  * Reads a saved HTTP exchange for `bb-doctor explain`, whatever the user saved: `curl -v` output,
- * `curl -i` output, a raw HTTP response (possibly after the raw request), or a HAR 1.2 file from
- * browser devtools or a proxy. The format is detected, never asked.
+ * `curl -i` output, a raw HTTP response (possibly after the raw request), a HAR 1.2 file from
+ * browser devtools or a proxy, or git's own output (a GIT_TRACE_CURL trace or git's stderr,
+ * git-output.ts). The format is detected, never asked.
  *
  * Everything becomes `Exchange`s (header names lower-cased, bodies cut at 4 KB, Bitbucket's trace
  * ids collected). Secrets stay in the exchanges as captured: redaction happens at output, like for
@@ -567,7 +568,7 @@ export function parseCapture(input: CaptureInput, name = 'the capture'): ParsedC
   if (lines.some((line) => VERBOSE_REQUEST_RE.test(line) || VERBOSE_RESPONSE_RE.test(line))) {
     const exchanges = parseVerbose(lines, name);
     if (exchanges.length === 0) throw new CaptureError(`${name} has curl -v lines but no exchange`);
-    // Older git printed curl's own -v lines (GIT_CURL_VERBOSE before git 2.27), with its messages.
+    // Older git printed curl's own -v lines for GIT_CURL_VERBOSE, with its messages.
     if (hasGitMarks(lines)) return gitCapture('git-trace', withGitMessages(exchanges, lines));
     return { format: 'curl-verbose', exchanges };
   }
