@@ -1,7 +1,9 @@
 import { describeAuthorization } from '../../src/explain/capture.js';
 import { isGitRedacted } from '../../src/explain/git-output.js';
+import { parseAuthorization } from '../../src/intake/credentials.js';
 import type { GitService } from '../../src/knowledge/git.js';
 import type { Capture, CheckContext, CredentialKind, Exchange } from '../../src/types.js';
+import { gitKind } from './gather.js';
 import type { GitAccessFacts, GitAttempt } from './judge.js';
 
 const withoutUserinfo = (url: string): string => {
@@ -31,7 +33,7 @@ const viaUrl = (url: string): boolean => {
  * after git had answered the challenge with a credential the messages do not show. A trace prints
  * the credential as `Basic <redacted>`, and names its username in `Server auth using Basic with user`.
  */
-const attemptOf = (capture: Capture, exchange: Exchange): GitAttempt => {
+const attemptOf = (ctx: CheckContext, capture: Capture, exchange: Exchange): GitAttempt => {
   const service: GitService = exchange.request.url.includes('git-receive-pack')
     ? 'git-receive-pack'
     : 'git-upload-pack';
@@ -60,14 +62,32 @@ const attemptOf = (capture: Capture, exchange: Exchange): GitAttempt => {
     };
   }
   const auth = describeAuthorization(header);
+  // The credential of the run (a bb-doctor HAR's stand-in keeps its original's kind).
+  const secret = parseAuthorization(header).basic?.secret;
+  const known = ctx.input.credentials.find((c) => secret !== undefined && c.secret === secret);
+  const kind = known === undefined ? auth.kind : gitKind(known);
   return {
     service,
     as: 'as-sent',
     describe: auth.describe,
     ...(auth.username === undefined ? {} : { username: auth.username }),
-    ...(auth.kind === undefined ? {} : { kind: auth.kind }),
+    ...(kind === undefined ? {} : { kind }),
     exchange,
   };
+};
+
+/**
+ * git sends one credential per service; a later request of the same service with another one is
+ * a replay with a correction (a bb-doctor HAR of a live git run: its proof).
+ */
+const withCorrections = (attempts: readonly GitAttempt[]): GitAttempt[] => {
+  const first = new Map<GitService, string | undefined>();
+  return attempts.map((a) => {
+    const header = a.exchange.request.headers['authorization'];
+    if (a.as !== 'as-sent' || header === undefined) return a;
+    if (!first.has(a.service)) first.set(a.service, header);
+    return first.get(a.service) === header ? a : { ...a, as: 'corrected' };
+  });
 };
 
 /** explain: git's own answers in the capture (a trace, or git's stderr read back as one answer). */
@@ -75,8 +95,8 @@ export const fromCapture = (ctx: CheckContext, capture: Capture): GitAccessFacts
   const refs = capture.exchanges.filter((e) => e.request.url.includes('/info/refs?service=git-'));
   const empty = { helpers: [], notes: ctx.input.git?.notes ?? [], differs: [], captured: true };
   if (refs.length === 0) return { ...empty, attempts: [], skip: 'The capture has no git request.' };
-  const attempts = refs.map((exchange) => attemptOf(capture, exchange));
-  const sent = attempts.filter((a) => a.as === 'as-sent').at(-1);
+  const attempts = withCorrections(refs.map((exchange) => attemptOf(ctx, capture, exchange)));
+  const sent = attempts.find((a) => a.as === 'as-sent');
   const url =
     capture.git?.url ?? withoutUserinfo(refs[0]!.request.url.replace(/\/info\/refs\?.*$/u, ''));
   const kind: CredentialKind = sent?.kind ?? 'unknown';

@@ -92,18 +92,43 @@ const capturedHeaders = (exchanges: readonly Exchange[], file: string): GivenHea
   return out;
 };
 
+/**
+ * A capture that is no git output but holds git's ref advertisement (a bb-doctor HAR of a live
+ * `--git-url` run, curl -v of info/refs): the repository it asked, so that its story follows git
+ * as the live run's did.
+ */
+const gitOfRefs = (exchanges: readonly Exchange[]): CapturedGit | undefined => {
+  const refs = exchanges.find((e) => e.request.url.includes('/info/refs?service=git-'));
+  if (refs === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(refs.request.url.replace(/\/info\/refs\?.*$/u, ''));
+  } catch {
+    return undefined;
+  }
+  url.username = '';
+  url.password = '';
+  return {
+    url: url.toString(),
+    push: exchanges.some((e) => e.request.url.includes('/info/refs?service=git-receive-pack')),
+    readBack: false,
+    messages: [],
+  };
+};
+
 export const planExplain = (
   parsed: ParsedCapture,
   file: string,
   redactor: Redactor,
 ): ExplainPlan => {
+  const seen = parsed.git ?? gitOfRefs(parsed.exchanges);
   const original: Capture = {
     file,
     format: parsed.format,
     exchanges: parsed.exchanges,
     ...(parsed.credentials === undefined ? {} : { credentials: parsed.credentials }),
     ...(parsed.target === undefined ? {} : { target: parsed.target }),
-    ...(parsed.git === undefined ? {} : { git: parsed.git }),
+    ...(seen === undefined ? {} : { git: seen }),
   };
   const { exchanges, byStandIn } = withStandIns(original, redactor);
   // The call that matters: a bb-doctor HAR names the run's own target, and its first exchange to
@@ -116,7 +141,7 @@ export const planExplain = (
       : exchanges.find((e) => e.request.url === target && e.response !== undefined);
   const failing = own ?? mostImportantFailure(exchanges);
   const request = failing === undefined ? undefined : failingRequestOf(failing, file);
-  const git = gitTargetOf(parsed.git, file);
+  const git = gitTargetOf(seen, file);
   return {
     capture: { ...original, exchanges },
     ...(request === undefined

@@ -6,6 +6,7 @@ import { planExplain } from '../../src/explain/input.js';
 import { CaptureError, MAX_TEXT_BYTES, parseCapture } from '../../src/explain/parse.js';
 import { registerSecrets, secretsOf } from '../../src/intake/secrets.js';
 import { Redactor } from '../../src/report/redactor.js';
+import { gitScenarios } from '../../src/simulator/index.js';
 import { FINDING_CODES } from '../../src/types.js';
 import { runCli } from '../helpers/cli.js';
 
@@ -432,3 +433,17 @@ describe.concurrent(
     });
   },
 );
+
+describe.concurrent("explain of a live git run's HAR follows git too", { timeout: 60_000 }, () => {
+  for (const scenario of gitScenarios) {
+    it(`${scenario.name}: the same root cause as the live run`, async () => {
+      const har = join(mkdtempSync(join(tmpdir(), 'bb-git-har-')), 'run.har');
+      const live = await runCli(['demo', scenario.name, '--format', 'json', '--output', har]);
+      const explained = await runCli(['explain', har, '--format', 'json']);
+      const code = (stdout: string): string | undefined =>
+        (JSON.parse(stdout) as { diagnosis: { code?: string } }).diagnosis.code;
+      expect(code(live.stdout)).toBeDefined();
+      expect(code(explained.stdout)).toBe(code(live.stdout));
+    });
+  }
+});
