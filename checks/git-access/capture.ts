@@ -1,5 +1,5 @@
 import { describeAuthorization } from '../../src/explain/capture.js';
-import { isGitRedacted } from '../../src/explain/git-output.js';
+import { gitSentHidden, isGitRedacted } from '../../src/explain/git-output.js';
 import { parseAuthorization } from '../../src/intake/credentials.js';
 import type { GitService } from '../../src/knowledge/git.js';
 import type { Capture, CheckContext, CredentialKind, Exchange } from '../../src/types.js';
@@ -29,8 +29,9 @@ const viaUrl = (url: string): boolean => {
 /**
  * One captured ref advertisement as git sent it. git asks anonymously first and sends its
  * credential only after a 401 (gitprotocol-http(5); http.c), so a request without a header is git's
- * anonymous first request, except in git's stderr read back as one answer: a 403 or 410 there came
- * after git had answered the challenge with a credential the messages do not show. A trace prints
+ * anonymous first request, except in git's stderr read back as one answer: a 403, a 410 or
+ * "Authentication failed" there came after git had answered the challenge with a credential the
+ * messages do not show (explain/git-output.ts `gitSentHidden`). A trace prints
  * the credential as `Basic <redacted>`, and names its username in `Server auth using Basic with user`.
  */
 const attemptOf = (ctx: CheckContext, capture: Capture, exchange: Exchange): GitAttempt => {
@@ -41,15 +42,19 @@ const attemptOf = (ctx: CheckContext, capture: Capture, exchange: Exchange): Git
   const status = exchange.response?.status ?? 0;
   const git = capture.git;
   if (header === undefined) {
-    const hidden = git?.readBack === true && status >= 400 && status !== 401 && status !== 404;
-    return hidden
-      ? {
-          service,
-          as: 'as-sent',
-          describe: "git's credential (not shown in its messages)",
-          exchange,
-        }
-      : { service, as: 'anonymous', describe: 'no credentials', exchange };
+    if (git === undefined || !gitSentHidden(git, status))
+      return { service, as: 'anonymous', describe: 'no credentials', exchange };
+    const username = git.username;
+    return {
+      service,
+      as: 'as-sent',
+      describe:
+        username === undefined
+          ? "git's credential (not shown in its messages)"
+          : `Basic with ${username} (the secret not shown in git's messages)`,
+      ...(username === undefined ? {} : { username }),
+      exchange,
+    };
   }
   if (isGitRedacted(header)) {
     const username = git?.username;

@@ -33,8 +33,21 @@ export interface ParsedGit {
 export const GIT_REDACTED = '<redacted>';
 export const isGitRedacted = (value: string): boolean => value.includes(GIT_REDACTED);
 
+/**
+ * git's stderr read back: did git send a credential it does not show? git sends none before
+ * Bitbucket's 401 challenge (gitprotocol-http(5)), so a 403 or 410 came after one, and
+ * `fatal: Authentication failed` is git's word for a 401 to the credential it sent (a 401 with
+ * no credential ends in `could not read Username`).
+ */
+export const gitSentHidden = (git: CapturedGit, status: number): boolean =>
+  git.readBack &&
+  status >= 400 &&
+  status !== 404 &&
+  (status !== 401 || git.messages.some((m) => m.startsWith(AUTH_FAILED)));
+
 const TRACE_RE =
   /^(?:\d{1,2}:\d{2}:\d{2}\.\d+\s+)?[\w./-]+\.c:\d+\s+(=> Send header|<= Recv header|=> Send data|<= Recv data|=> Send SSL data|<= Recv SSL data|== Info)(, \d+ bytes \(0x[0-9a-f]+\))?(?::\s?(.*))?$/u;
+const AUTH_FAILED = "fatal: Authentication failed for '";
 const REQUEST_RE = /^([A-Za-z-]+) (\S+) HTTP\/\d(?:\.\d)?\s*$/u;
 const STATUS_RE = /^HTTP\/\d(?:\.\d)?\s+(\d{3})(?:\s+(.*?))?\s*$/u;
 const REMOTE_RE = /^remote:(?: (.*))?$/u;
@@ -278,7 +291,7 @@ const statusOf = (lines: readonly string[]): number | undefined => {
   for (const line of [...lines].reverse()) {
     const code = /(?:returned error: |RPC failed; HTTP )(\d{3})/u.exec(line)?.[1];
     if (code !== undefined) return Number(code);
-    if (line.startsWith("fatal: Authentication failed for '")) return 401;
+    if (line.startsWith(AUTH_FAILED)) return 401;
     if (/^fatal: could not read (?:Username|Password) for '/u.test(line)) return 401;
     if (/^fatal: repository '.*' not found/u.test(line)) return 404;
     if (/^fatal: remote error: .*CAPTCHA/iu.test(line)) return 401;
@@ -327,7 +340,16 @@ export const parseGitStderr = (given: readonly string[], name: string): ParsedGi
   const push = lines.some((l) => PUSH_RE.test(l));
   const refs = infoRefsUrl(bare, push ? 'git-receive-pack' : 'git-upload-pack');
   const headers: Record<string, string> = { host: new URL(bare).host };
-  let username: string | undefined;
+  // A username alone in the URL (`https://alice@…`): git asked a helper or a prompt for the rest.
+  let username = commands
+    .map((u) => (canParse(u) ? new URL(u) : undefined))
+    .find(
+      (u) =>
+        u !== undefined &&
+        u.username !== '' &&
+        withoutUserinfo(u.href).replace(/\/+$/u, '') === bare,
+    )?.username;
+  if (username !== undefined) username = decodeURIComponent(username);
   const secretUrl = withSecret === undefined ? undefined : new URL(withSecret);
   if (secretUrl !== undefined && status !== 404) {
     username = decodeURIComponent(secretUrl.username);

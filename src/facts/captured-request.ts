@@ -2,7 +2,7 @@ import { CREDENTIAL_HEADER } from '../intake/credentials.js';
 import { classifyUrl } from '../knowledge/api-versions.js';
 import { secretFieldsOf } from '../knowledge/oauth.js';
 import { matchSignatures } from '../knowledge/signatures.js';
-import { isGitRedacted } from '../explain/git-output.js';
+import { gitSentHidden, isGitRedacted } from '../explain/git-output.js';
 import type { Capture, DoctorInput, Exchange, FindingCode } from '../types.js';
 
 /**
@@ -45,16 +45,15 @@ const pathOf = (url: string): string => {
 /**
  * git's own output hides the credential git sent: a trace prints it as `Basic <redacted>`
  * (git-config(1), GIT_TRACE_REDACT), and git's stderr alone shows only the answer, which for a
- * 403 or 410 came after git answered Bitbucket's 401 challenge with a credential (git sends none
- * before it, gitprotocol-http(5); bitbucket-auth.md §12.1).
+ * 403, a 410 or "Authentication failed" came after git answered Bitbucket's 401 challenge with a
+ * credential (explain/git-output.ts `gitSentHidden`).
  */
 const gitHidden = (capture: Capture, answer: Exchange | undefined): string | undefined => {
   if (capture.git === undefined || answer === undefined) return undefined;
   const header = answer.request.headers['authorization'];
   if (header !== undefined)
     return isGitRedacted(header) ? "git's credential, which the trace shows redacted" : undefined;
-  const status = answer.response?.status ?? 0;
-  return capture.git.readBack && status !== 401 && status !== 404 && status >= 400
+  return gitSentHidden(capture.git, answer.response?.status ?? 0)
     ? "git's credential, which git's messages do not show"
     : undefined;
 };

@@ -421,6 +421,24 @@ describe.concurrent(
       expect(report.diagnosis.code).toBe('AUTH_REJECTED');
     });
 
+    it('"Authentication failed" alone: git sent a credential, so AUTH_REJECTED, not NO_CREDENTIALS', async () => {
+      const { report } = await explainText(
+        [
+          '$ git ls-remote https://alice@bitbucket.org/acme/repo.git',
+          "fatal: Authentication failed for 'https://bitbucket.org/acme/repo.git/'",
+        ].join('\n'),
+      );
+      expect(report.diagnosis.code).toBe('AUTH_REJECTED');
+      expect(report.checks.find((c) => c.id === 'credentials')?.status).toBe('skip');
+      const email = await explainText(
+        [
+          '$ git ls-remote https://alice%40example.com@bitbucket.org/acme/repo.git',
+          "fatal: Authentication failed for 'https://bitbucket.org/acme/repo.git/'",
+        ].join('\n'),
+      );
+      expect(email.report.diagnosis.code).toBe('GIT_USERNAME_WRONG');
+    });
+
     it('an access token with another username in a pasted URL: GIT_ACCESS_TOKEN_USERNAME', async () => {
       const { report } = await explainText(
         [
