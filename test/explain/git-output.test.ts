@@ -452,6 +452,18 @@ describe.concurrent(
   },
 );
 
+/**
+ * Where explain of the HAR cannot know what the live run knew (the list cannot rot: each entry is
+ * asserted to differ as said).
+ */
+const HAR_CANNOT_KNOW: Readonly<Record<string, { reason: string; explain: string }>> = {
+  'git-api-token-unscoped': {
+    reason:
+      "REST's identity request sent the token with the email (REST's form of git's credential), but the HAR redacts the Basic header whole: explain sees the stand-in with git's username alice, so REST's 401 reads as API_TOKEN_NEEDS_EMAIL, which does not narrow git's AUTH_REJECTED",
+    explain: 'AUTH_REJECTED',
+  },
+};
+
 describe.concurrent("explain of a live git run's HAR follows git too", { timeout: 60_000 }, () => {
   for (const scenario of gitScenarios) {
     it(`${scenario.name}: the same root cause as the live run`, async () => {
@@ -461,7 +473,11 @@ describe.concurrent("explain of a live git run's HAR follows git too", { timeout
       const code = (stdout: string): string | undefined =>
         (JSON.parse(stdout) as { diagnosis: { code?: string } }).diagnosis.code;
       expect(code(live.stdout)).toBeDefined();
-      expect(code(explained.stdout)).toBe(code(live.stdout));
+      const cannot = HAR_CANNOT_KNOW[scenario.name];
+      if (cannot !== undefined) {
+        expect(code(live.stdout)).not.toBe(cannot.explain);
+        expect(code(explained.stdout), cannot.reason).toBe(cannot.explain);
+      } else expect(code(explained.stdout)).toBe(code(live.stdout));
     });
   }
 });
