@@ -54,6 +54,15 @@ export const FINDING_CODES = [
   'GIT_USERNAME_WRONG',
   'GIT_ACCESS_TOKEN_USERNAME',
   'IP_NOT_ALLOWED',
+  'DC_CREDENTIALS_REJECTED',
+  'DC_CAPTCHA_REQUIRED',
+  'DC_NOT_PERMITTED',
+  'DC_TOKEN_AS_BASIC',
+  'DC_TOKEN_REJECTED',
+  'DC_TOKEN_OUTSIDE_REST',
+  'DC_BASIC_AUTH_DISABLED',
+  'CLOUD_CREDENTIAL_ON_DC',
+  'CLOUD_PATH_ON_DC',
   'TWO_STEP_REQUIRED',
 ] as const;
 
@@ -69,7 +78,7 @@ export interface Remediation {
   readonly url?: string;
 }
 
-interface OutcomeBase {
+export interface OutcomeBase {
   /** One short line shown next to the title. */
   readonly summary: string;
   /** Extra lines, shown with --verbose and always in JSON. */
@@ -410,7 +419,8 @@ export interface DoctorInput {
   readonly headers: readonly GivenHeader[];
   readonly failingRequest?: FailingRequest;
   /** The target is the embedded simulator (demo), not bitbucket.org. */
-  readonly simulator?: { readonly scenario: string };
+  /** The demo: the embedded simulator's scenario, and which product it plays (known up front). */
+  readonly simulator?: { readonly scenario: string; readonly product?: Product };
   /** `explain` runs: saved exchanges instead of the network. */
   readonly offline?: Capture;
   /** Warnings from reading the input (e.g. a secret given as a flag). */

@@ -196,3 +196,66 @@ function explain(facts: {
     (facts.authenticatedAs === undefined ? '' : ` Authenticated as ${facts.authenticatedAs}.`)
   );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Data Center REST, credentials and paths (contract.md, "Bitbucket Data Center (Server)"; §8, §12.3)
+// ---------------------------------------------------------------------------------------------
+
+/** The REST root below a Data Center base URL (with its context path, if any). */
+export const DC_REST_ROOT = '/rest/api/1.0';
+
+/** Anonymous, and it names the version (§8): `{"version","buildNumber","displayName":"Bitbucket"}`. */
+export const DC_APPLICATION_PROPERTIES = `${DC_REST_ROOT}/application-properties`;
+
+/** A user's own profile: an authenticated answer carries X-AUSERNAME (§8). */
+export const dcUserPath = (slug: string): string =>
+  `${DC_REST_ROOT}/users/${encodeURIComponent(slug)}`;
+
+/** A repository: `/rest/api/1.0/projects/{KEY}/repos/{slug}` (a personal project is `~user`). */
+export const dcRepoPath = (key: string, slug: string): string =>
+  `${DC_REST_ROOT}/projects/${encodeURIComponent(key)}/repos/${encodeURIComponent(slug)}`;
+
+/** A base URL given with its REST root (`…/rest/api/1.0`, `…/rest/api/latest`): the root removed. */
+export const withoutRestRoot = (url: string): string =>
+  url.replace(/\/rest\/api\/(?:1\.0|latest)\/?$/u, '');
+
+/** `BBDC-` + 40–50 characters: an HTTP access token of 8.x and later (§12.3 [M]). */
+export const isDcHttpToken = (secret: string): boolean =>
+  /^BBDC-[A-Za-z0-9+/=_-]{40,50}$/u.test(secret);
+
+/** A Bitbucket Cloud credential by its prefix (API token, app password, access token; §12.3). */
+export const isCloudSecret = (secret: string): boolean => /^(?:ATATT|ATBB|ATCTT)/u.test(secret);
+
+/** Tokens work only below /rest and /scm since 8.9.22, 8.19.12 and 9.3.2 (§8, access-tokens KB). */
+export const isTokenPath = (path: string): boolean => /^\/(?:rest|scm)(?:\/|$)/u.test(path);
+
+/** A Cloud API path (`/2.0/...`, `/1.0/...`) below a Data Center base: CLOUD_PATH_ON_DC. */
+export const cloudPathOnDc = (path: string): boolean => /^\/(?:api\/)?[12]\.0(?:\/|$)/u.test(path);
+
+/**
+ * The Data Center REST path for a Cloud one, where the shape maps (§8): the project key for the
+ * workspace, `repos` for the repository, the rest of the path unchanged.
+ */
+export const dcReplacement = (path: string): string | undefined => {
+  const m = /^\/(?:api\/)?2\.0\/repositories\/([^/]+)(?:\/([^/?]+)(\/[^?]*)?)?/u.exec(path);
+  if (m === null) return undefined;
+  const key = decodeURIComponent(m[1] ?? '').toUpperCase();
+  if (m[2] === undefined) return `${DC_REST_ROOT}/projects/${key}/repos`;
+  return `${dcRepoPath(key, decodeURIComponent(m[2]))}${m[3] ?? ''}`;
+};
+
+/** A Data Center version answer (application-properties), if the body is one. */
+export const dcVersionOf = (body: string): string | undefined => {
+  try {
+    const parsed = JSON.parse(body) as { version?: unknown; displayName?: unknown };
+    return typeof parsed.version === 'string' ? parsed.version : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** Basic switched off (7.12+, the 10.x default): 403 to any Basic request (§8, §12.3). */
+export const BASIC_DISABLED_BODY = /Basic Authentication has been disabled/iu;
+
+/** The header naming the user Data Center authenticated (§8). */
+export const DC_USER_HEADER = 'X-AUSERNAME';

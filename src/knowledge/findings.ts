@@ -132,6 +132,49 @@ export const FINDINGS: readonly FindingInfo[] = [
     layer: 'credential',
     cause: 'an access token sent to git with a username other than x-token-auth',
   },
+  // Data Center (contract.md, "Bitbucket Data Center (Server)"; bitbucket-auth.md §8, §12.3): a
+  // lock refuses even the right password, so it comes first; then what is refused before the
+  // credential is read (Basic switched off), then the credential itself.
+  {
+    code: 'DC_CAPTCHA_REQUIRED',
+    layer: 'credential',
+    cause:
+      'Data Center locked the account behind a CAPTCHA after failed logins: the right password fails too',
+  },
+  {
+    code: 'DC_BASIC_AUTH_DISABLED',
+    layer: 'credential',
+    cause:
+      'Data Center has Basic authentication switched off (the 10.x default): any Basic request is refused (403)',
+  },
+  {
+    code: 'CLOUD_CREDENTIAL_ON_DC',
+    layer: 'credential',
+    cause: 'a Bitbucket Cloud credential (ATATT…, ATBB…, ATCTT…) sent to a Data Center server',
+  },
+  {
+    code: 'DC_TOKEN_OUTSIDE_REST',
+    layer: 'credential',
+    cause:
+      'a Data Center HTTP access token used outside /rest and /scm (refused there since 8.9.22)',
+  },
+  {
+    code: 'DC_TOKEN_AS_BASIC',
+    layer: 'credential',
+    cause:
+      'a Data Center project or repository HTTP access token sent with Basic: they work only as Bearer',
+  },
+  {
+    code: 'DC_TOKEN_REJECTED',
+    layer: 'credential',
+    cause:
+      'a Data Center HTTP access token the server does not accept (expired, revoked, or from another server)',
+  },
+  {
+    code: 'DC_CREDENTIALS_REJECTED',
+    layer: 'credential',
+    cause: 'a wrong Data Center username or password (an email address is no username there)',
+  },
   {
     code: 'ACCESS_TOKEN_AS_BASIC',
     layer: 'credential',
@@ -173,6 +216,12 @@ export const FINDINGS: readonly FindingInfo[] = [
   },
   { code: 'SCOPE_MISSING', layer: 'scope', cause: 'the credential lacks a scope the target needs' },
   {
+    code: 'DC_NOT_PERMITTED',
+    layer: 'scope',
+    cause:
+      'Data Center authenticated the user (X-AUSERNAME) but does not permit this resource: a 401, not a 403',
+  },
+  {
     code: 'IP_NOT_ALLOWED',
     layer: 'scope',
     cause: "the workspace's IP allowlist refuses this address (git 403)",
@@ -189,6 +238,11 @@ export const FINDINGS: readonly FindingInfo[] = [
     code: 'DATA_CENTER_PATH_ON_CLOUD',
     layer: 'endpoint',
     cause: 'a /rest/api/1.0/... path sent to Bitbucket Cloud',
+  },
+  {
+    code: 'CLOUD_PATH_ON_DC',
+    layer: 'endpoint',
+    cause: 'a Bitbucket Cloud path (/2.0/..., /1.0/...) sent to a Data Center server',
   },
   {
     code: 'REPO_NOT_FOUND_OR_NO_ACCESS',

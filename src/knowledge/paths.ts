@@ -170,7 +170,13 @@ export const targetFromPath = (url: string): { workspace?: string; repo?: string
   }
   const ws = /\/2\.0\/workspaces\/([^/]+)/u.exec(path);
   if (ws?.[1] !== undefined) return { workspace: decodeURIComponent(ws[1]) };
-  const dc = /\/rest\/api\/(?:1\.0|latest)\/projects\/[^/]+\/repos\/([^/]+)/u.exec(path);
-  if (dc?.[1] !== undefined) return { repo: decodeURIComponent(dc[1]) };
+  // Data Center: the project key stands in the workspace's place (contract.md, "Target on Data
+  // Center"): /rest/api/{1.0|latest}/projects/{KEY}/repos/{slug}/...
+  const dc = /\/rest\/api\/(?:1\.0|latest)\/projects\/([^/]+)(?:\/repos\/([^/]+))?/u.exec(path);
+  if (dc?.[1] !== undefined)
+    return {
+      workspace: decodeURIComponent(dc[1]),
+      ...(dc[2] === undefined ? {} : { repo: decodeURIComponent(dc[2]) }),
+    };
   return {};
 };

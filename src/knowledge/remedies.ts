@@ -119,6 +119,42 @@ export const REMEDY: Readonly<Record<FindingCode, Remediation>> = {
     hint: 'Enable two-step verification on your Bitbucket account (Personal settings → Two-step verification); the workspace requires it.',
     url: DOCS.gitForbiddenKB,
   },
+  DC_CAPTCHA_REQUIRED: {
+    hint: 'Log in to the Data Center web UI and solve the CAPTCHA (log out first if logged in), or ask an admin to clear it; then find what keeps sending the old password (a CI variable, .netrc, a credential helper) and give it an HTTP access token.',
+    url: DOCS.dataCenterBasicAuth,
+  },
+  DC_BASIC_AUTH_DISABLED: {
+    hint: 'Basic authentication is switched off on this server: use an HTTP access token as Bearer (REST: -H "Authorization: Bearer $TOKEN"; git: -c http.extraHeader="Authorization: Bearer $TOKEN"), or ask the admin for an allowlist entry.',
+    url: DOCS.dataCenterHttpAccessTokens,
+  },
+  CLOUD_CREDENTIAL_ON_DC: {
+    hint: 'This is a Data Center server: Bitbucket Cloud tokens and app passwords do not work here. Create an HTTP access token on this server (Manage account → HTTP access tokens) and send it as Bearer, or point --api-url at Bitbucket Cloud if Cloud was meant.',
+    url: DOCS.dataCenterHttpAccessTokens,
+  },
+  DC_TOKEN_OUTSIDE_REST: {
+    hint: 'HTTP access tokens work only below /rest and /scm: call the /rest/api/1.0/... equivalent (for "who am I", read X-AUSERNAME of any authenticated /rest answer).',
+    url: DOCS.dataCenterTokensAfterUpgrade,
+  },
+  DC_TOKEN_AS_BASIC: {
+    hint: 'Send project and repository HTTP access tokens as "Authorization: Bearer <token>", never with a username in Basic (only a personal token may stand in for a password).',
+    url: DOCS.dataCenterHttpAccessTokens,
+  },
+  DC_TOKEN_REJECTED: {
+    hint: 'Check the token under Manage account → HTTP access tokens (or the project or repository settings): expired or revoked tokens look the same; create a new one.',
+    url: DOCS.dataCenterHttpAccessTokens,
+  },
+  DC_CREDENTIALS_REJECTED: {
+    hint: 'Use your Data Center username (not your email address) and current password, or better an HTTP access token as Bearer; stop any job that retries, because 5 failed logins lock the account behind a CAPTCHA.',
+    url: DOCS.dataCenterBasicAuth,
+  },
+  DC_NOT_PERMITTED: {
+    hint: 'The credential works but lacks permission: ask a project or repository admin for at least REPO_READ (PROJECT_READ), or use a token created with it.',
+    url: DOCS.dataCenterHttpAccessTokens,
+  },
+  CLOUD_PATH_ON_DC: {
+    hint: "This is a Data Center server: use its REST paths (/rest/api/1.0/projects/{KEY}/repos/{slug}/...), not Bitbucket Cloud's /2.0/....",
+    url: DOCS.dataCenterBasicAuth,
+  },
   ACCESS_TOKEN_AS_BASIC: {
     hint: 'Send access tokens as "Authorization: Bearer <token>"; only git uses them with Basic (x-token-auth).',
     url: DOCS.accessTokens,

@@ -637,7 +637,7 @@ export const SIGNATURES: readonly Signature[] = [
     // Seen in several clients' fixtures (no URL in the dossier); the DC Basic-auth how-to is the
     // nearest official page.
     id: 'dc-incorrect-password',
-    code: 'AUTH_REJECTED',
+    code: 'DC_CREDENTIALS_REJECTED',
     status: 401,
     body: /IncorrectPasswordAuthenticationException|Authentication failed\. Please check your credentials/,
     product: 'data-center',
@@ -652,7 +652,7 @@ export const SIGNATURES: readonly Signature[] = [
   {
     // On DC a 401 with X-AUSERNAME means authenticated but not permitted (not bad credentials).
     id: 'dc-not-permitted',
-    code: 'REPO_NOT_FOUND_OR_NO_ACCESS',
+    code: 'DC_NOT_PERMITTED',
     status: 401,
     body: /AuthorisationException|You are not permitted to access this resource/,
     header: { name: 'x-ausername', pattern: /\S/ },
@@ -685,7 +685,7 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: 'dc-captcha',
-    code: 'AUTH_REJECTED',
+    code: 'DC_CAPTCHA_REQUIRED',
     status: [401, 403],
     body: /CaptchaRequiredAuthenticationException|CAPTCHA required/,
     product: 'data-center',
@@ -698,9 +698,25 @@ export const SIGNATURES: readonly Signature[] = [
     confidence: 'H',
   },
   {
+    // §8/§12.3: "Allow basic authentication on API calls" off (7.12+, the 10.x default): 403 to
+    // any Basic request, before the credentials are read. Body as on Jira/Confluence DC [U].
+    id: 'dc-basic-auth-disabled',
+    code: 'DC_BASIC_AUTH_DISABLED',
+    status: 403,
+    body: /Basic Authentication has been disabled on this instance/,
+    product: 'data-center',
+    blamesCredentials: false,
+    summary: 'Basic authentication is switched off on this Data Center server.',
+    explanation:
+      'The admin disabled Basic authentication (the default in 10.x): send an HTTP access token as ' +
+      'Bearer instead, for REST and for git (http.extraHeader).',
+    source: DOCS.dataCenterHttpAccessTokens,
+    confidence: 'M',
+  },
+  {
     // GCM identifies on-prem Bitbucket by this realm.
     id: 'dc-basic-realm',
-    code: 'AUTH_REJECTED',
+    code: 'DC_CREDENTIALS_REJECTED',
     status: 401,
     header: { name: 'www-authenticate', pattern: /realm="Atlassian Bitbucket"/i },
     product: 'data-center',

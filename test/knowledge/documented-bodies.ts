@@ -159,3 +159,8 @@ export const GIT_IP_NOT_ALLOWED = 'To access this repository, an admin must whit
 
 // §12.1: git's 403 when the workspace requires two-step verification (same KB)
 export const GIT_TWO_STEP_REQUIRED = 'To access this repository, enable two-step authentication.';
+
+// §8/§12.3: Basic switched off on Data Center (atlassian/data-center-helm-charts PR #1101; the
+// body as Jira/Confluence DC send it, unverified for Bitbucket).
+export const DC_BASIC_DISABLED =
+  '{"message":"Basic Authentication has been disabled on this instance."}';

@@ -274,6 +274,12 @@ const CASES: readonly Case[] = [
     top: 'git-two-step-required',
   },
   {
+    name: 'DC Basic authentication disabled',
+    status: 403,
+    body: bodies.DC_BASIC_DISABLED,
+    top: 'dc-basic-auth-disabled',
+  },
+  {
     name: 'DC challenge, empty body',
     status: 401,
     headers: bodies.DC_BASIC_CHALLENGE,
