@@ -44,6 +44,12 @@ export const environmentFacts = (
   ci: env['CI'] !== undefined && env['CI'] !== 'false',
 });
 
+/** The product connectivity found (`data.product`). */
+const dataProduct = (report: CheckReport): string | undefined => {
+  const value = report.data?.['product'];
+  return typeof value === 'string' ? value : undefined;
+};
+
 /** What the doctor needs of an HTTP client: one per check, and the run's totals. */
 export interface RunHttp {
   forCheck(evidence: Exchange[]): HttpClient;
@@ -106,9 +112,19 @@ export const runDoctor = async (
     if (!byProxy.has(proxy)) byProxy.set(proxy, agentsFor(url, options.env, options.ca));
     return byProxy.get(proxy);
   };
+  // What answered, once connectivity knows: credentials to a host that is not Bitbucket Cloud's
+  // wait for it (contract.md, "Harmless to run on Data Center").
+  let productKnown: (product: string | undefined) => void = () => undefined;
+  const product = new Promise<string | undefined>((resolve) => {
+    productKnown = resolve;
+  });
+  // The demo's simulator says what it plays: nothing to wait for.
+  if (input.simulator?.product !== undefined) productKnown(input.simulator.product);
   const http =
     options.http ??
     new DoctorHttp({
+      product: () => product,
+      dataCenterBase: input.apiUrl,
       allowedOrigins: origins,
       maxRequests: MAX_REQUESTS,
       max401PerSecret: MAX_401_PER_SECRET,
@@ -134,8 +150,12 @@ export const runDoctor = async (
       options.redactor.register(secret, usernames);
     },
     ...(options.onStart === undefined ? {} : { onStart: options.onStart }),
-    ...(options.onFinish === undefined ? {} : { onFinish: options.onFinish }),
+    onFinish: (report) => {
+      if (report.id === 'connectivity') productKnown(dataProduct(report));
+      options.onFinish?.(report);
+    },
   });
+  productKnown(undefined);
   // A git target: the verdict follows git, and REST is said beside it.
   const git = followGit(input, ran);
   const checks = git.checks;

@@ -38,7 +38,7 @@ export const demoCommand = async (
   const sim = await import('../simulator/index.js');
   const { out } = writer(io, redactor);
   if (args.list === true) {
-    const all = [...sim.scenarios, ...sim.gitScenarios];
+    const all = [...sim.scenarios, ...sim.gitScenarios, ...sim.dcScenarios];
     const width = Math.max(...all.map((s) => s.name.length));
     const lines = all.map(
       (s) =>
@@ -96,7 +96,7 @@ export const demoCommand = async (
     };
     return await runCommand(merged, demoIo, redactor, {
       ...(await commandLineExtras(merged, curl, demoIo, redactor, { workTree: false })),
-      simulator: { scenario: scenario.name },
+      simulator: { scenario: scenario.name, product: running.product },
     });
   } finally {
     await running.close();

@@ -25,7 +25,7 @@ import { useColor, writer, type IO } from './io.js';
 import { checkOutputs, writeOutput, type OutputFile } from './output.js';
 
 export interface RunExtras {
-  readonly simulator?: { readonly scenario: string };
+  readonly simulator?: DoctorInput['simulator'];
   readonly failingRequest?: FailingRequest;
   readonly headers?: readonly GivenHeader[];
   readonly checks?: readonly Check[];

@@ -130,7 +130,7 @@ export const networkProblem = (exchange: Exchange): NetworkProblem | undefined =
     };
   }
   if (
-    /^(?:ORIGIN_GUARD|INSECURE_GUARD|REQUEST_BUDGET|AUTH_BUDGET|OFFLINE|HEADER_INVALID_CHAR)$/u.test(
+    /^(?:ORIGIN_GUARD|INSECURE_GUARD|DC_PATH_GUARD|REQUEST_BUDGET|AUTH_BUDGET|OFFLINE|HEADER_INVALID_CHAR)$/u.test(
       code,
     )
   )

@@ -1,4 +1,5 @@
-import type { CheckContext, HttpResult } from '../types.js';
+import type { CheckContext, HttpResult, Product } from '../types.js';
+import { isCloudHost } from '../knowledge/hosts.js';
 import { CLOUD_PATHS } from '../knowledge/docs.js';
 
 /**
@@ -35,6 +36,16 @@ export const anonymousUser = (ctx: CheckContext): Promise<HttpResult> =>
  * checks then skip instead of misreading a Data Center answer (its 401 also means "not
  * permitted", bitbucket-auth.md §8); Data Center checks are future work.
  */
+/**
+ * The product before a credentialed request, where it matters: on a host that is not Bitbucket
+ * Cloud's, connectivity's verdict (awaited); the demo's simulator says what it plays up front.
+ */
+export const productBeforeCredentials = async (ctx: CheckContext): Promise<Product> => {
+  if (ctx.input.simulator?.product !== undefined) return ctx.input.simulator.product;
+  if (isCloudHost(new URL(ctx.input.apiUrl).hostname)) return 'cloud';
+  return (await ctx.fact('product')) ?? 'unknown';
+};
+
 export const onDataCenter = async (ctx: CheckContext): Promise<boolean> =>
   (await ctx.fact('product')) === 'data-center';
 

@@ -1,3 +1,4 @@
+import type { DcPermissionFacts } from './data-center.js';
 import { detectDataCenter } from '../knowledge/data-center.js';
 import { SCOPE_HEADERS } from '../knowledge/oauth.js';
 import { parseScopeList } from '../knowledge/scopes.js';
@@ -31,7 +32,8 @@ export interface ScopeAnswerFacts {
 }
 
 /** Nothing to judge, and why; or the facts of one answer. */
-export type ScopesFacts = { readonly skip: string } | ScopeAnswerFacts;
+export type ScopesFacts =
+  { readonly skip: string } | ScopeAnswerFacts | { readonly dcPermission: DcPermissionFacts };
 
 interface Answer {
   readonly status: number;

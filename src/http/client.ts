@@ -1,8 +1,8 @@
 import got, { type Agents, type Method } from 'got';
 import { parseAuthorization } from '../intake/credentials.js';
-import { detectDataCenter } from '../knowledge/data-center.js';
+import { detectDataCenter, isTokenPath } from '../knowledge/data-center.js';
 import { CLOUD_EDGE_HEADERS, isTraceHeader } from '../knowledge/headers.js';
-import { CLOUD_HOSTS, WEBSITE_HOSTS } from '../knowledge/hosts.js';
+import { CLOUD_HOSTS, isCloudHost, WEBSITE_HOSTS } from '../knowledge/hosts.js';
 import { isCredentialHeader } from '../knowledge/wire.js';
 import { fingerprint } from '../report/redactor.js';
 import {
@@ -44,6 +44,14 @@ export interface ClientOptions {
   readonly https?: { readonly certificateAuthority?: string | Buffer };
   /** Where each credential of the run may go (origin-policy.ts); none: only allowedOrigins. */
   readonly policy?: OriginPolicy;
+  /**
+   * What answered the API (connectivity's verdict), awaited before a credential goes to a host
+   * that is not Bitbucket Cloud's (contract.md, "Harmless to run on Data Center"): on Data Center,
+   * credentials go only to `/rest` and `/scm` below `dataCenterBase`, one failed login per
+   * username at most, none after a CAPTCHA answer.
+   */
+  readonly product?: () => Promise<string | undefined>;
+  readonly dataCenterBase?: string;
 }
 
 interface RawResult {
@@ -486,6 +494,25 @@ export class DoctorHttp {
     // check names, each credential of the run it carries, and any other credential header value.
     // And against its (origin, username) (contract.md, "Secrets": the lockout counter of a
     // server is per account): a Basic username is the account the request logs in as.
+    // Data Center: nothing credentialed before the product is known, and then only its rules.
+    let dataCenter = false;
+    if (hasAuth && this.options.product !== undefined && !isCloudHost(new URL(url).hostname)) {
+      dataCenter = (await this.options.product()) === 'data-center';
+      const base = new URL(this.options.dataCenterBase ?? url).pathname.replace(/\/+$/u, '');
+      const path = new URL(url).pathname;
+      const below = path.startsWith(base) ? path.slice(base.length) : path;
+      if (dataCenter && !isTokenPath(below)) {
+        this.withhold(carried, url, 'Data Center: credentials only below /rest and /scm');
+        return this.refuse(
+          url,
+          method,
+          headers,
+          options,
+          'DC_PATH_GUARD',
+          'Not sent: on Data Center, credentials go only to /rest and /scm paths (a token is refused elsewhere, and a refused Basic login counts towards the CAPTCHA lock).',
+        );
+      }
+    }
     const account = basicUsername(headers);
     const budgetKeys = [
       ...new Set([
@@ -499,18 +526,22 @@ export class DoctorHttp {
     ];
     // Reserved before sending: concurrent checks cannot together exceed the budget, and a
     // request with no credential (healthy, anonymous) neither counts nor waits.
-    const limit = this.options.max401PerSecret - (options.spare === true ? 1 : 0);
+    const secretLimit = this.options.max401PerSecret - (options.spare === true ? 1 : 0);
+    // On Data Center an account gets one failed login per run (5 lock it behind a CAPTCHA, and
+    // the user's own attempts count too).
+    const limitOf = (key: string): number =>
+      dataCenter && key.startsWith('account:') ? 1 : secretLimit;
     const failed = (key: string): number => this.unauthorized.get(key) ?? 0;
     // A request that could overrun the budget if the ones on the wire fail waits for them: the
     // budget holds whatever the concurrency, and a request far from it never waits.
     while (
-      !budgetKeys.some((key) => failed(key) >= limit) &&
-      budgetKeys.some((key) => failed(key) + (this.reserved.get(key) ?? 0) >= limit) &&
+      !budgetKeys.some((key) => failed(key) >= limitOf(key)) &&
+      budgetKeys.some((key) => failed(key) + (this.reserved.get(key) ?? 0) >= limitOf(key)) &&
       signal?.aborted !== true
     ) {
       await new Promise<void>((resolve) => this.releases.push(resolve));
     }
-    if (budgetKeys.some((key) => failed(key) >= limit)) {
+    if (budgetKeys.some((key) => failed(key) >= limitOf(key))) {
       return this.refuse(
         url,
         method,
@@ -657,14 +688,16 @@ export class DoctorHttp {
       release();
       // A failed answer: a 401, except Data Center's 401 with X-AUSERNAME (authenticated, only
       // not permitted: bitbucket-auth.md §8), which locks nothing.
-      if (
-        status === 401 &&
-        detectDataCenter({ status, headers: responseHeaders, body: text }).authenticatedAs ===
-          undefined
-      ) {
+      const dc = detectDataCenter({ status, headers: responseHeaders, body: text });
+      // An anonymous 401 (git's first request, a probe) is a challenge, not a failed login.
+      if (status === 401 && dc.authenticatedAs === undefined && budgetKeys.length > 0) {
         this.failed += 1;
         for (const key of budgetKeys)
-          this.unauthorized.set(key, (this.unauthorized.get(key) ?? 0) + 1);
+          this.unauthorized.set(
+            key,
+            // A CAPTCHA answer: that account gets nothing more this run.
+            (this.unauthorized.get(key) ?? 0) + (dc.captcha && key.startsWith('account:') ? 99 : 1),
+          );
       }
       if (awayMessage !== undefined) {
         const first = visited[0] ?? url;

@@ -1,3 +1,4 @@
+import { withoutRestRoot } from '../knowledge/data-center.js';
 import type {
   Credential,
   CredentialKind,
@@ -254,8 +255,11 @@ export const buildInput = (
         : checkUrl(extra.failingRequest.url, "The curl command's URL")
       : checkUrl(args.url, '--url');
   const fromPath = url === undefined ? {} : targetFromPath(url);
+  // A Data Center base may be given with its REST root (…/rest/api/1.0): the base is before it.
   let apiUrl =
-    args.apiUrl === undefined ? undefined : stripSlash(checkUrl(args.apiUrl, '--api-url'));
+    args.apiUrl === undefined
+      ? undefined
+      : stripSlash(withoutRestRoot(stripSlash(checkUrl(args.apiUrl, '--api-url'))));
   if (apiUrl === undefined && url !== undefined) {
     // A --url on another API origin (a simulator, a proxy) is the API base; the website host is
     // not (that is the WRONG_HOST finding, §1.1).

@@ -41,6 +41,8 @@ export interface Report {
   readonly mode: 'live' | 'demo' | 'explain';
   readonly target: {
     readonly product: 'cloud' | 'data-center' | 'unknown';
+    /** Data Center: the version its application-properties name. */
+    readonly serverVersion?: string;
     readonly apiUrl: string;
     readonly authUrl: string;
     readonly workspace?: string;
@@ -170,6 +172,21 @@ export const productOf = (input: DoctorInput): 'cloud' | 'data-center' | 'unknow
   return 'unknown';
 };
 
+const connectivityData = (checks: readonly CheckReport[]): Record<string, unknown> | undefined =>
+  checks.find((c) => c.id === 'connectivity' && c.status !== 'skip')?.data;
+
+/** The product connectivity found from the answers, when it found one. */
+const checkedProduct = (checks: readonly CheckReport[]): 'cloud' | 'data-center' | undefined => {
+  const product = connectivityData(checks)?.['product'];
+  return product === 'cloud' || product === 'data-center' ? product : undefined;
+};
+
+/** A Data Center's version, from its anonymous application-properties. */
+const serverVersionOf = (checks: readonly CheckReport[]): string | undefined => {
+  const version = connectivityData(checks)?.['serverVersion'];
+  return typeof version === 'string' ? version : undefined;
+};
+
 export interface BuildReportOptions {
   readonly input: DoctorInput;
   readonly checks: readonly CheckReport[];
@@ -195,13 +212,19 @@ export const buildReport = (options: BuildReportOptions): Report => {
     durationMs: Math.max(0, options.finishedAt.getTime() - options.startedAt.getTime()),
     mode: options.mode,
     target: {
-      product: productOf(input),
+      // connectivity's verdict when it ran (the answers tell the product, not the host name).
+      product: checkedProduct(options.checks) ?? productOf(input),
+      ...(serverVersionOf(options.checks) === undefined
+        ? {}
+        : { serverVersion: serverVersionOf(options.checks)! }),
       apiUrl: input.apiUrl,
       authUrl: input.authUrl,
       ...(input.workspace === undefined ? {} : { workspace: input.workspace }),
       ...(input.repo === undefined ? {} : { repo: input.repo }),
       ...(input.url === undefined ? {} : { url: input.url }),
-      ...(input.simulator === undefined ? {} : { simulator: input.simulator }),
+      ...(input.simulator === undefined
+        ? {}
+        : { simulator: { scenario: input.simulator.scenario } }),
       ...(input.offline === undefined
         ? {}
         : { capture: { file: input.offline.file, format: input.offline.format } }),
