@@ -6,7 +6,8 @@ import {
 } from '../src/facts/capture.js';
 import { type Answer, answerOf, replayAsSent } from '../src/facts/target.js';
 import { classifyUrl, type UrlOptions } from '../src/knowledge/api-versions.js';
-import { detectDataCenter } from '../src/knowledge/data-center.js';
+import { detectDataCenter, isDcHttpToken } from '../src/knowledge/data-center.js';
+import { judgeDcPath } from '../src/facts/data-center.js';
 import { CLOUD_URLS } from '../src/knowledge/docs.js';
 import { REMEDY } from '../src/knowledge/remedies.js';
 import { splitUrlText } from '../src/knowledge/paths.js';
@@ -28,7 +29,6 @@ const URL_CODES: readonly FindingCode[] = [
   'DATA_CENTER_PATH_ON_CLOUD',
 ];
 const OWN: readonly FindingCode[] = [...URL_CODES, 'SECRET_IN_URL', 'INSECURE_HTTP'];
-
 export type { Answer };
 
 /** The failing call and what Bitbucket said to it. */
@@ -43,13 +43,14 @@ export interface ApiVersionFacts {
   readonly product?: Product | undefined;
   /** The user's own curl command, corrected (secrets as placeholders), when one was given. */
   readonly correctedCommand?: string | undefined;
+  /** An access token is in play (on Data Center, valid only below /rest and /scm). */
+  readonly token?: boolean;
   /** Explain: an http:// call the capture shows redirected to https:// (curl -L). */
   readonly insecureRedirect?: InsecureRedirect | undefined;
 }
 
 const hostOf = (url: string): string => splitUrlText(url).host;
 const pathOf = (url: string): string => splitUrlText(url).path;
-
 /**
  * Pure: the URL's problems (src/knowledge/api-versions.ts) first, then what the answer itself
  * says about the URL (410 "Resource removed", CHANGE-2770, "no API hosted at this URL": the
@@ -58,6 +59,8 @@ const pathOf = (url: string): string => splitUrlText(url).path;
  */
 export const judge = (facts: ApiVersionFacts): Outcome => {
   if (facts.insecureRedirect !== undefined) return insecureRedirectOutcome(facts.insecureRedirect);
+  const dc = judgeDcPath(facts);
+  if (dc !== undefined) return dc;
   const { answer } = facts;
   const url = facts.url ?? '';
   if (facts.url === undefined && answer === undefined)
@@ -152,7 +155,7 @@ export default defineCheck({
     id: 'api-version',
     title: 'The target is a current Bitbucket Cloud API path',
     description: `A removed API 1.0 path, a removed 2.0 endpoint (${CHANGES.workspaceApis}), a Data Center path or the website host fails whatever the credentials; a 410 is never a credentials problem.`,
-    codes: [...OWN],
+    codes: [...OWN, 'CLOUD_PATH_ON_DC', 'DC_TOKEN_OUTSIDE_REST'],
     needs: ['reads:connectivity'],
   },
   async gather(ctx): Promise<ApiVersionFacts> {
@@ -170,6 +173,7 @@ export default defineCheck({
       answer: answerOf(result?.exchange, result?.body),
       product: await ctx.fact('product'),
       correctedCommand: correctedCommand(input),
+      token: input.credentials.some((c) => c.kind === 'access-token' || isDcHttpToken(c.secret)),
     };
   },
   // Explain: the captured failing call and its captured answer (what saved-exchange judged alone).

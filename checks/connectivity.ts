@@ -7,8 +7,7 @@ import {
 } from '../src/facts/network.js';
 import { anonymousListing, anonymousUser } from '../src/facts/requests.js';
 import { CLOUD_EDGE_HEADERS, detectDataCenter } from '../src/knowledge/index.js';
-import { CLOUD_URLS, DOCS } from '../src/knowledge/docs.js';
-import { DATA_CENTER_API_PREFIX } from '../src/knowledge/hosts.js';
+import { DC_APPLICATION_PROPERTIES, dcVersionOf } from '../src/knowledge/data-center.js';
 import { REMEDY } from '../src/knowledge/remedies.js';
 import { defineCheck, type HttpResult, type Outcome, type Product } from '../src/types.js';
 
@@ -18,6 +17,8 @@ export interface ConnectivityFacts {
   readonly result: HttpResult;
   /** From a capture: whoever answered, a missing Cloud header is no finding (a pasted body has none). */
   readonly captured?: boolean;
+  /** Data Center: its anonymous application-properties (the version). */
+  readonly properties?: HttpResult;
 }
 
 const withProduct = (outcome: Outcome, product: Product): Outcome => ({
@@ -26,7 +27,8 @@ const withProduct = (outcome: Outcome, product: Product): Outcome => ({
 });
 
 /** Pure: the network first (never "your token is invalid"), then which product answered. */
-export const judge = ({ host, result, captured = false }: ConnectivityFacts): Outcome => {
+export const judge = (facts: ConnectivityFacts): Outcome => {
+  const { host, result, captured = false } = facts;
   // A captured failure names curl's and Chromium's own error codes; a blocked request is none.
   const problem =
     redirectedAway(result.exchange) ??
@@ -50,16 +52,19 @@ export const judge = ({ host, result, captured = false }: ConnectivityFacts): Ou
       ? undefined
       : detectDataCenter({ status: response.status, headers, body: result.body });
   if (dc?.isDataCenter === true) {
+    // A Data Center answer is never NOT_BITBUCKET (contract.md, "Checks on Data Center"): the run
+    // follows the product from here.
+    const version =
+      facts.properties?.status === 200 ? dcVersionOf(facts.properties.body) : undefined;
     return withProduct(
       {
-        verdict: 'warn',
-        code: 'NOT_BITBUCKET',
-        summary: `${host} answers like Bitbucket Data Center (${dc.evidence[0] ?? 'Data Center markers'}), not Bitbucket Cloud.`,
-        remediation: {
-          hint: `Point --api-url at Bitbucket Cloud (${CLOUD_URLS.apiBase}); on Data Center, call ${DATA_CENTER_API_PREFIX} paths with an HTTP access token as Bearer.`,
-          url: DOCS.dataCenterHttpAccessTokens,
+        verdict: 'pass',
+        summary: `${host} answered ${result.status ?? '?'}: Bitbucket Data Center${version === undefined ? '' : ` ${version}`} (${dc.evidence[0] ?? 'Data Center markers'}).`,
+        data: {
+          product: 'data-center',
+          status: result.status,
+          ...(version === undefined ? {} : { serverVersion: version }),
         },
-        data: { product: 'data-center', status: result.status },
       },
       'data-center',
     );
@@ -110,10 +115,27 @@ export default defineCheck({
   },
   // The anonymous listing doubles as the contrast's anonymous side; without a workspace the
   // anonymous /2.0/user (any answer will do, a 401 included) is the probe.
-  gather: async (ctx): Promise<ConnectivityFacts> => ({
-    host: new URL(ctx.input.apiUrl).host,
-    result: await (anonymousListing(ctx) ?? anonymousUser(ctx)),
-  }),
+  gather: async (ctx): Promise<ConnectivityFacts> => {
+    const result = await (anonymousListing(ctx) ?? anonymousUser(ctx));
+    const response = result.exchange.response;
+    // Data Center by its answer: its anonymous application-properties name the version (§8).
+    const dc =
+      response !== undefined &&
+      detectDataCenter({ status: response.status, headers: response.headers, body: result.body })
+        .isDataCenter;
+    const properties = dc
+      ? await ctx.http.request(
+          `${ctx.input.apiUrl}${DC_APPLICATION_PROPERTIES}`,
+          { label: 'Data Center version (anonymous application-properties)' },
+          ctx.signal,
+        )
+      : undefined;
+    return {
+      host: new URL(ctx.input.apiUrl).host,
+      result,
+      ...(properties === undefined ? {} : { properties }),
+    };
+  },
   // explain: the failing call that matters most (its error, or its answer, tells the product).
   fromCapture: (ctx, capture): ConnectivityFacts | Promise<ConnectivityFacts> => {
     // parse.ts never yields an empty capture.

@@ -1,5 +1,6 @@
 import { networkProblem } from '../src/facts/network.js';
 import { afterGit } from '../src/facts/git-story.js';
+import { gatherDcPermission, judgeDcPermission } from '../src/facts/data-center.js';
 import { fetchedToken } from '../src/facts/auth.js';
 import { DATA_CENTER_SKIP, onDataCenter, workspaceListingUrl } from '../src/facts/requests.js';
 import {
@@ -20,6 +21,7 @@ export type { ScopesFacts } from '../src/facts/scope-facts.js';
 /** Pure: what the credential has against what the call needs, as the answer says it. */
 export const judge = (facts: ScopesFacts): Outcome => {
   if ('skip' in facts) return { verdict: 'skip', summary: `Skipped: ${facts.skip}.` };
+  if ('dcPermission' in facts) return judgeDcPermission(facts.dcPermission);
   const { status, granted, accepted, required } = facts;
   if (facts.dataCenter) return { verdict: 'skip', summary: DATA_CENTER_SKIP };
   if (status === undefined || status === 429)
@@ -95,7 +97,7 @@ export default defineCheck({
     id: 'scopes',
     title: 'The credential has the scopes the target needs',
     description: `A 403 with a valid credential is a missing scope: what the credential has (${SCOPE_HEADERS.granted}, 403 detail.granted) against what the target needs (${SCOPE_HEADERS.accepted}, 403 detail.required).`,
-    codes: ['SCOPE_MISSING'],
+    codes: ['SCOPE_MISSING', 'DC_NOT_PERMITTED', 'REPO_NOT_FOUND_OR_NO_ACCESS'],
     needs: ['reads:connectivity', 'reads:token-fetch', 'reads:identity', 'reads:git-access'],
   },
   async gather(ctx): Promise<ScopesFacts> {
@@ -104,6 +106,10 @@ export default defineCheck({
     if (input.credentials.length === 0) return { skip: 'no credentials were given' };
     const auth = await bestAuth(ctx);
     if (auth === undefined) return { skip: 'no credential to inspect' };
+    if (await onDataCenter(ctx)) {
+      const dc = await gatherDcPermission(ctx, auth);
+      return 'skip' in dc ? dc : { dcPermission: dc };
+    }
     // Probe: the corrected target when there is one, else the workspace listing or /2.0/user
     // (the same requests target-call and public-private-contrast send: memoised, sent once).
     const corrected = await sendCorrected(ctx);

@@ -47,6 +47,8 @@ const judgeLive = (facts: LiveTargetFacts): Outcome => {
       proof,
     );
   }
+  // On Data Center the Cloud corrections do not apply, and a replay without them proves nothing.
+  if (facts.dataCenter) return skip(DATA_CENTER_SKIP, proof);
   if (works(asSent) && (corrected === undefined || corrected.url === facts.url)) {
     return { verdict: 'pass', summary: `Your call works as sent (${shown(asSent)}).`, proof };
   }

@@ -1,3 +1,4 @@
+import { onDataCenter } from '../src/facts/requests.js';
 import { DOCS } from '../src/knowledge/docs.js';
 import { day } from '../src/knowledge/timeline.js';
 import { matchSignatures } from '../src/knowledge/signatures.js';
@@ -10,10 +11,18 @@ export interface TwoFactorFacts {
   readonly consumer: boolean;
   /** Answers that saw the password (identity's, live; the capture's, explain). */
   readonly answers: readonly Exchange[];
+  /** The API answered like Data Center, where a password is a valid credential (§8). */
+  readonly dataCenter?: boolean;
 }
 
 /** Pure: an account password never authenticates Bitbucket Cloud REST (bitbucket-auth.md §3.4). */
 export const judge = (facts: TwoFactorFacts): Outcome => {
+  if (facts.dataCenter === true)
+    return {
+      verdict: 'skip',
+      summary:
+        'Skipped: Bitbucket Data Center, where a username and password are valid credentials (no Cloud account-password rule).',
+    };
   if (facts.passwordSource === undefined) {
     return {
       verdict: 'pass',
@@ -49,7 +58,7 @@ export default defineCheck({
     title: 'No account password or password grant is in play',
     description: `Account passwords never worked with two-step verification and are rejected for everyone since ${day('account-passwords-rejected')}; the OAuth password grant went with them.`,
     codes: ['ACCOUNT_PASSWORD_REJECTED'],
-    needs: ['reads:identity'],
+    needs: ['reads:connectivity', 'reads:identity'],
   },
   async gather(ctx): Promise<TwoFactorFacts> {
     const password = ctx.input.credentials.find((c) => c.kind === 'account-password');
@@ -57,9 +66,11 @@ export default defineCheck({
       passwordSource: password?.source,
       consumer: ctx.input.credentials.some((c) => c.kind === 'client-id'),
       answers: password === undefined ? [] : ((await ctx.result('identity'))?.evidence ?? []),
+      dataCenter: await onDataCenter(ctx),
     };
   },
-  fromCapture: (ctx, capture): TwoFactorFacts => ({
+  fromCapture: async (ctx, capture): Promise<TwoFactorFacts> => ({
+    dataCenter: await onDataCenter(ctx),
     passwordSource: ctx.input.credentials.find((c) => c.kind === 'account-password')?.source,
     consumer: ctx.input.credentials.some((c) => c.kind === 'client-id'),
     answers: capture.exchanges,

@@ -5,6 +5,7 @@ import { gitUsernamesFor, infoRefsUrl, isEmail, type GitService } from '../../sr
 import { fingerprint } from '../../src/report/redactor.js';
 import type { CheckContext, Credential, CredentialKind, GitSends } from '../../src/types.js';
 import type { GitAccessFacts, GitAttempt } from './judge.js';
+import { ok } from './words.js';
 
 /** A kind for git: the secret's shape first (an ATATT… token with x-token-auth is still one). */
 export const gitKind = (c: Credential): CredentialKind =>
@@ -115,13 +116,13 @@ export const gather = async (ctx: CheckContext): Promise<GitAccessFacts> => {
     } else {
       const anonymous = await ask(service, 'anonymous');
       if (anonymous.exchange.response?.status !== 401) {
-        if (okStatus(anonymous)) continue;
+        if (ok(anonymous)) continue;
         break;
       }
       if (asSent === undefined) failed = anonymous;
       else failed = await ask(service, 'as-sent', asSent);
     }
-    if (okStatus(failed)) continue;
+    if (ok(failed)) continue;
     const status = failed.exchange.response?.status;
     if (status !== 401 && status !== 410 && status !== 403) break;
     if (status === 403 && sends !== undefined) break;
@@ -143,7 +144,7 @@ export const gather = async (ctx: CheckContext): Promise<GitAccessFacts> => {
     ].filter((c) => c.secret !== sends?.secret || c.username !== sends.username);
     for (const candidate of candidates.slice(0, 2)) {
       const fixed = await ask(service, 'corrected', candidate);
-      if (okStatus(fixed)) break;
+      if (ok(fixed)) break;
     }
     break;
   }
@@ -180,9 +181,4 @@ const withStepToken = async (
   if (sends?.secret.match(STEP_OUTPUT) == null) return sends;
   const token = (await fetchedToken(ctx))?.token;
   return token === undefined ? null : { ...sends, secret: token };
-};
-
-const okStatus = (a: GitAttempt): boolean => {
-  const s = a.exchange.response?.status;
-  return s !== undefined && s >= 200 && s < 300;
 };

@@ -27,6 +27,9 @@ export default defineCheck({
       'NO_CREDENTIALS',
       'AUTH_REJECTED',
       'RATE_LIMITED',
+      // git on Data Center ({base}/scm/{KEY}/{slug}.git; §8, §12.3).
+      'DC_BASIC_AUTH_DISABLED',
+      'DC_CAPTCHA_REQUIRED',
       ...NETWORK_CODES,
     ],
     // A script's token fetch stands in for the token in git's URL (x-token-auth:$TOKEN@).

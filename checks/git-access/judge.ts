@@ -26,6 +26,7 @@ import {
   answerCode,
   commandsFor,
   details,
+  namedRemedy,
   ok,
   serviceWord,
   status,
@@ -86,7 +87,7 @@ export const judge = (facts: GitAccessFacts): Outcome => {
         verdict: 'fail',
         code: named,
         summary: `git ${what} with ${failed.describe}${from} answered ${String(status(failed))}: ${matchSignatures(failed.exchange.response!)[0]?.summary ?? 'refused'}${scopeText}`,
-        remediation: remedy(named),
+        remediation: namedRemedy(named, facts),
         proof,
         data: {
           service,

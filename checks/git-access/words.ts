@@ -4,6 +4,7 @@
  */
 import {
   cloneCommand,
+  extraHeaderCommand,
   GIT_ACCESS_TOKEN_USER,
   GIT_API_TOKEN_USER,
   isEmail,
@@ -12,7 +13,8 @@ import {
   type GitService,
 } from '../../src/knowledge/git.js';
 import { matchSignatures } from '../../src/knowledge/signatures.js';
-import type { CredentialKind, Exchange, FindingCode } from '../../src/types.js';
+import type { CredentialKind, Exchange, FindingCode, Remediation } from '../../src/types.js';
+import { remedy } from '../../src/knowledge/remedies.js';
 
 /** One ref advertisement git would ask for (or that a capture shows). */
 export interface GitAttempt {
@@ -52,9 +54,13 @@ export interface GitAccessFacts {
 
 export const status = (a: GitAttempt | undefined): number | undefined =>
   a?.exchange.response?.status;
+/** An `ERR …` pkt-line in a 200 advertisement: git stops with "fatal: remote error: …". */
+export const remoteError = (a: GitAttempt | undefined): string | undefined =>
+  /[0-9a-f]{4}ERR ([^\n]*)/u.exec(a?.exchange.response?.body ?? '')?.[1];
+
 export const ok = (a: GitAttempt | undefined): boolean => {
   const s = status(a);
-  return s !== undefined && s >= 200 && s < 300;
+  return s !== undefined && s >= 200 && s < 300 && remoteError(a) === undefined;
 };
 
 /** The code Bitbucket's git answer names by itself (§12.1 bodies), if any. */
@@ -62,6 +68,8 @@ export const answerCode = (attempt: GitAttempt): FindingCode | undefined => {
   const response = attempt.exchange.response;
   if (response === undefined) return undefined;
   if (response.status === 429) return 'RATE_LIMITED';
+  // Data Center's lock, as git reads it (`fatal: remote error: CAPTCHA required`, §8).
+  if (/CAPTCHA required/iu.test(remoteError(attempt) ?? '')) return 'DC_CAPTCHA_REQUIRED';
   if (response.status === 404) return 'REPO_NOT_FOUND_OR_NO_ACCESS';
   const named = matchSignatures(response).find((s) => s.status !== 401 || response.status !== 401);
   if (named !== undefined) return named.code;
@@ -115,3 +123,12 @@ export const details = (facts: GitAccessFacts): string[] => [
   ...facts.notes.map((n) => `Note: ${n}.`),
   ...facts.differs,
 ];
+
+/** The remedy of a code git's answer names; Data Center without Basic: Bearer via extraHeader. */
+export const namedRemedy = (named: FindingCode, facts: GitAccessFacts): Remediation =>
+  remedy(
+    named,
+    named === 'DC_BASIC_AUTH_DISABLED'
+      ? [extraHeaderCommand(facts.url ?? '', 'BITBUCKET_ACCESS_TOKEN')]
+      : undefined,
+  );

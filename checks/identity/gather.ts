@@ -16,11 +16,13 @@ import {
   primaryCredential,
 } from '../../src/facts/auth.js';
 import { answerProblem } from '../../src/facts/network.js';
+import { productBeforeCredentials } from '../../src/facts/requests.js';
 import { afterGit } from '../../src/facts/git-story.js';
 import { basicAuthorization, parseAuthorization } from '../../src/intake/credentials.js';
 import { matchSignatures } from '../../src/knowledge/signatures.js';
 import { CLOUD_PATHS } from '../../src/knowledge/docs.js';
 import type { CheckContext, Credential, HttpResult } from '../../src/types.js';
+import { gatherDc } from './dc-gather.js';
 import type { Experiment, IdentityFacts } from './judge.js';
 
 /** The credential under test, or the token token-fetch obtained when there is only a consumer. */
@@ -114,6 +116,10 @@ export const gather = async (ctx: CheckContext): Promise<IdentityFacts> => {
   await afterGit(ctx);
   const credential = await credentialUnderTest(ctx);
   if ('skip' in credential) return { ...base, skip: credential.skip };
+  // Not Bitbucket Cloud's host: what answered decides which requests may go (a Data Center
+  // locks an account after 5 failed logins; contract.md, "Harmless to run on Data Center").
+  if ((await productBeforeCredentials(ctx)) === 'data-center')
+    return { ...base, product: 'data-center', dc: await gatherDc(ctx, credential) };
   const first = firstAttempt(credential, ctx);
   // Basic with no username cannot authenticate anyone: it is not sent (it would only cost a
   // failed answer); the judge says which username to add.

@@ -28,7 +28,8 @@ import type {
   Proof,
   Remediation,
 } from '../../src/types.js';
-import { judgeDataCenter } from './data-center.js';
+import { judgeCapturedDc, judgeDc, type DcIdentityFacts } from './data-center.js';
+import { DATA_CENTER_SKIP } from '../../src/facts/requests.js';
 import { judgeRejected } from './rejected.js';
 import { facts, who } from './words.js';
 
@@ -54,6 +55,8 @@ export interface IdentityFacts {
   /** Why there is nothing to judge. */
   readonly skip?: string;
   readonly product?: Product | undefined;
+  /** Data Center: its own gathering (data-center.ts). */
+  readonly dc?: DcIdentityFacts;
   /** The facts come from a capture: no experiment was possible, and the words say so. */
   readonly captured: boolean;
   /** The URL asked (for the commands): /2.0/user live, the captured URL offline. */
@@ -157,16 +160,10 @@ const unexplainedForbidden = (f: IdentityFacts, result: HttpResult): boolean =>
 export const judge = (f: IdentityFacts): Outcome => {
   if (f.skip !== undefined) return { verdict: 'skip', summary: `Skipped: ${f.skip}` };
   if (f.noUsername !== undefined) return withoutUsername(f.noUsername);
-  if (f.product === 'data-center' && f.captured && f.result !== undefined) {
-    return judgeDataCenter(f.result);
-  }
-  if (f.product === 'data-center') {
-    return {
-      verdict: 'skip',
-      summary:
-        'Skipped: the API answers like Bitbucket Data Center; this check knows Bitbucket Cloud only.',
-    };
-  }
+  if (f.dc !== undefined) return judgeDc(f.dc);
+  if (f.product === 'data-center' && f.captured && f.result !== undefined)
+    return judgeCapturedDc(f.result);
+  if (f.product === 'data-center') return { verdict: 'skip', summary: DATA_CENTER_SKIP };
   const result = f.result;
   if (result === undefined) return { verdict: 'skip', summary: 'Skipped: no answer to judge.' };
   const net = answerProblem(result);

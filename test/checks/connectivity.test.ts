@@ -97,8 +97,18 @@ testCheck(check, [
     expected: { verdict: 'fail', code: 'REDIRECTED_AWAY', summary: /loop/u },
   },
   {
-    name: 'Data Center marks are recognised',
-    http: () => nock(API).get('/2.0/user').reply(401, { errors: [] }, { 'x-arequestid': '@1ABC' }),
-    expected: { verdict: 'warn', code: 'NOT_BITBUCKET', summary: /Data Center/u },
+    name: 'Data Center marks are recognised: pass with the product and the version (never NOT_BITBUCKET)',
+    http: () => [
+      nock(API).get('/2.0/user').reply(401, { errors: [] }, { 'x-arequestid': '@1ABC' }),
+      nock(API)
+        .get('/rest/api/1.0/application-properties')
+        .reply(200, { version: '10.0.1', displayName: 'Bitbucket' }, { 'x-arequestid': '@1ABD' }),
+    ],
+    expected: {
+      verdict: 'pass',
+      summary: /Bitbucket Data Center 10\.0\.1/u,
+      data: { product: 'data-center', serverVersion: '10.0.1' },
+      requests: 2,
+    },
   },
 ]);

@@ -284,7 +284,7 @@ testJudge(check, {
           }),
         }),
       }),
-      code: 'REPO_NOT_FOUND_OR_NO_ACCESS',
+      code: 'DC_NOT_PERMITTED',
       data: { product: 'data-center', authenticatedAs: 'alice' },
     },
     {

@@ -576,7 +576,7 @@ describe('explain: the request-side causes the body alone would not name', () =>
           }),
         },
       ),
-      code: 'AUTH_REJECTED',
+      code: 'DC_CREDENTIALS_REJECTED',
       summary: /Bitbucket Data Center/u,
     },
   ];
