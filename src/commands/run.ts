@@ -4,7 +4,7 @@ import { runDoctor, type RunHttp } from '../doctor.js';
 import { intakeCurl, type CurlRead } from '../intake/curl-input.js';
 import { intakeGit, type GitRead } from '../intake/git-input.js';
 import { standInCredentials } from '../explain/input.js';
-import { buildInput, DEFAULT_API_URL, UsageError } from '../intake/input.js';
+import { apiBaseOf, buildInput, UsageError } from '../intake/input.js';
 import { disagreements, storedCredentials } from '../intake/stored.js';
 import { CHECKS } from '../registry.js';
 import type { Report } from '../report/model.js';
@@ -49,6 +49,14 @@ export interface RunExtras {
 }
 
 export type { FileFormat } from './output.js';
+
+/** How the stderr line names what a file holds. */
+const FILE_FORMAT_NAMES: Readonly<Record<OutputFile['format'], string>> = {
+  text: 'text',
+  markdown: 'markdown',
+  json: 'json',
+  har: 'HAR 1.2, the exchanges',
+};
 
 interface Output {
   readonly format: Format;
@@ -200,8 +208,16 @@ export const runCommand = async (
       err(`bb-doctor: cannot write --output ${file.given}: ${reason}\n`);
       return 2;
     }
+    // Where each file went, on stderr: stdout stays the report alone.
+    err(`bb-doctor: wrote ${file.given} (${FILE_FORMAT_NAMES[file.format]})\n`);
   }
   return exitCode;
+};
+
+/** Where `--netrc` looks: the --url's origin when given (a valid URL), else the run's API base. */
+const netrcBase = (args: ParsedArgs, env: IO['env']): string => {
+  if (args.url !== undefined && URL.canParse(args.url)) return new URL(args.url).origin;
+  return apiBaseOf(args, env).apiUrl;
 };
 
 /**
@@ -232,7 +248,7 @@ export const commandLineExtras = async (
       curl.words === undefined &&
       args.url === undefined &&
       args.workspace === undefined,
-    apiUrl: args.apiUrl ?? DEFAULT_API_URL,
+    apiUrl: apiBaseOf(args, io.env).apiUrl,
     cwd: process.cwd(),
     env: io.env,
     redactor,
@@ -251,7 +267,8 @@ export const commandLineExtras = async (
       timeout: checkTimeout(args.timeout),
     },
     io.env,
-    args.apiUrl ?? DEFAULT_API_URL,
+    // The host of the API the run calls: the failing call's (--url), else the API base.
+    netrcBase(args, io.env),
     redactor,
   );
   if (curl.words === undefined)
