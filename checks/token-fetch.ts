@@ -1,8 +1,8 @@
-import { commandUrl } from '../src/facts/capture.js';
 import { NETWORK_CODES } from '../src/facts/network.js';
 import {
   TOKEN_CODES,
   tokenFix,
+  capturedEndpoint,
   capturedResult,
   capturedTokenCall,
   fetchedTokenOf,
@@ -190,13 +190,8 @@ export default defineCheck({
     const answer = readTokenAnswer(capturedResult(call));
     registerTokens(ctx, answer);
     const grant = grantOf(body);
-    return {
-      from: 'capture',
-      grant,
-      answer,
-      ...(URL.canParse(call.request.url) ? { endpoint: commandUrl(call.request.url) } : {}),
-      ...capturedPassword(grant, capture),
-    };
+    const endpoint = capturedEndpoint(call);
+    return { from: 'capture', grant, answer, ...endpoint, ...capturedPassword(grant, capture) };
   },
   judge,
 });

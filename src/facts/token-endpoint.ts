@@ -47,6 +47,10 @@ export const tokenFix = (code: TokenCode, endpoint?: string): Remediation => {
   }
 };
 
+/** The token endpoint a captured call asked (no query), for the fix's command. */
+export const capturedEndpoint = (call: Exchange): { endpoint?: string } =>
+  URL.canParse(call.request.url) ? { endpoint: call.request.url.replace(/[?#].*$/su, '') } : {};
+
 /** The same advice for Bitbucket Cloud's token endpoint. */
 export const TOKEN_FIXES: Readonly<Record<TokenCode, Remediation>> = Object.fromEntries(
   TOKEN_CODES.map((code) => [code, tokenFix(code)]),
