@@ -29,7 +29,7 @@ const withRunOptions = <T>(y: Argv<T>): Argv<T> =>
     .option('api-url', {
       type: 'string',
       group: RUN_OPTIONS_GROUP,
-      describe: `REST API base (default ${CLOUD_URLS.apiBase})`,
+      describe: `REST API base (default ${CLOUD_URLS.apiBase}) [BITBUCKET_API_URL]`,
       requiresArg: true,
     })
     .option('auth-url', {
