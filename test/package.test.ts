@@ -153,6 +153,16 @@ describe('the packed tarball, installed into an empty prefix', () => {
     expect(r.code).toBe(1);
   });
 
+  it('loads every chunk of the installed bundle (the ones loaded only on demand too: ora, the simulator)', async () => {
+    const chunks = join(dir, 'prefix', 'lib', 'node_modules', 'bb-doctor', 'dist', 'chunks');
+    const files = readdirSync(chunks).map((f) => join(chunks, f));
+    expect(files.some((f) => /\/ora-[^/]+\.js$/u.test(f))).toBe(true);
+    const probe = `for (const f of ${JSON.stringify(files)}) await import(f); console.log('loaded');`;
+    const r = await run(process.execPath, ['--input-type=module', '-e', probe], dir);
+    expect(r.stderr).toBe('');
+    expect(r).toMatchObject({ code: 0, stdout: 'loaded\n' });
+  });
+
   it('lists the checks', async () => {
     const r = await run(bin, ['checks'], dir);
     expect(r.code).toBe(0);
