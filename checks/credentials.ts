@@ -67,7 +67,7 @@ export const judge = (facts: CredentialsFacts): Outcome => {
   if (credentials.length === 0 && capture?.secretElsewhere !== undefined) {
     return {
       verdict: 'skip',
-      summary: `Skipped: the captured request (${capture.request ?? '?'}) carries its secret in ${capture.secretElsewhere}, not in an Authorization header (see token-fetch and api-version).`,
+      summary: `Skipped: the captured request (${capture.request ?? '?'}) carries its secret in ${capture.secretElsewhere}, not in an Authorization header (see ${capture.see ?? 'token-fetch and api-version'}).`,
       data: { anonymous: false, secretIn: capture.secretElsewhere },
     };
   }

@@ -205,6 +205,22 @@ export interface Capture {
   readonly credentials?: readonly CapturedCredential[];
   /** The target of the run that made a bb-doctor HAR (`log._bbDoctor.target`). */
   readonly target?: CapturedTarget;
+  /** git's own output (a GIT_TRACE_CURL trace or git's stderr): what git was doing. */
+  readonly git?: CapturedGit;
+}
+
+/** What git's own output says beyond its exchanges (explain/git-output.ts). */
+export interface CapturedGit {
+  /** The repository URL git talked to, without userinfo (`https://host/ws/repo.git`). */
+  readonly url: string;
+  /** A push (git-receive-pack), else a fetch, clone or ls-remote. */
+  readonly push: boolean;
+  /** The Basic username git sent, where the output names it even though the header is redacted. */
+  readonly username?: string;
+  /** git's stderr alone: the answer was read back from git's messages, not captured. */
+  readonly readBack: boolean;
+  /** git's own `fatal:` and `error:` lines (as printed; URLs in them carry no userinfo). */
+  readonly messages: readonly string[];
 }
 
 /** What a bb-doctor HAR says of its run's target. */

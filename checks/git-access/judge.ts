@@ -18,6 +18,7 @@ import {
 import { remedy } from '../../src/knowledge/remedies.js';
 import { matchSignatures } from '../../src/knowledge/signatures.js';
 import { DOCS } from '../../src/knowledge/docs.js';
+import { capturedRejection } from './captured.js';
 import { day } from '../../src/knowledge/timeline.js';
 import type { Outcome } from '../../src/types.js';
 
@@ -52,9 +53,12 @@ export const judge = (facts: GitAccessFacts): Outcome => {
   const services: GitService[] =
     facts.push === true ? ['git-upload-pack', 'git-receive-pack'] : ['git-upload-pack'];
   const sent = facts.sends;
-  const from = sent === undefined ? '' : ` (${sent.source})`;
+  // git's output does not name the helper (or prompt) git asked: no source to show then.
+  const from = sent === undefined || sent.source === 'git-credential' ? '' : ` (${sent.source})`;
   for (const service of services) {
     const mine = attempts.filter((a) => a.service === service);
+    // A capture shows the services git asked for (a push trace may start at receive-pack).
+    if (facts.captured === true && mine.length === 0) continue;
     const anonymous = mine.find((a) => a.as === 'anonymous');
     const asSent = mine.find((a) => a.as === 'as-sent');
     const fixed = mine.find((a) => a.as === 'corrected' && ok(a));
@@ -113,7 +117,7 @@ export const judge = (facts: GitAccessFacts): Outcome => {
     if (named === 'APP_PASSWORD_REMOVED' || sent?.kind === 'app-password') {
       const helper =
         sent?.via === 'credential-helper'
-          ? sent.source.replace(/^git-credential:/u, '')
+          ? /^git-credential:(.+)$/u.exec(sent.source)?.[1]
           : undefined;
       const note = helperNote(helper);
       return {
@@ -167,6 +171,7 @@ export const judge = (facts: GitAccessFacts): Outcome => {
         remediation: remedy('ACCOUNT_PASSWORD_REJECTED'),
         proof,
       };
+    if (facts.captured === true) return { ...base, ...capturedRejection(facts, failed) };
     const unproven = usernameCode(sent?.kind, sent?.username, false);
     return {
       ...base,

@@ -64,7 +64,13 @@ export const answerCode = (attempt: GitAttempt): FindingCode | undefined => {
   if (response.status === 429) return 'RATE_LIMITED';
   if (response.status === 404) return 'REPO_NOT_FOUND_OR_NO_ACCESS';
   const named = matchSignatures(response).find((s) => s.status !== 401 || response.status !== 401);
-  return named?.code;
+  if (named !== undefined) return named.code;
+  // git gets Bitbucket's no-access words with 403 as well (contract.md, the git form of
+  // REPO_NOT_FOUND_OR_NO_ACCESS; seen in git's `remote:` lines): the text REST answers with 404.
+  const noAccess = matchSignatures({ ...response, status: 404 }).some(
+    (s) => s.code === 'REPO_NOT_FOUND_OR_NO_ACCESS' && s.body !== undefined,
+  );
+  return response.status === 403 && noAccess ? 'REPO_NOT_FOUND_OR_NO_ACCESS' : undefined;
 };
 
 export const serviceWord = (service: GitService): string =>

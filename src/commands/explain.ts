@@ -41,7 +41,7 @@ export const explainCommand = async (
     timeoutMs: checkTimeout(args.timeout) * 1000,
   });
   const parsed = parseCapture(text, name);
-  registerSecrets(redactor, secretsOf({ capture: parsed.exchanges }));
+  registerSecrets(redactor, secretsOf({ capture: parsed.exchanges, urls: parsed.urls ?? [] }));
   const plan = planExplain(parsed, name, redactor);
   // A bb-doctor HAR runs as its live run was configured: the same API and auth hosts, workspace
   // and repository (unless given here).
@@ -67,5 +67,7 @@ export const explainCommand = async (
     ...(plan.failingRequest === undefined ? {} : { failingRequest: plan.failingRequest }),
     headers: plan.headers,
     standIns: plan.standIns,
+    // git's own output: the run has a git target, so the verdict follows git (git-story.ts).
+    ...(plan.git === undefined ? {} : { git: plan.git, ...plan.gitRepo }),
   });
 };

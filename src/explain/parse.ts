@@ -1,7 +1,8 @@
 /**
  * Reads a saved HTTP exchange for `bb-doctor explain`, whatever the user saved: `curl -v` output,
- * `curl -i` output, a raw HTTP response (possibly after the raw request), or a HAR 1.2 file from
- * browser devtools or a proxy. The format is detected, never asked.
+ * `curl -i` output, a raw HTTP response (possibly after the raw request), a HAR 1.2 file from
+ * browser devtools or a proxy, or git's own output (a GIT_TRACE_CURL trace or git's stderr,
+ * git-output.ts). The format is detected, never asked.
  *
  * Everything becomes `Exchange`s (header names lower-cased, bodies cut at 4 KB, Bitbucket's trace
  * ids collected). Secrets stay in the exchanges as captured: redaction happens at output, like for
@@ -14,13 +15,23 @@ import { stat } from 'node:fs/promises';
 import { BoundedReadError, boundedChunks, openForReading } from '../intake/bounded-read.js';
 import { basicAuthorization } from '../intake/credentials.js';
 import { parseCurl, splitCommandLine, toFailingRequest } from '../intake/curl.js';
-import type { CapturedCredential, CapturedTarget, Exchange } from '../types.js';
+import type { CapturedCredential, CapturedGit, CapturedTarget, Exchange } from '../types.js';
 import { addHeader, CaptureError, type Draft, MAX_BODY_BYTES, toExchange } from './exchange.js';
+import {
+  hasGitMarks,
+  isGitStderr,
+  isGitTraceLine,
+  parseGitStderr,
+  parseGitTrace,
+  type ParsedGit,
+  withGitMessages,
+} from './git-output.js';
 import { HarReader, MAX_HAR_BYTES, parseHarBytes } from './har.js';
 
 export { CaptureError, MAX_BODY_BYTES, MAX_HAR_BYTES };
 
-export type CaptureFormat = 'har' | 'curl-verbose' | 'curl-include' | 'raw-http';
+export type CaptureFormat =
+  'har' | 'curl-verbose' | 'curl-include' | 'raw-http' | 'git-trace' | 'git-stderr';
 
 export interface ParsedCapture {
   format: CaptureFormat;
@@ -31,6 +42,10 @@ export interface ParsedCapture {
   credentials?: CapturedCredential[];
   /** bb-doctor's HAR: the run's target (`log._bbDoctor.target`). */
   target?: CapturedTarget;
+  /** git's output (git-trace, git-stderr): the repository, push or fetch, the username git sent. */
+  git?: CapturedGit;
+  /** URLs the capture prints outside its requests (git's trace and messages): for the redactor. */
+  urls?: string[];
 }
 
 /**
@@ -45,7 +60,8 @@ export type CaptureInput = string | Buffer | ParsedCapture;
  */
 export const MAX_TEXT_BYTES = 20 * 1024 * 1024;
 
-const EXPECTED = 'expected curl -v or curl -i output, a raw HTTP response, or a HAR file';
+const EXPECTED =
+  "expected curl -v or curl -i output, a raw HTTP response, a HAR file, or git's output (GIT_TRACE_CURL=1 or its stderr)";
 
 const STATUS_RE = /^HTTP\/(\d(?:\.\d)?)\s+(\d{3})(?:\s+(.*?))?\s*$/;
 const REQUEST_RE = /^([A-Za-z-]+) (\S+) HTTP\/(\d(?:\.\d)?)\s*$/;
@@ -546,13 +562,28 @@ export function parseCapture(input: CaptureInput, name = 'the capture'): ParsedC
   if (looksBinary(decoded))
     throw new CaptureError(`${name} is a binary file, not text: ${EXPECTED}`);
   const lines = decoded.split('\n').map((line) => line.replace(/\r$/, ''));
+  // git's own trace first: its lines are no curl -v lines, but a trace may quote HTTP heads.
+  if (lines.some((line) => isGitTraceLine(line)))
+    return gitCapture('git-trace', parseGitTrace(lines, name));
   if (lines.some((line) => VERBOSE_REQUEST_RE.test(line) || VERBOSE_RESPONSE_RE.test(line))) {
     const exchanges = parseVerbose(lines, name);
     if (exchanges.length === 0) throw new CaptureError(`${name} has curl -v lines but no exchange`);
+    // Older git printed curl's own -v lines for GIT_CURL_VERBOSE, with its messages.
+    if (hasGitMarks(lines)) return gitCapture('git-trace', withGitMessages(exchanges, lines));
     return { format: 'curl-verbose', exchanges };
   }
   if (lines.some((line) => isStart(line))) return parseMessages(lines, name);
+  if (isGitStderr(lines)) return gitCapture('git-stderr', parseGitStderr(lines, name));
   throw new CaptureError(`${name} does not look like HTTP: ${EXPECTED}`);
+}
+
+function gitCapture(format: CaptureFormat, parsed: ParsedGit): ParsedCapture {
+  return {
+    format,
+    exchanges: parsed.exchanges,
+    ...(parsed.git === undefined ? {} : { git: parsed.git }),
+    ...(parsed.urls.length === 0 ? {} : { urls: parsed.urls }),
+  };
 }
 
 function errorCode(error: unknown): string {

@@ -22,7 +22,9 @@ const NARROWS_GIT: ReadonlySet<string> = new Set([
 ]);
 
 /** What REST says of the same credential, in one sentence (identity's verdict). */
-const restLine = (checks: readonly CheckReport[]): string => {
+const restLine = (input: DoctorInput, checks: readonly CheckReport[]): string => {
+  // git's own output (explain) holds git's requests only: identity read git's answer, not REST's.
+  if (input.offline?.git !== undefined) return '';
   const identity = checks.find((c) => c.id === 'identity');
   if (identity === undefined || identity.status === 'skip') return '';
   return identity.status === 'pass'
@@ -80,8 +82,8 @@ export const followGit = (
     checks,
     story: {
       stepChecks: [GIT_CHECK],
-      tell: (failed) => `${failed.summary}${restLine(checks)}`,
-      alone: (failed) => `${failed.summary}${restLine(checks)}`,
+      tell: (failed) => `${failed.summary}${restLine(input, checks)}`,
+      alone: (failed) => `${failed.summary}${restLine(input, checks)}`,
     },
   };
 };

@@ -29,8 +29,11 @@ export type SecretSource =
   | { readonly curl: ParsedCurl }
   /** A git command, parsed (after `--` or `--git`): what git-command.ts found in it. */
   | { readonly git: { readonly secrets: readonly FoundSecret[] } }
-  /** A saved capture's exchanges (`explain FILE`). */
-  | { readonly capture: readonly Exchange[] }
+  /**
+   * A saved capture's exchanges (`explain FILE`), and the URLs it prints outside its requests
+   * (git's trace: `Issue another request to this URL: 'https://user:secret@…'`).
+   */
+  | { readonly capture: readonly Exchange[]; readonly urls?: readonly string[] }
   /** The arguments of git's configured credential helpers (`helper.sh --token=X`). */
   | { readonly helperArguments: readonly string[] }
   /** A stored credential: a .netrc machine entry, git's credential helper. */
@@ -291,8 +294,11 @@ export const curlSecrets = (parsed: ParsedCurl): FoundSecret[] => {
  * cookies it set, a `Location` that carries a token (the implicit grant's `#access_token=`), and
  * the credential fields of its body (a token answer's `access_token`, `refresh_token`).
  */
-export const captureSecrets = (exchanges: readonly Exchange[]): FoundSecret[] => {
-  const found: FoundSecret[] = [];
+export const captureSecrets = (
+  exchanges: readonly Exchange[],
+  urls: readonly string[] = [],
+): FoundSecret[] => {
+  const found: FoundSecret[] = urls.flatMap((url) => urlSecrets(url));
   for (const exchange of exchanges) {
     for (const [name, value] of Object.entries(exchange.request.headers)) {
       found.push(...headerSecrets(name, value));
@@ -332,7 +338,7 @@ export const secretsOf = (source: SecretSource): FoundSecret[] => {
   if ('argv' in source) return argvSecrets(source.argv, source.env);
   if ('curl' in source) return curlSecrets(source.curl);
   if ('git' in source) return [...source.git.secrets];
-  if ('capture' in source) return captureSecrets(source.capture);
+  if ('capture' in source) return captureSecrets(source.capture, source.urls);
   if ('helperArguments' in source)
     return source.helperArguments.flatMap((word) => [
       { secret: word },

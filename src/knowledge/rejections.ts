@@ -85,3 +85,43 @@ export const FORBIDDEN_CANDIDATES: readonly Alternative[] = [
 
 export const forbiddenAlternatives = (): { code: FindingCode; cause: string; tell: string }[] =>
   FORBIDDEN_CANDIDATES.map(({ code, cause, tell }) => ({ code, cause, tell }));
+
+/**
+ * The candidates behind git's 401 to a credential it sent (bitbucket-auth.md §12.1: git prints
+ * `fatal: Authentication failed` for every one of them), each with how to tell it apart. explain of
+ * git's output names them when it cannot replay the ref advertisement with a corrected username.
+ */
+export const GIT_REFUSAL_CANDIDATES: readonly Alternative[] = [
+  {
+    code: 'GIT_USERNAME_WRONG',
+    cause:
+      'an API token with the account email (or another username) as git username: git wants the Bitbucket username or x-bitbucket-api-token-auth',
+    tell: 'the git username (GIT_TRACE_CURL=1 prints it as "Server auth using Basic with user"); git ls-remote with x-bitbucket-api-token-auth works',
+    source: DOCS.apiTokens,
+  },
+  {
+    code: 'GIT_ACCESS_TOKEN_USERNAME',
+    cause:
+      'a repository/project/workspace access token with a git username other than x-token-auth',
+    tell: 'the secret starts with ATCTT; https://x-token-auth@… works',
+    source: DOCS.accessTokens,
+  },
+  {
+    code: 'API_TOKEN_UNSCOPED',
+    cause: 'an API token without Bitbucket scopes (classic): it fails for git with every username',
+    tell: 'the token was made without scopes; one with read:repository:bitbucket works',
+    source: DOCS.apiTokens,
+  },
+  {
+    code: 'ACCOUNT_PASSWORD_REJECTED',
+    cause: 'the Atlassian account password: rejected for git since 2022-03-01',
+    tell: 'the secret has no ATATT/ATBB/ATCTT prefix and is the password you log in with',
+    source: DOCS.getting401KB,
+  },
+  {
+    code: 'TOKEN_INVALID',
+    cause: 'a revoked, expired or mistyped token',
+    tell: 'a fresh token with the same username works',
+    source: DOCS.apiTokens,
+  },
+];
