@@ -487,7 +487,9 @@ export const main = async (argv: readonly string[], io: IO = defaultIO()): Promi
 /** Errors of the input that are the user's to fix (exit 2), from the intake and explain parsers. */
 const isUsageError = (error: unknown): boolean =>
   error instanceof Error &&
-  /^(?:UsageError|CurlParseError|CaptureError|NetrcError|GitCredentialError)$/u.test(error.name);
+  /^(?:UsageError|CurlParseError|CaptureError|NetrcError|GitCredentialError|GitParseError)$/u.test(
+    error.name,
+  );
 
 /** Parses argv that bb-doctor builds itself (the demo's scenario arguments). */
 const parseInternal = async (argv: readonly string[]): Promise<ParsedArgs> =>

@@ -292,3 +292,32 @@ describe('fix commands run as printed (bash and zsh) and use the run’s origins
     },
   );
 });
+
+describe('a work tree whose origin is a local path (a clone of a clone)', () => {
+  const tree = (): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'bb-local-origin-'));
+    const git = (...args: string[]) =>
+      spawnSync('git', args, {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { PATH: process.env['PATH'] ?? '', HOME: dir },
+      });
+    git('init', '-q');
+    git('remote', 'add', 'origin', '/srv/git/bb-doctor');
+    return dir;
+  };
+
+  it('is no Bitbucket remote: a run with no target is not a crash (a usage error stays exit 2)', async () => {
+    const r = await runCli(['--timeout', 'soon'], { HOME: '/nonexistent' }, { cwd: tree() });
+    expect(r.stderr).toMatch(/^bb-doctor: --timeout expects a number/u);
+    expect(r.code).toBe(2);
+  });
+
+  it('--remote naming it is a usage error with one line, not an internal error', async () => {
+    const r = await runCli(['--remote'], { HOME: '/nonexistent' }, { cwd: tree() });
+    expect(r.stderr).toMatch(/^bb-doctor: .*local path/u);
+    expect(r.stderr).not.toMatch(/internal error/u);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.code).toBe(2);
+  });
+});

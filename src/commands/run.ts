@@ -214,12 +214,6 @@ export const runCommand = async (
   return exitCode;
 };
 
-/** Where `--netrc` looks: the --url's origin when given (a valid URL), else the run's API base. */
-const netrcBase = (args: ParsedArgs, env: IO['env']): string => {
-  if (args.url !== undefined && URL.canParse(args.url)) return new URL(args.url).origin;
-  return apiBaseOf(args, env).apiUrl;
-};
-
 /**
  * What a run gets besides flags: the curl command (after `--` or `--curl`, read and parsed once
  * by `readCommandLine`) and the credentials stored in .netrc or git's helper (`--netrc`,
@@ -265,10 +259,13 @@ export const commandLineExtras = async (
       gitCredential: args.gitCredential,
       // A .netrc that is a pipe may stay silent at most the run's deadline.
       timeout: checkTimeout(args.timeout),
+      // The host the run calls: the failing call's (--url), else the API base.
+      netrcUrl: args.url !== undefined && URL.canParse(args.url) ? args.url : undefined,
     },
     io.env,
-    // The host of the API the run calls: the failing call's (--url), else the API base.
-    netrcBase(args, io.env),
+    // The API base the user named (--api-url, BITBUCKET_API_URL), else Cloud's: git's helper is
+    // asked for that site only, never for an unproven --url host.
+    apiBaseOf(args, io.env).apiUrl,
     redactor,
   );
   if (curl.words === undefined)
