@@ -1,7 +1,8 @@
 import { NETWORK_CODES } from '../src/facts/network.js';
 import {
   TOKEN_CODES,
-  TOKEN_FIXES,
+  tokenFix,
+  capturedEndpoint,
   capturedResult,
   capturedTokenCall,
   fetchedTokenOf,
@@ -57,7 +58,7 @@ export const judge = (facts: TokenFetchFacts): Outcome => {
       verdict: 'fail',
       code: 'PASSWORD_GRANT_REMOVED',
       summary: passwordGrantSummary(facts.password, said, grant, token !== undefined),
-      remediation: TOKEN_FIXES.PASSWORD_GRANT_REMOVED,
+      remediation: tokenFix('PASSWORD_GRANT_REMOVED', facts.endpoint),
       data:
         facts.password === 'sent'
           ? { grant: GRANT.password, status: answer.status, error: answer.error, captured }
@@ -128,7 +129,7 @@ export const judge = (facts: TokenFetchFacts): Outcome => {
     verdict: 'fail',
     code,
     summary: `The token endpoint answered ${said}${captured ? ` to the captured ${facts.grant ?? 'token'} request` : ''}.`,
-    remediation: TOKEN_FIXES[code],
+    remediation: tokenFix(code, facts.endpoint),
     data,
     ...unspent,
   };
@@ -172,6 +173,7 @@ export default defineCheck({
       from: 'live',
       grant,
       answer,
+      endpoint: tokenEndpointUrl(authUrl),
       ...(given === undefined
         ? {}
         : { password: given.tokenRequestOnly === true ? ('pasted' as const) : ('given' as const) }),
@@ -188,7 +190,8 @@ export default defineCheck({
     const answer = readTokenAnswer(capturedResult(call));
     registerTokens(ctx, answer);
     const grant = grantOf(body);
-    return { from: 'capture', grant, answer, ...capturedPassword(grant, capture) };
+    const endpoint = capturedEndpoint(call);
+    return { from: 'capture', grant, answer, ...endpoint, ...capturedPassword(grant, capture) };
   },
   judge,
 });

@@ -1,7 +1,8 @@
 // `npm run bench`: the timing goals of issues #4 and #6, and of "HAR at scale" (explain of a
 // browser HAR export of 1k to 100k entries, and of a 500 MB one), measured on this machine and
 // printed. Not a test: figures vary with the machine; a test would flake. Run after `npm run build`.
-// `npm run bench -- har` runs only the HAR part.
+// `npm run bench -- har` runs only the HAR part, `npm run bench -- package` only the package part
+// (the packed tarball installed into an empty prefix: its size, files, packages, start-up).
 import { Buffer } from 'node:buffer';
 import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -54,6 +55,71 @@ const line = (label, value, goal, ok) =>
 console.log(
   `bb-doctor bench · ${new Date().toISOString().slice(0, 10)} · node ${process.version} · ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'} · ${Math.round(totalmem() / 2 ** 30)} GiB\n`,
 );
+
+/**
+ * The package as a user gets it: `npm pack`, `npm install -g` of the tarball into an empty prefix
+ * (no scripts, no network), then the installed command's start-up against bare `node -e 0`.
+ */
+const pack = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bb-doctor-bench-pack-'));
+  try {
+    const env = { ...process.env, npm_config_cache: join(dir, '.npm-cache') };
+    const npm = (args) => {
+      const r = spawnSync('npm', args, { cwd: dir, encoding: 'utf8', env });
+      if (r.status !== 0) throw new Error(`npm ${args.join(' ')}: ${r.stderr}`);
+      return r.stdout;
+    };
+    const root = fileURLToPath(new URL('..', import.meta.url));
+    const [info] = JSON.parse(
+      npm(['pack', '--ignore-scripts', '--json', '--pack-destination', dir, root]),
+    );
+    const prefix = join(dir, 'prefix');
+    const out = npm([
+      'install',
+      '-g',
+      '--prefix',
+      prefix,
+      '--ignore-scripts',
+      '--offline',
+      '--no-audit',
+      '--no-fund',
+      join(dir, info.filename),
+    ]);
+    const added = Number(/added (\d+) package/u.exec(out)?.[1] ?? NaN);
+    line(
+      'package: tarball size, files (unpacked)',
+      `${(info.size / 1e3).toFixed(1)} kB, ${info.entryCount} files (${(info.unpackedSize / 1e3).toFixed(0)} kB)`,
+      'dist/ whole',
+      info.files.some((f) => f.path.startsWith('dist/chunks/')),
+    );
+    line('package: packages installed (npm install -g)', `${added}`, '1', added === 1);
+    const installed = join(prefix, 'bin', 'bb-doctor');
+    const spawnWall = (file, args) => {
+      const started = process.hrtime.bigint();
+      const result = spawnSync(file, args, { stdio: 'ignore' });
+      if (result.status !== 0) throw new Error(`${file} ${args.join(' ')} exited ${result.status}`);
+      return Number(process.hrtime.bigint() - started) / 1e6;
+    };
+    const runs = 15;
+    const bare = [];
+    const cli = [];
+    spawnWall(node, ['-e', '0']);
+    spawnWall(installed, ['--version']);
+    for (let i = 0; i < runs; i += 1) {
+      bare.push(spawnWall(node, ['-e', '0']));
+      cli.push(spawnWall(installed, ['--version']));
+    }
+    const ratio = median(cli) / median(bare);
+    line(
+      'package: installed bb-doctor --version / node -e 0',
+      `${median(cli).toFixed(0)} / ${median(bare).toFixed(0)} ms = ${ratio.toFixed(2)}`,
+      '≤ 1.3',
+      ratio <= 1.3,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
 
 const core = async () => {
   // 1. Start-up: `bb-doctor --version` against bare `node -e 0`, interleaved, medians.
@@ -388,5 +454,11 @@ const har = async () => {
   }
 };
 
-if (process.argv[2] !== 'har') await core();
-await har();
+if (process.argv[2] === 'package') pack();
+else {
+  if (process.argv[2] !== 'har') {
+    pack();
+    await core();
+  }
+  await har();
+}

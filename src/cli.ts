@@ -1,7 +1,7 @@
 import yargs, { type Argv } from 'yargs';
 import { quoted, scrubMessage } from './intake/quote.js';
 import type { ParsedArgs } from './commands/args.js';
-import { checksCommand } from './commands/checks.js';
+import { checksCommand, checksJson } from './commands/checks.js';
 import { readCommandLine } from './commands/command-line.js';
 import { demoCommand } from './commands/demo.js';
 import { explainCommand } from './commands/explain.js';
@@ -29,7 +29,7 @@ const withRunOptions = <T>(y: Argv<T>): Argv<T> =>
     .option('api-url', {
       type: 'string',
       group: RUN_OPTIONS_GROUP,
-      describe: `REST API base (default ${CLOUD_URLS.apiBase})`,
+      describe: `REST API base (default ${CLOUD_URLS.apiBase}) [BITBUCKET_API_URL]`,
       requiresArg: true,
     })
     .option('auth-url', {
@@ -366,6 +366,26 @@ const knownFlags = (): ReadonlySet<string> =>
     ).filter((k) => !/[A-Z]/u.test(k)),
   );
 
+/** The target and credential options of a run (withRunOptions), by their long names. */
+const runFlags = (): readonly string[] =>
+  Object.keys(
+    (
+      withRunOptions(yargs([])) as unknown as { getOptions(): { key: Record<string, unknown> } }
+    ).getOptions().key,
+  ).filter((k) => k.length > 1 && !/[A-Z]/u.test(k));
+
+/** `demo` brings its own target and credentials: one of the user's would be silently ignored. */
+const checkDemoArgs = (parsed: Record<string, unknown>): void => {
+  const given = runFlags().filter((flag) => parsed[flag] !== undefined);
+  const words = parsed['--'];
+  if (Array.isArray(words) && words.length > 0) given.push('--');
+  if (given.length === 0) return;
+  const flags = given.map((f) => (f === '--' ? '-- COMMAND' : `--${f}`)).join(', ');
+  throw new UsageError(
+    `demo brings its own target and credentials, so it takes no ${flags}: run bb-doctor without demo to diagnose your own call.`,
+  );
+};
+
 const camel = (args: Record<string, unknown>): ParsedArgs => args as unknown as ParsedArgs;
 
 /**
@@ -424,8 +444,14 @@ export const main = async (argv: readonly string[], io: IO = defaultIO()): Promi
           await commandLineExtras(args, curl, io, redactor),
         );
       case 'checks':
-        return checksCommand(io);
+        // A list, not a report: stdout only, as text or JSON.
+        if (args.output !== undefined)
+          throw new UsageError('checks prints to stdout only; --output is for a report.');
+        if (args.format === 'markdown')
+          throw new UsageError('checks prints text or json (--format json), not markdown.');
+        return args.format === 'json' ? checksJson(io) : checksCommand(io);
       case 'demo':
+        checkDemoArgs(parsed);
         return await demoCommand(args, io, redactor, {
           parse: parseInternal,
           explicitTimeout: argv.some((a) => a === '--timeout' || a.startsWith('--timeout=')),
@@ -461,7 +487,9 @@ export const main = async (argv: readonly string[], io: IO = defaultIO()): Promi
 /** Errors of the input that are the user's to fix (exit 2), from the intake and explain parsers. */
 const isUsageError = (error: unknown): boolean =>
   error instanceof Error &&
-  /^(?:UsageError|CurlParseError|CaptureError|NetrcError|GitCredentialError)$/u.test(error.name);
+  /^(?:UsageError|CurlParseError|CaptureError|NetrcError|GitCredentialError|GitParseError)$/u.test(
+    error.name,
+  );
 
 /** Parses argv that bb-doctor builds itself (the demo's scenario arguments). */
 const parseInternal = async (argv: readonly string[]): Promise<ParsedArgs> =>

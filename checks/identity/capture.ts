@@ -105,7 +105,13 @@ export const fromCapture = async (ctx: CheckContext, capture: Capture): Promise<
   const exchange =
     calls[0] ?? (failure !== undefined && aboutCredentials(failure) ? failure : undefined);
   const now = ctx.now();
-  const base = { captured: true, date: now, url: ctx.input.apiUrl, requestKnown: false } as const;
+  const base = {
+    captured: true,
+    date: now,
+    url: ctx.input.apiUrl,
+    authUrl: ctx.input.authUrl,
+    requestKnown: false,
+  } as const;
   if (exchange === undefined) {
     return { ...base, skip: 'the capture holds no answer to the credentials.' };
   }

@@ -101,7 +101,13 @@ const LABEL: Record<Experiment['change'], (auth: AuthAttempt) => string> = {
 
 export const gather = async (ctx: CheckContext): Promise<IdentityFacts> => {
   const url = `${ctx.input.apiUrl}${CLOUD_PATHS.currentUser}`;
-  const base = { captured: false, url, date: ctx.now(), requestKnown: true } as const;
+  const base = {
+    captured: false,
+    url,
+    authUrl: ctx.input.authUrl,
+    date: ctx.now(),
+    requestKnown: true,
+  } as const;
   const send = (auth: AuthAttempt, label: string): Promise<HttpResult> =>
     ctx.http.request(
       url,

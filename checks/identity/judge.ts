@@ -61,6 +61,8 @@ export interface IdentityFacts {
   readonly captured: boolean;
   /** The URL asked (for the commands): /2.0/user live, the captured URL offline. */
   readonly url: string;
+  /** The run's OAuth base (`--auth-url`): where a refresh goes. */
+  readonly authUrl?: string;
   /** When the answer was given (its Date header offline): app-password advice depends on it. */
   readonly date: Date;
   /** The captured exchange shows the request (a pasted body alone does not). */

@@ -5,7 +5,9 @@
  */
 import { GIT_ACCESS_TOKEN_USER, KIND_WITH_SHAPE } from '../../src/knowledge/shapes.js';
 import { CREDENTIAL_HEADERS } from '../../src/knowledge/headers.js';
-import { REFRESH_COMMAND, remedy } from '../../src/knowledge/remedies.js';
+import { refreshCommand, remedy } from '../../src/knowledge/remedies.js';
+import { tokenEndpointUrl } from '../../src/knowledge/oauth.js';
+import { shellWord } from '../../src/knowledge/shell.js';
 import { DOCS } from '../../src/knowledge/docs.js';
 import { matchSignatures } from '../../src/knowledge/signatures.js';
 import { appPasswordStatus, day } from '../../src/knowledge/timeline.js';
@@ -27,7 +29,7 @@ export const judgeRejected = (f: IdentityFacts, result: HttpResult): Outcome => 
   const codes: readonly string[] = signatures.map((s) => s.code);
   const answer = said(result);
   const sent = f.sent;
-  const command = (auth: string): string[] => [`curl ${auth} ${f.url}`];
+  const command = (auth: string): string[] => [`curl ${auth} ${shellWord(f.url)}`];
   const BASIC = '-u "$BITBUCKET_EMAIL:$BITBUCKET_API_TOKEN"';
   const BEARER = '-H "Authorization: Bearer $BITBUCKET_ACCESS_TOKEN"';
   const experiment = f.experiment;
@@ -150,7 +152,9 @@ export const judgeRejected = (f: IdentityFacts, result: HttpResult): Outcome => 
     return fail(
       'TOKEN_EXPIRED',
       `The access token has expired (${answer}); Bitbucket OAuth access tokens live 2 hours.`,
-      remedy('TOKEN_EXPIRED', [REFRESH_COMMAND]),
+      remedy('TOKEN_EXPIRED', [
+        refreshCommand(f.authUrl === undefined ? undefined : tokenEndpointUrl(f.authUrl)),
+      ]),
     );
   }
   return fail(

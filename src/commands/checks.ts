@@ -18,3 +18,20 @@ export const checksCommand = (io: IO): number => {
   io.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 };
+
+/**
+ * `checks --format json`: the same list for scripts, one object per check (id, title, description,
+ * codes, needs) in registry order, then the finding codes in causal order.
+ */
+export const checksJson = (io: IO): number => {
+  const checks = CHECKS.map((check) => ({
+    id: check.meta.id,
+    title: check.meta.title,
+    description: check.meta.description,
+    codes: [...check.meta.codes],
+    needs: (check.meta.needs ?? []).filter((n) => !n.startsWith('after:')),
+  }));
+  const findings = FINDINGS.map((f) => ({ code: f.code, layer: f.layer, cause: f.cause }));
+  io.stdout.write(`${JSON.stringify({ checks, findings }, null, 2)}\n`);
+  return 0;
+};

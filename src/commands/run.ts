@@ -4,7 +4,7 @@ import { runDoctor, type RunHttp } from '../doctor.js';
 import { intakeCurl, type CurlRead } from '../intake/curl-input.js';
 import { intakeGit, type GitRead } from '../intake/git-input.js';
 import { standInCredentials } from '../explain/input.js';
-import { buildInput, DEFAULT_API_URL, UsageError } from '../intake/input.js';
+import { apiBaseOf, buildInput, UsageError } from '../intake/input.js';
 import { disagreements, storedCredentials } from '../intake/stored.js';
 import { CHECKS } from '../registry.js';
 import type { Report } from '../report/model.js';
@@ -49,6 +49,14 @@ export interface RunExtras {
 }
 
 export type { FileFormat } from './output.js';
+
+/** How the stderr line names what a file holds. */
+const FILE_FORMAT_NAMES: Readonly<Record<OutputFile['format'], string>> = {
+  text: 'text',
+  markdown: 'markdown',
+  json: 'json',
+  har: 'HAR 1.2, the exchanges',
+};
 
 interface Output {
   readonly format: Format;
@@ -200,6 +208,8 @@ export const runCommand = async (
       err(`bb-doctor: cannot write --output ${file.given}: ${reason}\n`);
       return 2;
     }
+    // Where each file went, on stderr: stdout stays the report alone.
+    err(`bb-doctor: wrote ${file.given} (${FILE_FORMAT_NAMES[file.format]})\n`);
   }
   return exitCode;
 };
@@ -232,7 +242,7 @@ export const commandLineExtras = async (
       curl.words === undefined &&
       args.url === undefined &&
       args.workspace === undefined,
-    apiUrl: args.apiUrl ?? DEFAULT_API_URL,
+    apiUrl: apiBaseOf(args, io.env).apiUrl,
     cwd: process.cwd(),
     env: io.env,
     redactor,
@@ -249,9 +259,13 @@ export const commandLineExtras = async (
       gitCredential: args.gitCredential,
       // A .netrc that is a pipe may stay silent at most the run's deadline.
       timeout: checkTimeout(args.timeout),
+      // The host the run calls: the failing call's (--url), else the API base.
+      netrcUrl: args.url !== undefined && URL.canParse(args.url) ? args.url : undefined,
     },
     io.env,
-    args.apiUrl ?? DEFAULT_API_URL,
+    // The API base the user named (--api-url, BITBUCKET_API_URL), else Cloud's: git's helper is
+    // asked for that site only, never for an unproven --url host.
+    apiBaseOf(args, io.env).apiUrl,
     redactor,
   );
   if (curl.words === undefined)

@@ -1,3 +1,4 @@
+import { shellWord } from '../knowledge/shell.js';
 import { type CapturedAuth, describeAuthorization } from '../explain/capture.js';
 import { mostImportantFailure } from '../explain/offline.js';
 import { DOCS } from '../knowledge/docs.js';
@@ -177,7 +178,7 @@ export const insecureRedirectOutcome = (r: InsecureRedirect): Outcome => ({
       ? {}
       : {
           commands: [
-            `curl ${r.sent === undefined ? '' : `${SEND_AS.apiToken.replace('you@example.com', '$BITBUCKET_EMAIL')} `}${r.replacementUrl}`,
+            `curl ${r.sent === undefined ? '' : `${SEND_AS.apiToken.replace('you@example.com', '$BITBUCKET_EMAIL')} `}${shellWord(r.replacementUrl)}`,
           ],
         }),
     url: DOCS.restIntro,

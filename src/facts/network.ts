@@ -1,4 +1,5 @@
 import { CLOUD_HOSTS } from '../knowledge/hosts.js';
+import { shellWord } from '../knowledge/shell.js';
 import type { Exchange, FindingCode, HttpResult, Remediation } from '../types.js';
 import { REMEDY } from '../knowledge/remedies.js';
 
@@ -114,7 +115,7 @@ export const networkProblem = (exchange: Exchange): NetworkProblem | undefined =
       remediation: {
         hint: 'Check your network and proxy settings (HTTPS_PROXY, NO_PROXY), then run again, with a longer --timeout if the link is slow.',
         commands: [
-          `curl -sS -o /dev/null -w '%{http_code} %{time_total}s\\n' ${exchange.request.url}`,
+          `curl -sS -o /dev/null -w '%{http_code} %{time_total}s\\n' ${shellWord(exchange.request.url)}`,
         ],
       },
     };

@@ -10,7 +10,7 @@ import { matchSignatures, parseErrorBody } from '../knowledge/signatures.js';
 import type { FetchedToken } from './auth.js';
 import type { CheckContext, Exchange, FindingCode, HttpResult, Remediation } from '../types.js';
 import { answerProblem, type NetworkProblem } from './network.js';
-import { CLIENT_CREDENTIALS_COMMAND, remedy } from '../knowledge/remedies.js';
+import { clientCredentialsCommand, remedy } from '../knowledge/remedies.js';
 import { day } from '../knowledge/timeline.js';
 import { kindByShape } from '../intake/credentials.js';
 import type { Capture, Credential, DoctorInput } from '../types.js';
@@ -33,14 +33,28 @@ export type TokenCode = (typeof TOKEN_CODES)[number];
 export const isTokenCode = (code: FindingCode): code is TokenCode =>
   (TOKEN_CODES as readonly string[]).includes(code);
 
-/** What to do about each token-endpoint error (§1.6): the catalogue's advice. */
-export const TOKEN_FIXES: Readonly<Record<TokenCode, Remediation>> = {
-  CONSUMER_INVALID: remedy('CONSUMER_INVALID', [CLIENT_CREDENTIALS_COMMAND]),
-  CONSUMER_NOT_PRIVATE: remedy('CONSUMER_NOT_PRIVATE'),
-  CONSUMER_NO_CALLBACK: remedy('CONSUMER_NO_CALLBACK'),
-  REFRESH_TOKEN_INVALID: remedy('REFRESH_TOKEN_INVALID'),
-  PASSWORD_GRANT_REMOVED: remedy('PASSWORD_GRANT_REMOVED', [CLIENT_CREDENTIALS_COMMAND]),
+/**
+ * What to do about each token-endpoint error (§1.6): the catalogue's advice, its command sent to
+ * the token endpoint of the run (`--auth-url`, or the one a capture called), Cloud's by default.
+ */
+export const tokenFix = (code: TokenCode, endpoint?: string): Remediation => {
+  switch (code) {
+    case 'CONSUMER_INVALID':
+    case 'PASSWORD_GRANT_REMOVED':
+      return remedy(code, [clientCredentialsCommand(endpoint)]);
+    default:
+      return remedy(code);
+  }
 };
+
+/** The token endpoint a captured call asked (no query), for the fix's command. */
+export const capturedEndpoint = (call: Exchange): { endpoint?: string } =>
+  URL.canParse(call.request.url) ? { endpoint: call.request.url.replace(/[?#].*$/su, '') } : {};
+
+/** The same advice for Bitbucket Cloud's token endpoint. */
+export const TOKEN_FIXES: Readonly<Record<TokenCode, Remediation>> = Object.fromEntries(
+  TOKEN_CODES.map((code) => [code, tokenFix(code)]),
+) as Record<TokenCode, Remediation>;
 
 /** What the token endpoint answered: the same fields live and from a capture. */
 export interface TokenAnswer {
@@ -74,6 +88,8 @@ export interface TokenFetchFacts {
   /** `pasted`: a step of the user's pasted command asked for the password grant. */
   readonly password?: 'given' | 'sent' | 'pasted';
   readonly answer?: TokenAnswer;
+  /** The token endpoint asked (the run's, or the captured call's): where the fix's command goes. */
+  readonly endpoint?: string;
   /** A refresh token was given but not spent (no --use-refresh-token, or no consumer). */
   readonly refresh?: UnspentRefresh;
 }

@@ -227,7 +227,13 @@ const resolveTarget = async (
   const url = await gitRemoteUrl(name, git).catch(() => undefined);
   if (url === undefined) return undefined;
   register(url);
-  const remote = readRemote(url, true);
+  // A remote git cannot ask a server for (a local path, a clone of a clone) is no Bitbucket one.
+  let remote: GitRemote;
+  try {
+    remote = readRemote(url, true);
+  } catch {
+    return undefined;
+  }
   return pointsAtBitbucket(remote, options.apiUrl)
     ? { remote, from: `the ${name} remote of ${git.cwd}`, remoteName: name }
     : undefined;

@@ -103,6 +103,32 @@ const stripSlash = (url: string): string => url.replace(/\/+$/u, '');
 
 export { targetFromPath };
 
+/**
+ * The REST API base of a run: `--api-url`, else `BITBUCKET_API_URL` (the flag wins), else the
+ * origin of the failing call's URL when that is not the website host (a simulator, a proxy; the
+ * website host is the WRONG_HOST finding, §1.1), else Bitbucket Cloud's. `named` when the user
+ * named it (flag or variable): only then is it trusted before it answers like Bitbucket.
+ */
+export const apiBaseOf = (
+  args: { readonly apiUrl?: string | undefined },
+  env: Readonly<Record<string, string | undefined>>,
+  url?: string,
+): { readonly apiUrl: string; readonly named: boolean } => {
+  // A Data Center base may be given with its REST root (…/rest/api/1.0): the base is before it.
+  const base = (text: string): string => stripSlash(withoutRestRoot(stripSlash(text)));
+  if (args.apiUrl !== undefined)
+    return { apiUrl: base(checkUrl(args.apiUrl, '--api-url')), named: true };
+  const fromEnv = env['BITBUCKET_API_URL'];
+  if (fromEnv !== undefined && fromEnv.trim() !== '')
+    return { apiUrl: base(checkUrl(fromEnv.trim(), 'BITBUCKET_API_URL')), named: true };
+  // A Data Center call's base is what comes before /rest/api/ (its context path included).
+  const dcRest = url === undefined ? -1 : url.search(/\/rest\/api\/(?:1\.0|latest)\//u);
+  if (url !== undefined && dcRest > 0) return { apiUrl: url.slice(0, dcRest), named: false };
+  if (url !== undefined && !WEBSITE_HOSTS.has(new URL(url).hostname))
+    return { apiUrl: new URL(url).origin, named: false };
+  return { apiUrl: DEFAULT_API_URL, named: false };
+};
+
 const parseHeader = (text: string, source: string): GivenHeader => {
   const colon = text.indexOf(':');
   if (colon <= 0) {
@@ -255,17 +281,7 @@ export const buildInput = (
         : checkUrl(extra.failingRequest.url, "The curl command's URL")
       : checkUrl(args.url, '--url');
   const fromPath = url === undefined ? {} : targetFromPath(url);
-  // A Data Center base may be given with its REST root (…/rest/api/1.0): the base is before it.
-  let apiUrl =
-    args.apiUrl === undefined
-      ? undefined
-      : stripSlash(withoutRestRoot(stripSlash(checkUrl(args.apiUrl, '--api-url'))));
-  if (apiUrl === undefined && url !== undefined) {
-    // A --url on another API origin (a simulator, a proxy) is the API base; the website host is
-    // not (that is the WRONG_HOST finding, §1.1).
-    const origin = new URL(url).origin;
-    apiUrl = WEBSITE_HOSTS.has(new URL(url).hostname) ? DEFAULT_API_URL : origin;
-  }
+  const { apiUrl, named } = apiBaseOf(args, env, url);
   // A pasted command's token fetch names the OAuth base the user used.
   const authUrl =
     args.authUrl === undefined
@@ -284,7 +300,7 @@ export const buildInput = (
     (c) => !(c.source.startsWith('env:') && expandedHere.some((e) => e.secret === c.secret)),
   );
   return {
-    apiUrl: apiUrl ?? DEFAULT_API_URL,
+    apiUrl,
     authUrl,
     ...(workspace === undefined || workspace === '' ? {} : { workspace }),
     ...(repo === undefined || repo === '' ? {} : { repo }),
@@ -297,7 +313,7 @@ export const buildInput = (
     warnings,
     // Only what the user named: an API origin taken from --url must first answer like Bitbucket.
     explicitOrigins: [
-      ...(args.apiUrl === undefined || apiUrl === undefined ? [] : [new URL(apiUrl).origin]),
+      ...(named ? [new URL(apiUrl).origin] : []),
       ...(args.authUrl === undefined ? [] : [new URL(authUrl).origin]),
     ],
     ...(args.useRefreshToken === true ? { useRefreshToken: true } : {}),

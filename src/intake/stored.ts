@@ -14,6 +14,8 @@ export interface StoredOptions {
   readonly gitCredential?: boolean | undefined;
   /** The run's `--timeout`, in seconds: how long a .netrc that is a pipe may stay silent. */
   readonly timeout?: number | undefined;
+  /** The URL whose host the .netrc entry is for (the failing call's, `--url`); default the API base. */
+  readonly netrcUrl?: string | undefined;
 }
 
 /**
@@ -30,7 +32,8 @@ export const storedCredentials = async (
   const credentials: Credential[] = [];
   const warnings: string[] = [];
   if (options.netrc === true || options.netrcFile !== undefined) {
-    const host = new URL(apiUrl).hostname;
+    // The host the run calls, as curl -n looks up the host of its URL.
+    const host = new URL(options.netrcUrl ?? apiUrl).hostname;
     let netrc: Awaited<ReturnType<typeof readNetrc>>;
     try {
       netrc = await readNetrc(options.netrcFile, env, host, undefined, {

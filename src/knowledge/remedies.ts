@@ -1,10 +1,16 @@
 import { CLOUD_URLS, DOCS } from './docs.js';
+import { shellWord } from './shell.js';
 import type { FindingCode, Remediation } from '../types.js';
 
-/** The token endpoint call that proves a consumer works (bitbucket-auth.md §1.3). */
-export const CLIENT_CREDENTIALS_COMMAND = `curl -u "$BITBUCKET_CLIENT_ID:$BITBUCKET_CLIENT_SECRET" -d grant_type=client_credentials ${CLOUD_URLS.tokenEndpoint}`;
-/** A refresh with the latest (rotated) refresh token (§1.5). */
-export const REFRESH_COMMAND = `curl -u "$BITBUCKET_CLIENT_ID:$BITBUCKET_CLIENT_SECRET" -d grant_type=refresh_token -d refresh_token="$BITBUCKET_REFRESH_TOKEN" ${CLOUD_URLS.tokenEndpoint}`;
+/** The token endpoint call that proves a consumer works (bitbucket-auth.md §1.3), at `endpoint`. */
+export const clientCredentialsCommand = (endpoint: string = CLOUD_URLS.tokenEndpoint): string =>
+  `curl -u "$BITBUCKET_CLIENT_ID:$BITBUCKET_CLIENT_SECRET" -d grant_type=client_credentials ${shellWord(endpoint)}`;
+/** A refresh with the latest (rotated) refresh token (§1.5), at `endpoint`. */
+export const refreshCommand = (endpoint: string = CLOUD_URLS.tokenEndpoint): string =>
+  `curl -u "$BITBUCKET_CLIENT_ID:$BITBUCKET_CLIENT_SECRET" -d grant_type=refresh_token -d refresh_token="$BITBUCKET_REFRESH_TOKEN" ${shellWord(endpoint)}`;
+/** The same two commands against Bitbucket Cloud's token endpoint. */
+export const CLIENT_CREDENTIALS_COMMAND = clientCredentialsCommand();
+export const REFRESH_COMMAND = refreshCommand();
 
 /**
  * The default remediation of each finding: one imperative sentence and where to read more. A
