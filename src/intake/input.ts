@@ -8,7 +8,7 @@ import type {
 } from '../types.js';
 import { CREDENTIAL_HEADER, makeCredential, parseAuthorization } from './credentials.js';
 import { CLOUD_URLS } from '../knowledge/docs.js';
-import { WEBSITE_HOSTS } from '../knowledge/hosts.js';
+import { DATA_CENTER_REST, WEBSITE_HOSTS } from '../knowledge/hosts.js';
 import { targetFromPath } from '../knowledge/paths.js';
 import { quoted } from './quote.js';
 
@@ -122,7 +122,7 @@ export const apiBaseOf = (
   if (fromEnv !== undefined && fromEnv.trim() !== '')
     return { apiUrl: base(checkUrl(fromEnv.trim(), 'BITBUCKET_API_URL')), named: true };
   // A Data Center call's base is what comes before /rest/api/ (its context path included).
-  const dcRest = url === undefined ? -1 : url.search(/\/rest\/api\/(?:1\.0|latest)\//u);
+  const dcRest = url === undefined ? -1 : url.search(DATA_CENTER_REST);
   if (url !== undefined && dcRest > 0) return { apiUrl: url.slice(0, dcRest), named: false };
   if (url !== undefined && !WEBSITE_HOSTS.has(new URL(url).hostname))
     return { apiUrl: new URL(url).origin, named: false };
