@@ -201,6 +201,12 @@ const withOutputOptions = <T>(y: Argv<T>): Argv<T> =>
       describe: 'Deadline for the whole run, in seconds',
       requiresArg: true,
     })
+    .option('allow-insecure-http', {
+      type: 'boolean',
+      group: OUT_GROUP,
+      describe:
+        'Send credentials over plain http:// to a non-loopback host (a Data Center on port 7990): reported as INSECURE_HTTP',
+    })
     .option('cacert', {
       type: 'string',
       group: OUT_GROUP,

@@ -125,6 +125,7 @@ export const runDoctor = async (
     new DoctorHttp({
       product: () => product,
       dataCenterBase: input.apiUrl,
+      ...(input.allowInsecureHttp === true ? { allowInsecureHttp: true } : {}),
       allowedOrigins: origins,
       maxRequests: MAX_REQUESTS,
       max401PerSecret: MAX_401_PER_SECRET,

@@ -421,6 +421,8 @@ export interface DoctorInput {
   /** The target is the embedded simulator (demo), not bitbucket.org. */
   /** The demo: the embedded simulator's scenario, and which product it plays (known up front). */
   readonly simulator?: { readonly scenario: string; readonly product?: Product };
+  /** --allow-insecure-http: credentials may go over plain http:// (a Data Center on :7990). */
+  readonly allowInsecureHttp?: boolean;
   /** `explain` runs: saved exchanges instead of the network. */
   readonly offline?: Capture;
   /** Warnings from reading the input (e.g. a secret given as a flag). */

@@ -110,6 +110,20 @@ describe('the HTTP client sends credentials only where meant', () => {
     expect(http.sent).toBe(0);
   });
 
+  it('--allow-insecure-http lets a credential go to a plain-http host (a Data Center on :7990), and only then', async () => {
+    const host = 'dc.example.com:7990';
+    const wire = nock(`http://${host}`)
+      .get('/rest/api/1.0/application-properties')
+      .reply(200, '{}');
+    const allowed = make({ allowedOrigins: [`http://${host}`], allowInsecureHttp: true });
+    const sent = await allowed.request(`http://${host}/rest/api/1.0/application-properties`, {
+      label: 'allowed',
+      headers: { authorization: 'Bearer BBDC-token' },
+    });
+    expect(sent.exchange.response?.status).toBe(200);
+    expect(wire.isDone()).toBe(true);
+  });
+
   it('the 401 budget counts requests that carry any credential header, keyed by its value', async () => {
     nock(API).get(/.*/u).times(3).reply(401, 'Login failed');
     const http = make();

@@ -10,6 +10,7 @@ export interface ParsedArgs extends RunArgs {
   readonly verbose: boolean;
   readonly timeout: number;
   readonly cacert?: string;
+  readonly allowInsecureHttp?: boolean;
   readonly curl?: string;
   /** `--git 'git …'`, `--git-url URL`, `--remote [NAME]` ('' for the default remote). */
   readonly git?: string;

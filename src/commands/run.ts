@@ -83,6 +83,17 @@ export const checkTimeout = (value: number): number => {
   return value;
 };
 
+/** --allow-insecure-http to a host that is not this machine: said in the report (INSECURE_HTTP). */
+const insecureWarning = (allowed: boolean, apiUrl: string): string[] => {
+  const url = new URL(apiUrl);
+  const loopback = /^(?:localhost|127\.\d+\.\d+\.\d+|\[::1\])$/u.test(url.hostname);
+  return allowed && url.protocol === 'http:' && !loopback
+    ? [
+        `--allow-insecure-http: credentials go to ${url.origin} over plain http://, readable by anyone on the network path (INSECURE_HTTP). Give the server https (and --cacert for a private authority).`,
+      ]
+    : [];
+};
+
 /** --cacert FILE: PEM certificates, read once; a missing or non-PEM file is a usage error. */
 const readCa = async (file: string): Promise<string> => {
   let text: string;
@@ -131,11 +142,17 @@ export const runCommand = async (
     ...(workspace === undefined ? {} : { workspace }),
     ...(repo === undefined ? {} : { repo }),
     ...(extras.git === undefined ? {} : { git: extras.git }),
+    ...(args.allowInsecureHttp === true ? { allowInsecureHttp: true } : {}),
     credentials:
       extras.standIns === undefined
         ? base.credentials
         : standInCredentials(base.credentials, extras.standIns),
-    warnings: [...(extras.warnings ?? []), ...base.warnings, ...disagreements(base.credentials)],
+    warnings: [
+      ...(extras.warnings ?? []),
+      ...base.warnings,
+      ...disagreements(base.credentials),
+      ...insecureWarning(args.allowInsecureHttp === true, base.apiUrl),
+    ],
     ...(extras.curl === undefined ? {} : { curl: extras.curl }),
     ...(extras.steps === undefined || extras.steps.length === 0 ? {} : { steps: extras.steps }),
     ...(extras.simulator === undefined ? {} : { simulator: extras.simulator }),

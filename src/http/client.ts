@@ -52,6 +52,8 @@ export interface ClientOptions {
    */
   readonly product?: () => Promise<string | undefined>;
   readonly dataCenterBase?: string;
+  /** --allow-insecure-http: plain http:// to another host is allowed (the report says so). */
+  readonly allowInsecureHttp?: boolean;
 }
 
 interface RawResult {
@@ -446,7 +448,12 @@ export class DoctorHttp {
     }
     // Never send credentials in clear text over the network: a replay of an http:// call goes
     // without them unless the host is this machine (the simulator, a local proxy).
-    if (hasAuth && isPlainHttp(url) && !isLoopbackUrl(url)) {
+    if (
+      hasAuth &&
+      isPlainHttp(url) &&
+      !isLoopbackUrl(url) &&
+      this.options.allowInsecureHttp !== true
+    ) {
       this.withhold(carried, url, 'plain http to a non-loopback host');
       return this.refuse(
         url,
@@ -454,7 +461,7 @@ export class DoctorHttp {
         headers,
         options,
         'INSECURE_GUARD',
-        'Not sent: credentials are never sent over plain http:// (see api-version for the https:// URL).',
+        'Not sent: credentials are never sent over plain http:// (see api-version for the https:// URL; --allow-insecure-http for a server that has no https).',
       );
     }
     const policy = this.options.policy;
