@@ -1,21 +1,10 @@
 import { describeAuthorization } from '../../src/explain/capture.js';
-import { gitSentHidden, isGitRedacted } from '../../src/explain/git-output.js';
+import { gitSentHidden, isGitRedacted, withoutUserinfo } from '../../src/explain/git-output.js';
 import { parseAuthorization } from '../../src/intake/credentials.js';
 import type { GitService } from '../../src/knowledge/git.js';
 import type { Capture, CheckContext, CredentialKind, Exchange } from '../../src/types.js';
 import { gitKind } from './gather.js';
 import type { GitAccessFacts, GitAttempt } from './judge.js';
-
-const withoutUserinfo = (url: string): string => {
-  try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    return u.toString();
-  } catch {
-    return url;
-  }
-};
 
 /** The URL git was given carries `user:secret@` (SECRET_IN_URL: git kept it in the remote). */
 const viaUrl = (url: string): boolean => {

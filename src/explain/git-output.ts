@@ -75,7 +75,8 @@ export const hasGitMarks = (lines: readonly string[]): boolean =>
 export const isGitStderr = (lines: readonly string[]): boolean =>
   lines.some((l) => GIT_FAILURE_RE.test(l.trim()));
 
-const withoutUserinfo = (url: string): string => {
+/** A URL without its `user:secret@` (what the report may show of it). */
+export const withoutUserinfo = (url: string): string => {
   try {
     const u = new URL(url);
     u.username = '';

@@ -300,14 +300,10 @@ export async function gitConfigForUrl(
   options: GitCredentialOptions = {},
 ): Promise<{ key: string; value: string }[]> {
   const target = targetUrl(url);
-  const result = await run(
-    options.git ?? 'git',
+  const result = await gitQuery(
     ['config', '-z', '--get-regexp', keyPattern],
-    '',
-    gitEnv(options.env ?? process.env, false),
-    options.cwd ?? homedir(),
-    options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     'git config',
+    options,
   );
   if (result.code !== 0) return [];
   return configRecords(result.stdout)
@@ -319,6 +315,22 @@ export async function gitConfigForUrl(
     .map(([key, value]) => ({ key, value }));
 }
 
+/** A read-only git query (config, remotes): no prompts, no helper, the user's HOME or `cwd`. */
+const gitQuery = (
+  args: readonly string[],
+  what: string,
+  options: GitCredentialOptions,
+): ReturnType<typeof run> =>
+  run(
+    options.git ?? 'git',
+    [...args],
+    '',
+    gitEnv(options.env ?? process.env, false),
+    options.cwd ?? homedir(),
+    options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    what,
+  );
+
 /**
  * The URL of a remote of the repository at `cwd` (`git remote get-url NAME`, which applies
  * `url.<base>.insteadOf` as fetch does), or undefined when there is no such remote or no
@@ -328,14 +340,10 @@ export async function gitRemoteUrl(
   name: string,
   options: GitCredentialOptions = {},
 ): Promise<string | undefined> {
-  const result = await run(
-    options.git ?? 'git',
+  const result = await gitQuery(
     ['remote', 'get-url', ...(options.push === true ? ['--push'] : []), '--', name],
-    '',
-    gitEnv(options.env ?? process.env, false),
-    options.cwd ?? homedir(),
-    options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     'git remote get-url',
+    options,
   );
   const url = result.stdout.split('\n')[0]?.trim() ?? '';
   return result.code === 0 && url !== '' ? url : undefined;
@@ -343,15 +351,7 @@ export async function gitRemoteUrl(
 
 /** The remote names of the repository at `cwd` (`git remote`), none outside a repository. */
 export async function gitRemoteNames(options: GitCredentialOptions = {}): Promise<string[]> {
-  const result = await run(
-    options.git ?? 'git',
-    ['remote'],
-    '',
-    gitEnv(options.env ?? process.env, false),
-    options.cwd ?? homedir(),
-    options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    'git remote',
-  );
+  const result = await gitQuery(['remote'], 'git remote', options);
   if (result.code !== 0) return [];
   return result.stdout
     .split('\n')
