@@ -1,5 +1,6 @@
 import { correctAuth, fetchedToken, primaryCredential } from '../src/facts/auth.js';
 import { STEP_OUTPUT } from '../src/intake/curl-input.js';
+import { experimentTarget } from '../src/facts/data-center.js';
 import { correctedCommand } from '../src/facts/curl-fix.js';
 import { lintAuthorization, type AuthorizationOptions } from '../src/facts/header-lint.js';
 import { REMEDY } from '../src/knowledge/remedies.js';
@@ -21,12 +22,11 @@ export interface HeaderCasingFacts {
     | {
         readonly value: string;
         readonly source: string;
-        /** What the user's shell computed into it (a step's token), as GivenHeader says. */
         readonly computed?: GivenHeader['computed'];
       }
     | undefined;
   readonly options: AuthorizationOptions;
-  /** Where the experiment goes: the target when it is a GET on the API, else /2.0/user. */
+  /** Where the experiment goes: a GET target on the API, else /2.0/user (Data Center: a REST path). */
   readonly target: string;
   /** Status of the call as sent (the replay; in explain, the captured answer), if any. */
   readonly asSent?: number | undefined;
@@ -136,16 +136,16 @@ export default defineCheck({
     description:
       'Bitbucket ignores an Authorization header whose scheme is not spelled Bearer or Basic, so the call runs anonymous; replaying it with the corrected spelling proves it.',
     codes: ['HEADER_SCHEME_CASE', 'HEADER_SCHEME_UNKNOWN', 'HEADER_MALFORMED'],
-    needs: ['reads:token-fetch'],
+    needs: ['reads:connectivity', 'reads:token-fetch'],
   },
   // The experiment: the same request with the user's header and with the corrected one.
   async gather(ctx): Promise<HeaderCasingFacts> {
-    const facts = base(ctx);
+    const facts = { ...base(ctx), target: await experimentTarget(ctx, base(ctx).target) };
     const lint =
       facts.header === undefined ? undefined : lintAuthorization(facts.header.value, facts.options);
     if (facts.header === undefined || lint?.corrected === undefined) return facts;
-    // A credential the user's shell computed is never sent as its placeholder: a token fetch in
-    // the command (a step) is stood in for by the token the doctor got with the same consumer.
+    // A credential the user's shell computed is never sent as its placeholder: a step's token
+    // fetch is stood in for by the token the doctor got with the same consumer.
     const computed = facts.header.computed;
     const token = computed?.step === undefined ? undefined : (await fetchedToken(ctx))?.token;
     if (computed !== undefined && token === undefined) return facts;

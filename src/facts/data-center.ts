@@ -1,4 +1,5 @@
 import {
+  DC_APPLICATION_PROPERTIES,
   cloudPathOnDc,
   dcRepoPath,
   dcReplacement,
@@ -8,6 +9,7 @@ import {
 import { REMEDY } from '../knowledge/remedies.js';
 import type { CheckContext, HttpResult, Outcome } from '../types.js';
 import type { AuthAttempt } from './auth.js';
+import { productBeforeCredentials } from './requests.js';
 
 /**
  * A failing call on Data Center (contract.md, "Checks on Data Center"): a Cloud path below its
@@ -125,4 +127,20 @@ export const judgeDcPermission = (f: DcPermissionFacts): Outcome => {
     verdict: 'skip',
     summary: `Skipped: ${f.target} answered ${f.result.status ?? 'nothing'}.`,
   };
+};
+
+/**
+ * Where a header experiment goes: the call itself, except on Data Center when it is not a REST
+ * path (credentials go only below /rest and /scm there): the repository, or application-properties.
+ */
+export const experimentTarget = async (ctx: CheckContext, target: string): Promise<string> => {
+  if ((await productBeforeCredentials(ctx)) !== 'data-center') return target;
+  const base = new URL(ctx.input.apiUrl).pathname.replace(/\/+$/u, '');
+  const path = new URL(target).pathname;
+  const { workspace, repo } = ctx.input;
+  // The repository tells apart a credential read from one ignored (a private one answers 401
+  // anonymously); application-properties answers anybody.
+  return isTokenPath(path.startsWith(base) ? path.slice(base.length) : path)
+    ? target
+    : `${ctx.input.apiUrl}${workspace !== undefined && repo !== undefined ? dcRepoPath(workspace, repo) : DC_APPLICATION_PROPERTIES}`;
 };

@@ -197,6 +197,19 @@ export const dcScenarios: readonly DcScenario[] = [
     expected: { code: null, exit: 0 },
   },
   {
+    name: 'dc-lowercase-bearer',
+    product: 'data-center',
+    title:
+      'A personal token sent as "Authorization: bearer ..." (lower-case scheme) to Data Center',
+    story:
+      "A script copies the scheme from an OAuth library and sends 'Authorization: bearer <token>'. Data Center ignores a scheme it does not know and answers as to an anonymous caller: the private repository is 401, with no X-AUSERNAME. One capital letter fixes it.",
+    source:
+      'bitbucket-auth.md §2.1 (the scheme is case-sensitive in practice), §8 (an ignored header reads as anonymous; the simulator CHOSE to ignore lower-case schemes, [U] for Data Center)',
+    world: dcWorld(),
+    args: [...TARGET, '--header', `Authorization: bearer ${ALICE_TOKEN.secret}`],
+    expected: { code: 'HEADER_SCHEME_CASE', exit: 1 },
+  },
+  {
     name: 'dc-wrong-password',
     product: 'data-center',
     title: 'A CI job still sends the password Alice changed last week',

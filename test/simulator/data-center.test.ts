@@ -48,6 +48,8 @@ const DC_CODES = [
   'DC_BASIC_AUTH_DISABLED',
   'CLOUD_CREDENTIAL_ON_DC',
   'CLOUD_PATH_ON_DC',
+  // The codes contract.md says also apply on Data Center.
+  'HEADER_SCHEME_CASE',
 ];
 
 interface Answer {
@@ -598,6 +600,7 @@ describe('stats, log and faults on Data Center', () => {
 describe('Data Center scenarios', () => {
   const expected: Record<string, string | null> = {
     'dc-healthy': null,
+    'dc-lowercase-bearer': 'HEADER_SCHEME_CASE',
     'dc-wrong-password': 'DC_CREDENTIALS_REJECTED',
     'dc-email-as-username': 'DC_CREDENTIALS_REJECTED',
     'dc-captcha': 'DC_CAPTCHA_REQUIRED',
@@ -611,7 +614,7 @@ describe('Data Center scenarios', () => {
     'dc-git-basic-disabled': 'DC_BASIC_AUTH_DISABLED',
   };
 
-  test('all twelve, with their codes; out of the Cloud lists; getScenario finds them', () => {
+  test('all thirteen, with their codes; out of the Cloud lists; getScenario finds them', () => {
     expect(dcScenarios.map((s) => s.name)).toEqual(Object.keys(expected));
     for (const scenario of dcScenarios) {
       expect(scenario.expected.code).toBe(expected[scenario.name]);
@@ -632,7 +635,7 @@ describe('Data Center scenarios', () => {
     const sentences = scenario.story.split(/(?<=[.!?]["')]?)\s+(?=[A-Z"])/).length;
     expect(sentences).toBeGreaterThanOrEqual(2);
     expect(sentences).toBeLessThanOrEqual(4);
-    expect(scenario.source).toMatch(/bitbucket-auth\.md §(8|9|12\.3)/);
+    expect(scenario.source).toMatch(/bitbucket-auth\.md §(2\.1|8|9|12\.3)/);
     expect(scenario.args.length % 2).toBe(0);
     expect(scenario.args.join(' ')).not.toMatch(/--api-url|--auth-url/);
     scenario.args.forEach((arg, index) => {
@@ -649,6 +652,15 @@ describe('Data Center scenarios', () => {
       const res = await get(sim, SECRET_REPO, bearer(s.env!['BITBUCKET_ACCESS_TOKEN']!));
       expect(res.status).toBe(200);
       expect(res.headers.get('x-ausername')).toBe('alice');
+    },
+    'dc-lowercase-bearer': async (sim, s) => {
+      // The lower-case scheme is ignored: the private repository answers as to nobody.
+      const header = s.args[s.args.indexOf('--header') + 1]!.replace(/^Authorization:\s*/u, '');
+      const res = await get(sim, SECRET_REPO, header);
+      expect(res.status).toBe(401);
+      expect(res.headers.get('x-ausername')).toBeNull();
+      const fixed = await get(sim, SECRET_REPO, header.replace(/^bearer/u, 'Bearer'));
+      expect(fixed.status).toBe(200);
     },
     'dc-wrong-password': async (sim, s) => {
       const res = await get(
