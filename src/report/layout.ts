@@ -92,7 +92,13 @@ export const commandLines = (command: string, width: number, indent: string): st
   for (let at = indent.length; at >= 0; at -= Math.min(4, Math.max(1, at))) {
     const pad = ' '.repeat(at);
     lines = shellLines(command, width, `${pad}$ `, `${pad}    `);
-    if (lines.every((line) => line.length <= width || isOneToken(line))) return lines;
+    // A line may pass the width only with one word that no indent would make fit.
+    if (
+      lines.every(
+        (line) => line.length <= width || (isOneToken(line) && line.trim().length + 4 > width),
+      )
+    )
+      return lines;
     if (at === 0) break;
   }
   return lines;
@@ -131,14 +137,16 @@ export const joinLines = (
   );
 };
 
-/** A line is one unbreakable token (a URL, a secret, a shell word), whatever its prefix. */
+/**
+ * A line is one unbreakable token (a URL, a secret, one shell word such as a quoted header),
+ * whatever its indent, a `$ ` before it or a ` \` after it: no layout can make it narrower.
+ */
 export const isOneToken = (line: string): boolean =>
-  !/\s/u.test(
+  /^(?:[^\s"']+|"[^"]*"|'[^']*')+$/u.test(
     line
       .trim()
-      .replace(/^\$ /u, '')
-      .replace(/ \\$/u, '')
-      .replace(/^\[\d+\] /u, ''),
+      .replace(/^(?:\$|\[\d+\]) /u, '')
+      .replace(/ \\$/u, ''),
   );
 
 /**
