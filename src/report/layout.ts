@@ -84,24 +84,21 @@ export const shellLines = (
 
 /**
  * A fix command as the report prints it: `$ ` then the command, continued with ` \`. When a
- * continuation (a quoted header, say) does not fit at `indent`, the command moves left, to column 0
- * at most: it is never cut.
+ * continuation (a quoted header, a URL) does not fit, the continuations move left, then the
+ * command: it is never cut.
  */
 export const commandLines = (command: string, width: number, indent: string): string[] => {
   let lines: string[] = [];
-  for (let at = indent.length; at >= 0; at -= Math.min(4, Math.max(1, at))) {
+  for (let at = indent.length; ; at = Math.max(0, at - 4)) {
     const pad = ' '.repeat(at);
-    lines = shellLines(command, width, `${pad}$ `, `${pad}    `);
-    // A line may pass the width only with one word that no indent would make fit.
-    if (
-      lines.every(
-        (line) => line.length <= width || (isOneToken(line) && line.trim().length + 4 > width),
-      )
-    )
-      return lines;
-    if (at === 0) break;
+    for (let next = at + 4; next >= 2; next -= 2) {
+      lines = shellLines(command, width, `${pad}$ `, ' '.repeat(next));
+      // A line may pass the width only with one word that no indent would make fit.
+      if (lines.every((l) => l.length <= width || (isOneToken(l) && l.trim().length + 2 > width)))
+        return lines;
+    }
+    if (at === 0) return lines;
   }
-  return lines;
 };
 
 /**

@@ -129,8 +129,10 @@ const checkLines = (
       lines.push(...wrap(detail, width, '        ', false, '      · '));
     for (const exchange of check.evidence) lines.push(...exchangeLines(exchange, '      ', width));
     if (check.error?.stack !== undefined)
-      for (const line of check.error.stack.split('\n'))
-        lines.push(...wrap(line.trim(), width, '          ', false, '      '));
+      for (const line of check.error.stack.split('\n')) {
+        const lead = `      ${/^\s*/u.exec(line)?.[0] ?? ''}`;
+        lines.push(...wrap(line.trim(), width, `${lead}    `, false, lead));
+      }
   } else if (check.status === 'error' && check.error !== undefined) {
     lines.push(...wrap(check.error.message, width, '      '));
   }
@@ -194,7 +196,7 @@ const diagnosisBox = (
       const boxed = commandLines(command, inner, '');
       if (boxed.length === 1) body.push(...boxed);
       else {
-        under.push(...commandLines(shorten(command), width, ''));
+        under.push(...commandLines(command, width, ''));
         below = true;
       }
     }
@@ -209,9 +211,7 @@ const diagnosisBox = (
     if (diagnosis.alsoFound !== undefined)
       body.push('', ...prose(`Also found: ${diagnosis.alsoFound.join(', ')}`));
   }
-  notes.forEach((note, index) =>
-    under.push(...linkLines(`[${index + 1}]`, shorten(note), width, '')),
-  );
+  notes.forEach((note, index) => under.push(...linkLines(`[${index + 1}]`, note, width, '')));
   const box = boxen(fitting(body, inner).join('\n'), {
     title: paint(1, title),
     // The width is the report's, never boxen's own guess from the process's terminal.
