@@ -28,7 +28,7 @@ export const wrap = (
     // A redaction mark (`[redacted sha256:1a2b3c4d]`) is one word: it is never split over lines.
     for (let word of paragraph.split(/ +(?!sha256:[0-9a-f]{8}\])/u)) {
       const room = (): number => Math.max(1, width - prefix.length);
-      if (hard && word.length > room()) {
+      if (hard && word.length > Math.max(1, width - Math.max(prefix.length, indent.length))) {
         if (line !== '') push(line);
         let at = 0;
         while (word.length - at > room()) {
@@ -38,6 +38,16 @@ export const wrap = (
         }
         line = '';
         word = word.slice(at);
+      }
+      // A word that does not fit beside a label (`Git over HTTP:   URL`) starts the next line.
+      if (
+        line === '' &&
+        prefix.trim() !== '' &&
+        word !== '' &&
+        prefix.length + word.length > width
+      ) {
+        lines.push(prefix.trimEnd());
+        prefix = indent;
       }
       if (line !== '' && prefix.length + line.length + 1 + word.length > width) {
         push(line);
@@ -53,7 +63,7 @@ export const wrap = (
 
 /** Shell words of a command, keeping quoted parts together (for line breaks only). */
 const shellWords = (command: string): string[] =>
-  command.match(/(?:[^\s"']+|"[^"]*"|'[^']*')+/gu) ?? [command];
+  command.match(/(?:[^\s"']|"[^"]*"|'[^']*')+/gu) ?? [command];
 
 /**
  * A shell command laid out to `width`: broken between words with ` \` continuations, never inside
@@ -136,13 +146,14 @@ export const joinLines = (
 
 /**
  * A line is one unbreakable token (a URL, a secret, one shell word such as a quoted header),
- * whatever its indent, a `$ ` before it or a ` \` after it: no layout can make it narrower.
+ * whatever its indent, a `$ `, `# ` or `[n] ` before it or a ` \` after it: no layout can make it
+ * narrower.
  */
 export const isOneToken = (line: string): boolean =>
-  /^(?:[^\s"']+|"[^"]*"|'[^']*')+$/u.test(
+  /^(?:[^\s"']|"[^"]*"|'[^']*')+$/u.test(
     line
       .trim()
-      .replace(/^(?:\$|\[\d+\]) /u, '')
+      .replace(/^(?:\$|#|\[\d+\]) +/u, '')
       .replace(/ \\$/u, ''),
   );
 

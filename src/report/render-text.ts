@@ -78,7 +78,9 @@ const exchangeLines = (exchange: Exchange, indent: string, width: number): strin
     const body = exchange.response.body.trim();
     if (body !== '') {
       const shown = body.length > 300 ? `${body.slice(0, 300)}…` : body;
-      lines.push(...wrap(`< ${shown.replace(/\s*\n\s*/gu, ' ')}`, width, `${more}  `, false, more));
+      // A body is read, not copied (the Markdown and HAR reports have it whole): its long words,
+      // JSON without spaces, are cut to the width.
+      lines.push(...wrap(`< ${shown.replace(/\s*\n\s*/gu, ' ')}`, width, `${more}  `, true, more));
     }
   } else if (exchange.error !== undefined) {
     lines.push(
