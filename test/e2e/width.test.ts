@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { fitLines, isOneToken } from '../../src/report/layout.js';
 import {
@@ -23,19 +24,19 @@ const NAMES = ALL.map((s) => s.name);
 const tooWide = (text: string, width: number): string[] =>
   text
     .split('\n')
-    .map((line) => line.replace(/\u001B\[[0-9;]*m/gu, ''))
-    .filter((line) => [...line].length > width && !isOneToken(line));
+    .map((line) => stripVTControlCharacters(line))
+    .filter((line) => line.length > width && !isOneToken(line));
 
 /** What no layout may print: a `\` alone (a continuation of nothing), a box cut inside a word. */
 const broken = (text: string): string[] =>
-  text.split('\n').filter((line) => line.trim() === '\\' || /^\\/u.test(line));
+  text.split('\n').filter((line) => line.trim() === '\\' || line.startsWith('\\'));
 
 /** What does not fit in an output, or is not what the run should print (empty when all is well). */
 const problems = (result: CliResult, width: number, what: string): string[] => [
   ...tooWide(result.stdout, width).map((line) => `${what} at ${width}: too wide: ${line}`),
   ...broken(result.stdout).map((line) => `${what} at ${width}: broken: ${line}`),
   // NO_COLOR (runCli sets it) and no TTY: not one colour code, on either stream.
-  ...(/\u001B\[[0-9;]*m/u.test(result.stdout + result.stderr) ? [`${what}: colour`] : []),
+  ...((result.stdout + result.stderr).includes('\u001B[') ? [`${what}: colour`] : []),
 ];
 
 /** Runs `jobs` at most `limit` at a time (two cores, shared): the file stays well under 90 s. */
@@ -170,7 +171,7 @@ describe('the width has one source', () => {
       runCli(['checks'], { COLUMNS: 'wide' }),
     ]);
     const longest = (r: CliResult): number =>
-      Math.max(...r.stdout.split('\n').map((l) => [...l].length));
+      Math.max(...r.stdout.split('\n').map((l) => l.length));
     expect(longest(narrow)).toBeLessThanOrEqual(60);
     expect(longest(wide)).toBeLessThanOrEqual(100);
     expect(longest(wide)).toBeGreaterThan(80);
