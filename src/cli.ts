@@ -5,7 +5,7 @@ import { checksCommand, checksJson } from './commands/checks.js';
 import { readCommandLine } from './commands/command-line.js';
 import { demoCommand } from './commands/demo.js';
 import { explainCommand } from './commands/explain.js';
-import { defaultIO, writer, type IO } from './commands/io.js';
+import { defaultIO, terminalWidth, writer, type IO } from './commands/io.js';
 import { commandLineExtras, runCommand } from './commands/run.js';
 import { checkOutputs } from './commands/output.js';
 import { simulateCommand } from './commands/simulate.js';
@@ -215,8 +215,8 @@ const withOutputOptions = <T>(y: Argv<T>): Argv<T> =>
       requiresArg: true,
     });
 
-/** The yargs parser, from an argv array (no process.argv), for tests too. */
-export const buildParser = (argv: readonly string[]): Argv =>
+/** The yargs parser, from an argv array (no process.argv), for tests too; `--help` wraps to `width`. */
+export const buildParser = (argv: readonly string[], width = 80): Argv =>
   withOutputOptions(
     withRunOptions(
       yargs([...argv])
@@ -297,7 +297,7 @@ export const buildParser = (argv: readonly string[]): Argv =>
     .help()
     .alias('help', 'h')
     .version(VERSION)
-    .wrap(Math.min(100, process.stdout.columns ?? 80))
+    .wrap(width)
     .epilogue(
       'Exit codes: 0 no problem, 1 a problem was found, 2 usage error, 3 no verdict (network, crash).\nDocs: see README.md. Secrets are never printed: they appear as [redacted sha256:XXXXXXXX].',
     );
@@ -408,7 +408,7 @@ export const main = async (argv: readonly string[], io: IO = defaultIO()): Promi
     checkNegated(argv);
     let helpOutput = '';
     const parsed = await new Promise<Record<string, unknown>>((resolve, reject) => {
-      void buildParser(argv)
+      void buildParser(argv, terminalWidth(io))
         .exitProcess(false)
         .fail((message, error) => {
           reject(new UsageError(message ?? error?.message ?? 'invalid arguments'));

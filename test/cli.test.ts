@@ -240,7 +240,11 @@ describe('cli: the built bundle', () => {
     const result = await runCli(['demo', '--list']);
     expect(result.code).toBe(0);
     expect(result.stdout.trim().split('\n').length).toBeGreaterThanOrEqual(12);
-    expect(result.stdout).toMatch(/^lowercase-bearer .*\(default\)$/mu);
+    // At 80 columns (no TTY) each title goes under its name and code, wrapped.
+    expect(result.stdout).toMatch(
+      /^lowercase-bearer +HEADER_SCHEME_CASE\n(?: {4}.*\n)*? {4}.*\(default\)$/mu,
+    );
+    expect(result.stdout).toMatch(/^dc-healthy +healthy\n(?: {4}.*\n)*? {4}.*\(default\)$/mu);
   });
   it('demo honours --format json', async () => {
     const result = await runCli(['demo', 'healthy', '--format', 'json']);

@@ -41,7 +41,7 @@ describe('renderers', () => {
     await expect(md).toMatchFileSnapshot('golden/sample.md');
     expect(md.startsWith('## bb-doctor: ✗ `HEADER_SCHEME_CASE`')).toBe(true);
     expect(md).toContain('<details>');
-    expect(md).toContain('`x-b3-traceid: 5f0c1e2d3c4b5a69`');
+    expect(md).toContain('x-b3-traceid: 5f0c1e2d3c4b5a69');
     expect(md).toContain('3 public repositories \\| no private ones');
   });
 

@@ -1,21 +1,40 @@
 import { FINDINGS } from '../knowledge/findings.js';
+import { fitLines, wrap } from '../report/layout.js';
 import { CHECKS } from '../registry.js';
-import type { IO } from './io.js';
+import { terminalWidth, type IO } from './io.js';
 
 /** `checks`: every check in registry order (id, title, needs, codes), then the finding codes. */
 export const checksCommand = (io: IO): number => {
+  const width = terminalWidth(io);
   const lines = ['Checks, in the order they run and report:', ''];
   for (const check of CHECKS) {
-    lines.push(`${check.meta.id}  ${check.meta.title}`);
-    lines.push(`    ${check.meta.description}`);
+    const head = `${check.meta.id}  ${check.meta.title}`;
+    lines.push(...(head.length <= width ? [head] : wrap(head, width, '    ', false, '')));
+    lines.push(...wrap(check.meta.description, width, '    '));
     const needs = (check.meta.needs ?? []).filter((n) => !n.startsWith('after:'));
-    if (needs.length > 0) lines.push(`    needs: ${needs.join(', ')}`);
-    if (check.meta.codes.length > 0) lines.push(`    finds: ${check.meta.codes.join(', ')}`);
+    if (needs.length > 0)
+      lines.push(...wrap(`needs: ${needs.join(', ')}`, width, '           ', false, '    '));
+    if (check.meta.codes.length > 0)
+      lines.push(
+        ...wrap(`finds: ${check.meta.codes.join(', ')}`, width, '           ', false, '    '),
+      );
     lines.push('');
   }
-  lines.push('Finding codes, in causal order (the first failing one is the diagnosis):', '');
-  for (const finding of FINDINGS) lines.push(`  ${finding.code.padEnd(28)} ${finding.cause}`);
-  io.stdout.write(`${lines.join('\n')}\n`);
+  lines.push(
+    ...wrap('Finding codes, in causal order (the first failing one is the diagnosis):', width),
+    '',
+  );
+  // The cause beside its code while it has 40 columns; under it, indented, when the terminal is
+  // narrower.
+  const column = 2 + 28 + 1;
+  for (const finding of FINDINGS) {
+    if (width - column >= 40)
+      lines.push(
+        ...wrap(finding.cause, width, ' '.repeat(column), false, `  ${finding.code.padEnd(28)} `),
+      );
+    else lines.push(`  ${finding.code}`, ...wrap(finding.cause, width, '      '));
+  }
+  io.stdout.write(`${fitLines(lines, width).join('\n')}\n`);
   return 0;
 };
 

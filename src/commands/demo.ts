@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import type { Redactor } from '../report/redactor.js';
 import type { ParseArgs, ParsedArgs } from './args.js';
 import { readCommandLine } from './command-line.js';
-import { writer, type IO } from './io.js';
+import { wrap } from '../report/layout.js';
+import { terminalWidth, writer, type IO } from './io.js';
 import { commandLineExtras, runCommand } from './run.js';
-import { scenarioOf, simulatorOptions } from './simulator-options.js';
+import { scenarioOf, simulatorOptions, type Sim } from './simulator-options.js';
 
 /** The user's environment minus Bitbucket secrets and proxies: the demo must never mix them in. */
 const demoEnv = (
@@ -19,6 +20,34 @@ const demoEnv = (
     ),
   );
   return { ...clean, ...(scenarioEnv ?? {}) };
+};
+
+/**
+ * `demo --list`: name, expected code and title, one row each while the title has 30 columns beside
+ * them; on a narrower terminal the title goes under its name, indented. Both wrap to `width`.
+ */
+const scenarioList = (
+  all: readonly { name: string; title: string; expected: { code?: string | null | undefined } }[],
+  sim: Sim,
+  width: number,
+): string[] => {
+  const nameWidth = Math.max(...all.map((s) => s.name.length));
+  const codeWidth = Math.max(...all.map((s) => (s.expected.code ?? 'healthy').length));
+  const column = nameWidth + 2 + codeWidth + 2;
+  return all.flatMap((s) => {
+    const code = s.expected.code ?? 'healthy';
+    const isDefault = s.name === sim.defaultScenarioName || s.name === sim.defaultDcScenarioName;
+    const title = `${s.title}${isDefault ? ' (default)' : ''}`;
+    if (width - column >= 30)
+      return wrap(
+        title,
+        width,
+        ' '.repeat(column),
+        false,
+        `${s.name.padEnd(nameWidth)}  ${code.padEnd(codeWidth)}  `,
+      );
+    return [`${s.name.padEnd(nameWidth)}  ${code}`, ...wrap(title, width, '    ')];
+  });
 };
 
 export interface DemoOptions {
@@ -38,13 +67,9 @@ export const demoCommand = async (
   const sim = await import('../simulator/index.js');
   const { out } = writer(io, redactor);
   if (args.list === true) {
-    const all = [...sim.scenarios, ...sim.gitScenarios, ...sim.dcScenarios];
-    const width = Math.max(...all.map((s) => s.name.length));
-    const lines = all.map(
-      (s) =>
-        `${s.name.padEnd(width)}  ${(s.expected.code ?? 'healthy').padEnd(27)} ${s.title}${s.name === sim.defaultScenarioName ? ' (default)' : ''}`,
+    out(
+      `${scenarioList([...sim.scenarios, ...sim.gitScenarios, ...sim.dcScenarios], sim, terminalWidth(io)).join('\n')}\n`,
     );
-    out(`${lines.join('\n')}\n`);
     return 0;
   }
   const scenario = scenarioOf(args, sim);

@@ -21,7 +21,7 @@ import type {
   GivenHeader,
 } from '../types.js';
 import type { ParsedArgs } from './args.js';
-import { useColor, writer, type IO } from './io.js';
+import { terminalWidth, useColor, useSpinnerColor, writer, type IO } from './io.js';
 import { checkOutputs, writeOutput, type OutputFile } from './output.js';
 
 export interface RunExtras {
@@ -175,6 +175,8 @@ export const runCommand = async (
   const spinner = ora?.({
     text: 'Starting checks',
     stream: process.stderr,
+    // NO_COLOR (and TERM=dumb) turn off every colour, the spinner's included.
+    color: useSpinnerColor(io) ? 'cyan' : false,
     discardStdin: false,
   }).start();
   const har = output.files.some((f) => f.format === 'har');
@@ -206,7 +208,7 @@ export const runCommand = async (
   // The report as the renderers see it: the exchanges only with --verbose.
   const shown = output.verbose ? report : withoutExchanges(report);
   const color = useColor(io);
-  const width = Math.max(60, Math.min(100, process.stdout.columns ?? 80));
+  const width = terminalWidth(io);
   out(render(shown, output.format, { color, verbose: output.verbose, width }));
   for (const file of output.files) {
     // Like stdout, the file passes the redactor whole (the report was redacted field by field).

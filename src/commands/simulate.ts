@@ -1,7 +1,8 @@
 import { UsageError } from '../intake/input.js';
 import type { Redactor } from '../report/redactor.js';
 import type { ParsedArgs } from './args.js';
-import { writer, type IO } from './io.js';
+import { fitLines, wrap } from '../report/layout.js';
+import { terminalWidth, writer, type IO } from './io.js';
 import { scenarioOf, simulatorOptions } from './simulator-options.js';
 
 /** `simulate`: the simulator in the foreground, one log line per request, until SIGINT/SIGTERM. */
@@ -12,6 +13,7 @@ export const simulateCommand = async (
 ): Promise<number> => {
   const sim = await import('../simulator/index.js');
   const { out, outPublic } = writer(io, redactor);
+  const width = terminalWidth(io);
   const scenario = scenarioOf(args, sim);
   const port = args.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535)
@@ -33,7 +35,7 @@ export const simulateCommand = async (
     throw error;
   }
   outPublic(
-    `${sim.describeScenario(scenario, running.base).join('\n')}\n\nLogging each request; Ctrl-C stops the simulator.\n`,
+    `${fitLines(sim.describeScenario(scenario, running.base, width), width).join('\n')}\n\n${wrap('Logging each request; Ctrl-C stops the simulator.', width).join('\n')}\n`,
   );
   // Until SIGINT/SIGTERM, or until stdout is gone (`simulate | head -1`) or full: a log nobody
   // can read is no reason to keep serving.

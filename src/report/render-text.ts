@@ -1,6 +1,7 @@
 import { SHOWN_RESPONSE_HEADERS } from '../knowledge/headers.js';
 import { CLOUD_HOSTS } from '../knowledge/hosts.js';
 import boxen from 'boxen';
+import { commandLines, joinLines, linkLines, wrap } from './layout.js';
 import type { CheckReport, Exchange, Verdict } from '../types.js';
 import { credentialMarkName, withheldName, type Report } from './model.js';
 
@@ -20,78 +21,24 @@ type Paint = (code: number, text: string) => string;
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
-/**
- * Greedy word wrap in one pass (linear in the text). Words longer than the width (URLs, tokens)
- * stay whole, unless `hard`: then they are cut into chunks of the width (the diagnosis box, whose
- * boxen would otherwise cut them itself, in time quadratic in the word's length).
- */
-export const wrap = (text: string, width: number, indent = '', hard = false): string[] => {
-  const lines: string[] = [];
-  const room = Math.max(1, width - indent.length);
-  for (const paragraph of text.split('\n')) {
-    let line = '';
-    // A redaction mark (`[redacted sha256:1a2b3c4d]`) is one word: it is never split over lines.
-    for (let word of paragraph.split(/ +(?!sha256:[0-9a-f]{8}\])/u)) {
-      if (hard && word.length > room) {
-        if (line !== '') lines.push(indent + line);
-        let at = 0;
-        for (; word.length - at > room; at += room) lines.push(indent + word.slice(at, at + room));
-        line = '';
-        word = word.slice(at);
-      }
-      if (line !== '' && indent.length + line.length + 1 + word.length > width) {
-        lines.push(indent + line);
-        line = word;
-      } else {
-        line = line === '' ? word : `${line} ${word}`;
-      }
-    }
-    lines.push(indent + line);
-  }
-  return lines;
-};
+export { commandLines, wrap } from './layout.js';
 
 /** The longest word the diagnosis box shows whole; the checks below show it all. */
 export const MAX_BOX_WORD = 1_000;
 
 const LONG_WORD = new RegExp(`[^ ]{${MAX_BOX_WORD + 1},}`, 'gu');
 
+/** A word past MAX_BOX_WORD cut with its length said: the box and its notes stay a summary. */
 const shorten = (line: string): string =>
   line.replace(LONG_WORD, (word) => `${word.slice(0, MAX_BOX_WORD)}… (${word.length} characters)`);
 
 /**
- * Lines that fit the box: a longer one (a long command word, a long URL) is wrapped hard, its words
- * cut to MAX_BOX_WORD characters first (boxen takes a few microseconds a character: the box stays
- * a summary, and rendering well within the run's deadline).
+ * Lines that fit the box: a longer one is wrapped hard (a safety net: the box's words are fitted
+ * before, see diagnosisBox), its words cut to MAX_BOX_WORD characters first (boxen takes a few
+ * microseconds a character).
  */
 const fitting = (lines: readonly string[], width: number): string[] =>
   lines.flatMap((line) => (line.length > width ? wrap(shorten(line), width, '', true) : [line]));
-
-/** Shell words of a command, keeping quoted parts together (for line breaks only). */
-const shellWords = (command: string): string[] =>
-  command.match(/(?:[^\s"']+|"[^"]*"|'[^']*')+/gu) ?? [command];
-
-/**
- * A command that stays copy-pasteable when it is too long: broken between words with ` \`
- * continuations, never inside a word or a quoted string.
- */
-export const commandLines = (command: string, width: number, indent: string): string[] => {
-  const first = `${indent}$ `;
-  if (first.length + command.length <= width) return [first + command];
-  const lines: string[] = [];
-  let line = '';
-  const lead = (): string => (lines.length === 0 ? first : `${indent}    `);
-  for (const word of shellWords(command)) {
-    if (line !== '' && lead().length + line.length + 1 + word.length + 2 > width) {
-      lines.push(`${lead()}${line} \\`);
-      line = word;
-    } else {
-      line = line === '' ? word : `${line} ${word}`;
-    }
-  }
-  lines.push(lead() + line);
-  return lines;
-};
 
 const pathOf = (url: string): string => {
   try {
@@ -111,29 +58,46 @@ export const describeExchange = (exchange: Exchange): string => {
 };
 
 const exchangeLines = (exchange: Exchange, indent: string, width: number): string[] => {
-  const lines = [`${indent}${exchange.label ?? 'request'}: ${describeExchange(exchange)}`];
+  const lines = wrap(
+    `${exchange.label ?? 'request'}: ${describeExchange(exchange)}`,
+    width,
+    `${indent}    `,
+    false,
+    indent,
+  );
+  const more = `${indent}  `;
   for (const [name, value] of Object.entries(exchange.request.headers)) {
     if (name === 'user-agent' || name === 'accept') continue;
-    lines.push(...wrap(`> ${name}: ${value}`, width, `${indent}  `));
+    lines.push(...wrap(`> ${name}: ${value}`, width, `${more}  `, false, more));
   }
   if (exchange.response !== undefined) {
     for (const [name, value] of Object.entries(exchange.response.headers)) {
       if (!SHOWN_RESPONSE_HEADERS.test(name)) continue;
-      lines.push(...wrap(`< ${name}: ${value}`, width, `${indent}  `));
+      lines.push(...wrap(`< ${name}: ${value}`, width, `${more}  `, false, more));
     }
     const body = exchange.response.body.trim();
     if (body !== '') {
       const shown = body.length > 300 ? `${body.slice(0, 300)}…` : body;
-      lines.push(...wrap(`< ${shown.replace(/\s*\n\s*/gu, ' ')}`, width, `${indent}  `));
+      // A body is read, not copied (the Markdown and HAR reports have it whole): its long words,
+      // JSON without spaces, are cut to the width.
+      lines.push(...wrap(`< ${shown.replace(/\s*\n\s*/gu, ' ')}`, width, `${more}  `, true, more));
     }
   } else if (exchange.error !== undefined) {
-    lines.push(`${indent}  ${exchange.error.code}: ${exchange.error.message}`);
+    lines.push(
+      ...wrap(`${exchange.error.code}: ${exchange.error.message}`, width, `${more}  `, false, more),
+    );
   }
   if (exchange.traceIds !== undefined) {
     lines.push(
-      `${indent}  trace: ${Object.entries(exchange.traceIds)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(' ')}`,
+      ...wrap(
+        `trace: ${Object.entries(exchange.traceIds)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' ')}`,
+        width,
+        `${more}  `,
+        false,
+        more,
+      ),
     );
   }
   return lines;
@@ -146,77 +110,122 @@ const checkLines = (
   width: number,
 ): string[] => {
   const symbol = paint(COLOUR[check.status], SYMBOL[check.status]);
-  const head = `${check.id}: ${check.summary}`;
-  const [first = '', ...rest] = wrap(head, width - 4);
-  const lines = [`  ${symbol} ${first}`, ...rest.map((line) => `      ${line}`)];
+  const [first = '', ...rest] = wrap(
+    `${check.id}: ${check.summary}`,
+    width,
+    '      ',
+    false,
+    '    ',
+  );
+  const lines = [`  ${symbol} ${first.slice(4)}`, ...rest];
   if (check.remediation !== undefined) {
     const code = check.code === undefined ? '' : `[${check.code}] `;
     lines.push(...wrap(`→ ${code}${check.remediation.hint}`, width, '      '));
     for (const command of check.remediation.commands ?? [])
       lines.push(...commandLines(command, width, '        '));
     if (check.remediation.url !== undefined)
-      lines.push(`      Learn more: ${check.remediation.url}`);
+      lines.push(...linkLines('Learn more:', check.remediation.url, width, '      '));
   }
   if (options.verbose) {
     for (const detail of check.details ?? [])
-      lines.push(...wrap(detail, width, '      · '.padEnd(8)));
+      lines.push(...wrap(detail, width, '        ', false, '      · '));
     for (const exchange of check.evidence) lines.push(...exchangeLines(exchange, '      ', width));
     if (check.error?.stack !== undefined)
-      lines.push(...check.error.stack.split('\n').map((l) => `      ${l}`));
+      for (const line of check.error.stack.split('\n')) {
+        const lead = `      ${/^\s*/u.exec(line)?.[0] ?? ''}`;
+        lines.push(...wrap(line.trim(), width, `${lead}    `, false, lead));
+      }
   } else if (check.status === 'error' && check.error !== undefined) {
-    lines.push(`      ${check.error.message}`);
+    lines.push(...wrap(check.error.message, width, '      '));
   }
   return lines;
 };
 
+/**
+ * The diagnosis box, as wide as the terminal up to 80 columns. What cannot be copied out of a box
+ * goes under it, unboxed and whole: a command that needs more than one line of the box (its ` \`
+ * lines would be copied with the box's borders), a "Learn more" link that does not fit a line of
+ * the box, and a word of the prose longer than a line of the box (a URL: the box shows `[1]`, the
+ * line under it `[1] URL`). Nothing in the box is ever cut.
+ */
 const diagnosisBox = (
   report: Report,
   paint: Paint,
   options: TextOptions,
   width: number,
-): string => {
+): string[] => {
   const { diagnosis } = report;
-  const inner = Math.min(width, 80) - 4;
+  const boxWidth = Math.min(width, 80);
+  const inner = boxWidth - 4;
+  const notes: string[] = [];
+  const under: string[] = [];
+  /** Prose for the box: a word that no line of the box holds becomes a numbered note under it. */
+  const prose = (text: string): string[] =>
+    wrap(
+      text
+        .split(' ')
+        .map((word) => {
+          if (word.length <= inner) return word;
+          const [, lead = '', core = word, tail = ''] =
+            /^([("'`]*)(.*?)([)"'`.,;:]*)$/u.exec(word) ?? [];
+          notes.push(core);
+          return `${lead}[${notes.length}]${tail}`;
+        })
+        .join(' '),
+      inner,
+    );
   let title: string;
   let body: string[];
   let colour: 'green' | 'red' | 'magenta';
   if (diagnosis.status === 'pass') {
     title = 'Diagnosis: no problem found';
     colour = 'green';
-    body = wrap(
+    body = prose(
       report.counts.warn > 0
         ? `The credentials work for the target. ${plural(report.counts.warn, 'warning')} below.`
         : 'The credentials work for the target.',
-      inner,
     );
   } else if (diagnosis.status === 'error') {
     title = 'Diagnosis: no verdict';
     colour = 'magenta';
-    body = [...wrap(diagnosis.summary ?? '', inner), ...wrap(`Fix: ${diagnosis.fix ?? ''}`, inner)];
+    body = [...prose(diagnosis.summary ?? ''), ...prose(`Fix: ${diagnosis.fix ?? ''}`)];
   } else {
     title = `Diagnosis: ${diagnosis.code ?? ''}`;
     colour = 'red';
-    body = [
-      ...wrap(diagnosis.summary ?? '', inner),
-      '',
-      ...wrap(`Fix: ${diagnosis.fix ?? ''}`, inner),
-    ];
-    for (const command of diagnosis.commands ?? []) body.push(...commandLines(command, inner, ''));
-    if (diagnosis.url !== undefined) body.push(`Learn more: ${diagnosis.url}`);
+    body = [...prose(diagnosis.summary ?? ''), '', ...prose(`Fix: ${diagnosis.fix ?? ''}`)];
+    let below = false;
+    for (const command of diagnosis.commands ?? []) {
+      const boxed = commandLines(command, inner, '');
+      if (boxed.length === 1) body.push(...boxed);
+      else {
+        under.push(...commandLines(command, width, ''));
+        below = true;
+      }
+    }
+    if (below) body.push('Run the command printed under this box.');
+    if (diagnosis.url !== undefined) {
+      const link = `Learn more: ${diagnosis.url}`;
+      if (link.length <= inner) body.push(link);
+      else under.push(...linkLines('Learn more:', diagnosis.url, width, ''));
+    }
     if (diagnosis.verified !== undefined)
-      body.push('', ...wrap(`✓ Fix verified: ${diagnosis.verified}`, inner));
+      body.push('', ...prose(`✓ Fix verified: ${diagnosis.verified}`));
     if (diagnosis.alsoFound !== undefined)
-      body.push('', ...wrap(`Also found: ${diagnosis.alsoFound.join(', ')}`, inner));
+      body.push('', ...prose(`Also found: ${diagnosis.alsoFound.join(', ')}`));
   }
-  return boxen(fitting(body, inner).join('\n'), {
+  notes.forEach((note, index) => under.push(...linkLines(`[${index + 1}]`, note, width, '')));
+  const box = boxen(fitting(body, inner).join('\n'), {
     title: paint(1, title),
+    // The width is the report's, never boxen's own guess from the process's terminal.
+    width: boxWidth,
     padding: { left: 1, right: 1, top: 0, bottom: 0 },
     borderStyle: 'round',
     ...(options.color ? { borderColor: colour } : {}),
   });
+  return [box, ...under];
 };
 
-/** The report for a terminal: pure, colour is an input. */
+/** The report for a terminal: pure, colour and width are inputs. */
 export const renderText = (report: Report, options: TextOptions): string => {
   const width = options.width ?? 80;
   const paint: Paint = options.color
@@ -224,13 +233,15 @@ export const renderText = (report: Report, options: TextOptions): string => {
     : (_code, text) => text;
   const out: string[] = [];
   const { target } = report;
-  const where = [target.apiUrl, target.workspace, target.repo]
-    .filter((x) => x !== undefined)
-    .join(' · ');
-  out.push(
-    paint(1, `bb-doctor ${report.tool.version}`) +
-      ` · ${report.mode === 'explain' ? 'explaining a saved exchange' : where}`,
+  const where = [target.apiUrl, target.workspace, target.repo].filter(
+    (x): x is string => x !== undefined,
   );
+  const name = `bb-doctor ${report.tool.version}`;
+  const [head = '', ...headRest] = joinLines(
+    [name, ...(report.mode === 'explain' ? ['explaining a saved exchange'] : where)],
+    width,
+  );
+  out.push(paint(1, name) + head.slice(name.length), ...headRest);
   if (target.simulator !== undefined) {
     out.push(
       ...wrap(
@@ -240,9 +251,15 @@ export const renderText = (report: Report, options: TextOptions): string => {
     );
   }
   if (target.capture !== undefined) {
-    out.push(`Offline: ${target.capture.file} (${target.capture.format}); no request was sent.`);
+    out.push(
+      ...wrap(
+        `Offline: ${target.capture.file} (${target.capture.format}); no request was sent.`,
+        width,
+        '  ',
+      ),
+    );
   }
-  out.push('', diagnosisBox(report, paint, options, width), '', paint(1, 'Checks'));
+  out.push('', ...diagnosisBox(report, paint, options, width), '', paint(1, 'Checks'));
   for (const check of report.checks) out.push(...checkLines(check, paint, options, width));
 
   if (report.credentials.length > 0) {
@@ -253,10 +270,13 @@ export const renderText = (report: Report, options: TextOptions): string => {
         ...wrap(
           `${c.kind}${user} from ${c.source} (${credentialMarkName(c, index)}, ${c.length} chars)`,
           width,
+          '    ',
+          false,
           '  ',
         ),
       );
-      for (const note of c.notes ?? []) out.push(...wrap(`! ${note}`, width, '    '));
+      for (const note of c.notes ?? [])
+        out.push(...wrap(`! ${note}`, width, '      ', false, '    '));
     });
   }
   // A credential withheld from a host is said (contract.md, "Secrets"): one line each.
@@ -265,13 +285,16 @@ export const renderText = (report: Report, options: TextOptions): string => {
       ...wrap(
         `! not sent: ${w.kind} from ${w.source} (${withheldName(report, w)}) to ${w.origin}: ${w.reason}`,
         width,
+        '    ',
+        false,
         '  ',
       ),
     );
   }
   if (report.warnings.length > 0) {
     out.push('', paint(1, 'Warnings'));
-    for (const warning of report.warnings) out.push(...wrap(`! ${warning}`, width, '  '));
+    for (const warning of report.warnings)
+      out.push(...wrap(`! ${warning}`, width, '    ', false, '  '));
   }
   if (options.verbose && report.exchanges !== undefined && report.exchanges.length > 0) {
     out.push('', paint(1, `Every exchange (${report.exchanges.length})`));
@@ -280,8 +303,7 @@ export const renderText = (report: Report, options: TextOptions): string => {
   const c = report.counts;
   out.push(
     '',
-    paint(
-      90,
+    ...joinLines(
       [
         `${c.pass} passed`,
         plural(c.warn, 'warning'),
@@ -290,8 +312,11 @@ export const renderText = (report: Report, options: TextOptions): string => {
         `${c.error} crashed`,
         plural(report.requests, 'request'),
         `${report.durationMs} ms`,
-      ].join(' · '),
-    ),
+      ],
+      width,
+      ' · ',
+      '',
+    ).map((line) => paint(90, line)),
   );
   return `${out.join('\n')}\n`;
 };

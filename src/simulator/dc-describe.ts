@@ -32,6 +32,22 @@ function table(rows: readonly (readonly string[])[]): string[] {
   );
 }
 
+/**
+ * The test credentials, indented by two: a table (LABEL KIND USER SECRET) when it fits `width`
+ * columns, else one block each, the secret alone on its own line (whole, to be copied).
+ */
+export function credentialTable(
+  rows: readonly { label: string; kind: string; user: string; secret: string }[],
+  width = Number.POSITIVE_INFINITY,
+): string[] {
+  const lines = table([
+    ['LABEL', 'KIND', 'USER', 'SECRET'],
+    ...rows.map((row) => [row.label, row.kind, row.user, row.secret]),
+  ]).map((line) => `  ${line}`);
+  if (lines.every((line) => line.length <= width)) return lines;
+  return rows.flatMap((row) => [`  ${row.label} (${row.kind}), ${row.user}:`, `    ${row.secret}`]);
+}
+
 function tokenTarget(token: DcToken): string {
   if (token.kind === 'personal') return `acts as ${token.user ?? '?'}`;
   const what =
@@ -57,8 +73,13 @@ function tokenExample(world: DcWorld, token: DcToken, base: string): string {
 /**
  * The lines `bb-doctor simulate` prints for a Data Center scenario served at `base` (origin +
  * context path, `running.base`). The secrets shown are the simulator's own public test values.
+ * With `width`, the credentials are laid out for it (the CLI fits the other lines).
  */
-export function describeDcScenario(scenario: DcScenario, baseUrl: string): string[] {
+export function describeDcScenario(
+  scenario: DcScenario,
+  baseUrl: string,
+  width?: number,
+): string[] {
   const base = baseUrl.replace(/\/+$/, '');
   const { world } = scenario;
   const switches = [
@@ -128,10 +149,7 @@ export function describeDcScenario(scenario: DcScenario, baseUrl: string): strin
   lines.push(
     '',
     'Test credentials:',
-    ...table([
-      ['LABEL', 'KIND', 'USER', 'SECRET'],
-      ...rows.map((row) => [row.label, row.kind, row.user, row.secret]),
-    ]).map((line) => `  ${line}`),
+    ...credentialTable(rows, width),
     '',
     'Example requests (curl -i shows X-AREQUESTID and X-AUSERNAME):',
   );

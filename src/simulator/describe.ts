@@ -3,7 +3,7 @@
 
 import { FAULT_DESCRIPTIONS } from './faults.js';
 import { TOKEN_PATH } from './oauth.js';
-import { describeDcScenario } from './dc-describe.js';
+import { credentialTable, describeDcScenario } from './dc-describe.js';
 import type { AnyScenario } from './scenarios.js';
 import { gitHomeFiles, gitUrl, isDcScenario } from './scenarios.js';
 import type { Consumer, Credential, World } from './world.js';
@@ -145,28 +145,13 @@ function credentialRow(world: World, credential: Credential, base: string): Cred
   }
 }
 
-function table(rows: readonly (readonly string[])[]): string[] {
-  const widths: number[] = [];
-  for (const row of rows) {
-    row.forEach((cell, index) => {
-      widths[index] = Math.max(widths[index] ?? 0, cell.length);
-    });
-  }
-  return rows.map((row) =>
-    row
-      .map((cell, index) => (index === row.length - 1 ? cell : cell.padEnd(widths[index] ?? 0)))
-      .join('  ')
-      .trimEnd(),
-  );
-}
-
 /**
  * The lines `bb-doctor simulate` prints for a scenario served at `baseUrl` (`running.base`: for Data
  * Center with its context path; no trailing slash). The secrets shown are the simulator's own public
- * test credentials.
+ * test credentials. With `width`, the credentials are laid out for it (the CLI fits the other lines).
  */
-export function describeScenario(scenario: AnyScenario, baseUrl: string): string[] {
-  if (isDcScenario(scenario)) return describeDcScenario(scenario, baseUrl);
+export function describeScenario(scenario: AnyScenario, baseUrl: string, width?: number): string[] {
+  if (isDcScenario(scenario)) return describeDcScenario(scenario, baseUrl, width);
   const base = baseUrl.replace(/\/+$/, '');
   const { world } = scenario;
   const lines: string[] = [
@@ -207,12 +192,7 @@ export function describeScenario(scenario: AnyScenario, baseUrl: string): string
   if (rows.length === 0) {
     lines.push('  (none)');
   } else {
-    lines.push(
-      ...table([
-        ['LABEL', 'KIND', 'USER', 'SECRET'],
-        ...rows.map((row) => [row.label, row.kind, row.user, row.secret]),
-      ]).map((line) => `  ${line}`),
-    );
+    lines.push(...credentialTable(rows, width));
     lines.push('', 'Example requests:');
     for (const row of rows) {
       lines.push(`  # ${row.label} (${row.kind}): ${row.note}`, `  ${row.example}`);

@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { stripVTControlCharacters } from 'node:util';
+import { isOneToken } from '../../src/report/layout.js';
 import { BIN } from '../helpers/cli.js';
 
 /**
@@ -34,5 +36,32 @@ describe('on a terminal', () => {
     const result = run(`stty cols 100 rows 40; NO_COLOR=1 ${process.execPath} ${BIN} demo healthy`);
     expect(result.status).toBe(0);
     expect(result.stdout).not.toContain('\u001B[36mSIMULATOR');
+  });
+
+  it("NO_COLOR turns off the spinner's colour too (it still spins)", () => {
+    const result = run(`stty cols 100 rows 40; NO_COLOR=1 ${process.execPath} ${BIN} demo healthy`);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('Starting checks');
+    // No SGR sequence (ESC [ … m) at all: the spinner's cyan was one.
+    const sgr = result.stdout
+      .split('\u001B[')
+      .slice(1)
+      .filter((part) => /^[0-9;]*m/u.test(part));
+    expect(sgr).toEqual([]);
+  });
+
+  it('a 60-column terminal gets a report that fits 60 columns', () => {
+    const result = run(`stty cols 60 rows 40; ${process.execPath} ${BIN} demo`);
+    expect(result.status).toBe(1);
+    // What stays on the screen: each line after the spinner's last redraw (a carriage return or
+    // a cursor to column 1), without escapes.
+    const lines = result.stdout
+      .split(/\r?\n/u)
+      .map((line) =>
+        stripVTControlCharacters(line.replaceAll('\u001B[1G', '\r').split('\r').pop() ?? ''),
+      );
+    expect(lines.join('\n')).toContain('Diagnosis: HEADER_SCHEME_CASE');
+    expect(lines.filter((line) => line.length > 60 && !isOneToken(line))).toEqual([]);
+    expect(lines.find((line) => line.startsWith('╭'))?.length).toBe(60);
   });
 });
