@@ -59,7 +59,7 @@ export const judge = (facts: ConnectivityFacts): Outcome => {
     return withProduct(
       {
         verdict: 'pass',
-        summary: `${host} is Bitbucket Data Center${version === undefined ? '' : ` ${version}`}, by its answers (${dc.evidence[0] ?? 'Data Center markers'}).`,
+        summary: `${host} answers like Bitbucket Data Center${version === undefined ? '' : ` ${version}`} (${dc.evidence[0] ?? 'Data Center markers'}).`,
         data: {
           product: 'data-center',
           status: result.status,

@@ -492,7 +492,10 @@ export async function startSimulator(options: StartOptions = {}): Promise<Runnin
     next(0);
   };
 
-  const server = createServer((req, res) => {
+  // Node's 16 KB header limit would reset a connection whose request line is huge (a pasted
+  // URL of 130,000 characters) while the client still writes it, a race the client sees as
+  // ECONNRESET or a 431: room for 1 MB, so such a request gets a real answer.
+  const server = createServer({ maxHeaderSize: 1024 * 1024 }, (req, res) => {
     handle(req, res).catch(() => {
       // A bug in the simulator answers 500 rather than hanging the client.
       if (!res.headersSent && !res.destroyed) {
