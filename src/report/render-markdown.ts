@@ -139,7 +139,7 @@ export const renderMarkdown = (report: Report, options: { readonly verbose: bool
   if (report.target.simulator !== undefined) {
     out.push(
       '',
-      `> **Simulator:** this report comes from bb-doctor's embedded Bitbucket Cloud simulator (scenario ${code(report.target.simulator.scenario)}), not from ${CLOUD_HOSTS.website}.`,
+      `> **Simulator:** this report comes from bb-doctor's embedded Bitbucket ${report.target.product === 'data-center' ? 'Data Center' : 'Cloud'} simulator (scenario ${code(report.target.simulator.scenario)}), not from ${report.target.product === 'data-center' ? 'a real server' : CLOUD_HOSTS.website}.`,
     );
   }
   out.push(

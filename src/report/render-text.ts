@@ -182,7 +182,7 @@ const diagnosisBox = (
     colour = 'green';
     body = prose(
       report.counts.warn > 0
-        ? `The credentials work for the target. ${plural(report.counts.warn, 'warning')} below.`
+        ? `The credentials work for the target. ${plural(report.counts.warn + report.warnings.length, 'warning')} below.`
         : 'The credentials work for the target.',
     );
   } else if (diagnosis.status === 'error') {
@@ -245,7 +245,9 @@ export const renderText = (report: Report, options: TextOptions): string => {
   if (target.simulator !== undefined) {
     out.push(
       ...wrap(
-        `SIMULATOR: this run talks to bb-doctor's embedded Bitbucket Cloud simulator (scenario "${target.simulator.scenario}") on ${target.apiUrl}, not to ${CLOUD_HOSTS.website}.`,
+        target.product === 'data-center'
+          ? `SIMULATOR: this run talks to bb-doctor's embedded Bitbucket Data Center simulator (scenario "${target.simulator.scenario}") on ${target.apiUrl}, not to a real server.`
+          : `SIMULATOR: this run talks to bb-doctor's embedded Bitbucket Cloud simulator (scenario "${target.simulator.scenario}") on ${target.apiUrl}, not to ${CLOUD_HOSTS.website}.`,
         width,
       ).map((l) => paint(36, l)),
     );
@@ -306,7 +308,8 @@ export const renderText = (report: Report, options: TextOptions): string => {
     ...joinLines(
       [
         `${c.pass} passed`,
-        plural(c.warn, 'warning'),
+        // Checks that warned, and the run's own warnings (the Warnings section): one count.
+        plural(c.warn + report.warnings.length, 'warning'),
         `${c.fail} failed`,
         `${c.skip} skipped`,
         `${c.error} crashed`,
