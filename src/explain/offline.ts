@@ -1,6 +1,7 @@
 import { causalRank } from '../knowledge/findings.js';
 import { makeResult } from '../http/client.js';
 import { matchSignatures } from '../knowledge/signatures.js';
+import { isCredentialHeader } from '../knowledge/wire.js';
 import type { Exchange, FailingRequest, HttpClient, HttpResult } from '../types.js';
 
 /** URLs compare without trailing slashes. */
@@ -97,6 +98,10 @@ export const mostImportantFailure = (exchanges: readonly Exchange[]): Exchange |
   return exchange;
 };
 
+/** 1 when the request carried a credential header (Authorization, Private-Token...). */
+const carries = (e: Exchange): number =>
+  Object.keys(e.request.headers).some((name) => isCredentialHeader(name)) ? 1 : 0;
+
 const rankFailures = (exchanges: readonly Exchange[]): Exchange | undefined => {
   const rank = (e: Exchange): number => {
     const response = e.response;
@@ -118,8 +123,11 @@ const rankFailures = (exchanges: readonly Exchange[]): Exchange | undefined => {
         exchange.request.url !== '' &&
         (exchange.response === undefined || exchange.response.status >= 400),
     )
-    .map((item) => ({ ...item, rank: rank(item.exchange) }));
-  return failing.sort((a, b) => a.rank - b.rank || b.index - a.index)[0]?.exchange;
+    .map((item) => ({ ...item, rank: rank(item.exchange), carries: carries(item.exchange) }));
+  // Equal causes: the request that carried credentials is the user's call (an anonymous twin is
+  // a contrast's experiment, in whatever order the answers came), then the latest.
+  return failing.sort((a, b) => a.rank - b.rank || b.carries - a.carries || b.index - a.index)[0]
+    ?.exchange;
 };
 
 /** A captured request as the failing call of the run (headers as they were sent). */
