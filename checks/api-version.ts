@@ -7,7 +7,7 @@ import {
 import { type Answer, answerOf, replayAsSent } from '../src/facts/target.js';
 import { classifyUrl, type UrlOptions } from '../src/knowledge/api-versions.js';
 import { detectDataCenter, isDcHttpToken } from '../src/knowledge/data-center.js';
-import { judgeDcPath } from '../src/facts/data-center.js';
+import { identityFirstOnDc, judgeDcPath } from '../src/facts/data-center.js';
 import { CLOUD_URLS } from '../src/knowledge/docs.js';
 import { REMEDY } from '../src/knowledge/remedies.js';
 import { splitUrlText } from '../src/knowledge/paths.js';
@@ -156,15 +156,15 @@ export default defineCheck({
     title: 'The target is a current Bitbucket Cloud API path',
     description: `A removed API 1.0 path, a removed 2.0 endpoint (${CHANGES.workspaceApis}), a Data Center path or the website host fails whatever the credentials; a 410 is never a credentials problem.`,
     codes: [...OWN, 'CLOUD_PATH_ON_DC', 'DC_TOKEN_OUTSIDE_REST'],
-    needs: ['reads:connectivity'],
+    needs: ['reads:connectivity', 'reads:identity'],
   },
   async gather(ctx): Promise<ApiVersionFacts> {
     const { input } = ctx;
     const url = input.failingRequest?.url;
     const hosts = { apiUrl: input.apiUrl, authUrl: input.authUrl };
     if (url === undefined) return { hosts };
-    // The proof of a suspect URL: Bitbucket's own answer to the call as sent (410 "Resource
-    // removed", CHANGE-2770...). A POST is not replayed (the doctor is read-only).
+    // Proof of a suspect URL: its answer as sent (410, CHANGE-2770...); a POST is not replayed.
+    if (classifyUrl(url, hosts).problems.length > 0) await identityFirstOnDc(ctx);
     const replay = classifyUrl(url, hosts).problems.length > 0 ? replayAsSent(ctx) : undefined;
     const result: HttpResult | undefined = replay === undefined ? undefined : await replay;
     return {

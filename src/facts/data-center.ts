@@ -144,3 +144,12 @@ export const experimentTarget = async (ctx: CheckContext, target: string): Promi
     ? target
     : `${ctx.input.apiUrl}${workspace !== undefined && repo !== undefined ? dcRepoPath(workspace, repo) : DC_APPLICATION_PROPERTIES}`;
 };
+
+/**
+ * On Data Center the identity check makes the run's one login per username: a later check that
+ * would send the same credential waits for it, so that a refused password is refused once (and
+ * the budget then withholds the rest).
+ */
+export const identityFirstOnDc = async (ctx: CheckContext): Promise<void> => {
+  if ((await productBeforeCredentials(ctx)) === 'data-center') await ctx.result('identity');
+};

@@ -1,3 +1,4 @@
+import { identityFirstOnDc } from './data-center.js';
 import { classifyUrl } from '../knowledge/api-versions.js';
 import { detectDataCenter } from '../knowledge/data-center.js';
 import { DOCS } from '../knowledge/docs.js';
@@ -167,6 +168,7 @@ export const gatherLiveTarget = async (
   ctx: CheckContext,
   request: FailingRequest,
 ): Promise<LiveTargetFacts> => {
+  await identityFirstOnDc(ctx);
   // A path with no automatic replacement (a Data Center path, say) is api-version's finding:
   // sending it again with other credentials proves nothing.
   const unfixablePath =
