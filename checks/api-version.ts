@@ -39,7 +39,6 @@ export interface ApiVersionFacts {
   readonly hosts: UrlOptions;
   /** The answer to the call as sent (the replay, or the capture); undefined when not sent. */
   readonly answer?: Answer | undefined;
-  /** Which product connectivity found (live runs). */
   readonly product?: Product | undefined;
   /** The user's own curl command, corrected (secrets as placeholders), when one was given. */
   readonly correctedCommand?: string | undefined;
@@ -164,7 +163,8 @@ export default defineCheck({
     const hosts = { apiUrl: input.apiUrl, authUrl: input.authUrl };
     if (url === undefined) return { hosts };
     // Proof of a suspect URL: its answer as sent (410, CHANGE-2770...); a POST is not replayed.
-    if (classifyUrl(url, hosts).problems.length > 0) await identityFirstOnDc(ctx);
+    const first = identityFirstOnDc(ctx, url);
+    if (first !== undefined) await first;
     const replay = classifyUrl(url, hosts).problems.length > 0 ? replayAsSent(ctx) : undefined;
     const result: HttpResult | undefined = replay === undefined ? undefined : await replay;
     return {

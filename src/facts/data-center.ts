@@ -6,6 +6,7 @@ import {
   detectDataCenter,
   isTokenPath,
 } from '../knowledge/data-center.js';
+import { DATA_CENTER_REST } from '../knowledge/hosts.js';
 import { REMEDY } from '../knowledge/remedies.js';
 import type { CheckContext, HttpResult, Outcome } from '../types.js';
 import type { AuthAttempt } from './auth.js';
@@ -150,6 +151,10 @@ export const experimentTarget = async (ctx: CheckContext, target: string): Promi
  * would send the same credential waits for it, so that a refused password is refused once (and
  * the budget then withholds the rest).
  */
-export const identityFirstOnDc = async (ctx: CheckContext): Promise<void> => {
-  if ((await productBeforeCredentials(ctx)) === 'data-center') await ctx.result('identity');
-};
+export const identityFirstOnDc = (ctx: CheckContext, url: string): Promise<void> | undefined =>
+  // Only a Data Center REST call waits (not a microtask of delay for any other run).
+  DATA_CENTER_REST.test(url)
+    ? productBeforeCredentials(ctx).then(async (product) => {
+        if (product === 'data-center') await ctx.result('identity');
+      })
+    : undefined;

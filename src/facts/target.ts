@@ -168,7 +168,8 @@ export const gatherLiveTarget = async (
   ctx: CheckContext,
   request: FailingRequest,
 ): Promise<LiveTargetFacts> => {
-  await identityFirstOnDc(ctx);
+  const identityFirst = identityFirstOnDc(ctx, request.url);
+  if (identityFirst !== undefined) await identityFirst;
   // A path with no automatic replacement (a Data Center path, say) is api-version's finding:
   // sending it again with other credentials proves nothing.
   const unfixablePath =
