@@ -134,6 +134,35 @@ describe('Data Center: never the one that locks the account', () => {
     }
   });
 
+  it('the curl form: -u with a wrong password names DC_CREDENTIALS_REJECTED after exactly one failed login', async () => {
+    const scenario = dcScenarios.find((s) => s.name === 'dc-healthy')!;
+    const sim = await startSimulator({ scenario });
+    try {
+      const result = await runCli(
+        [
+          '--format',
+          'json',
+          '--',
+          'curl',
+          '-u',
+          'alice:not-her-password',
+          `${sim.base}/rest/api/1.0/projects/ACME/repos/secret-repo/commits`,
+        ],
+        {},
+      );
+      const report = JSON.parse(result.stdout) as Report;
+      // The base (context path included) comes from the call itself.
+      expect(report.target.product).toBe('data-center');
+      expect(report.diagnosis.code).toBe('DC_CREDENTIALS_REJECTED');
+      expect(report.checks.find((c) => c.id === 'identity')?.code).toBe('DC_CREDENTIALS_REJECTED');
+      expect(report.failedAuthAnswers).toBe(1);
+      expect(sim.stats().dataCenter!.failedLoginsByUser['alice']).toBe(1);
+      expect(result.stdout).not.toContain('not-her-password');
+    } finally {
+      await sim.close();
+    }
+  });
+
   it('a base given with its REST root (…/rest/api/1.0) is the same server', async () => {
     const scenario = dcScenarios.find((s) => s.name === 'dc-healthy')!;
     const sim = await startSimulator({ scenario });
