@@ -8,11 +8,18 @@
 import { answerProblem } from '../../src/facts/network.js';
 import {
   BASIC_DISABLED_BODY,
+  captchaResetCommand,
   DC_USER_HEADER,
   detectDataCenter,
 } from '../../src/knowledge/data-center.js';
 import { remedy } from '../../src/knowledge/remedies.js';
-import type { FindingCode, HttpResult, Outcome, OutcomeBase } from '../../src/types.js';
+import type {
+  FindingCode,
+  HttpResult,
+  Outcome,
+  OutcomeBase,
+  Remediation,
+} from '../../src/types.js';
 
 export interface DcIdentityFacts {
   /** How the credential went: `Basic with alice`, `Bearer`. Never the secret. */
@@ -31,7 +38,7 @@ export interface DcIdentityFacts {
 const failWith = (
   code: FindingCode,
   summary: string,
-  extra: Partial<OutcomeBase> = {},
+  extra: Partial<OutcomeBase> & { readonly remediation?: Remediation } = {},
 ): Outcome => ({
   verdict: 'fail',
   code,
@@ -39,6 +46,13 @@ const failWith = (
   remediation: remedy(code),
   ...extra,
 });
+
+/** The admin's reset of this user's CAPTCHA, when the URL and the username are known. */
+const captchaCommands = (r: HttpResult, username: string | undefined): string[] | undefined => {
+  const command =
+    username === undefined ? undefined : captchaResetCommand(r.exchange.request.url, username);
+  return command === undefined ? undefined : [command];
+};
 
 const authenticated = (r: HttpResult | undefined): string | undefined =>
   r === undefined
@@ -65,7 +79,10 @@ export const judgeDc = (f: DcIdentityFacts): Outcome => {
     return failWith(
       'DC_CAPTCHA_REQUIRED',
       `Data Center answered ${result.status ?? '?'} "CAPTCHA required"${f.username === undefined ? '' : ` for ${f.username}`}: the account is locked after failed logins, and even the right password fails until the CAPTCHA is solved. The doctor sent no further login.`,
-      { data: { ...data, captcha: true } },
+      {
+        data: { ...data, captcha: true },
+        remediation: remedy('DC_CAPTCHA_REQUIRED', captchaCommands(result, f.username)),
+      },
     );
   if (f.scheme === 'Basic' && result.status === 403 && BASIC_DISABLED_BODY.test(result.body))
     return failWith(

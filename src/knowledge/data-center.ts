@@ -259,3 +259,13 @@ export const BASIC_DISABLED_BODY = /Basic Authentication has been disabled/iu;
 
 /** The header naming the user Data Center authenticated (§8). */
 export const DC_USER_HEADER = 'X-AUSERNAME';
+
+/**
+ * An admin clears a user's CAPTCHA (contract.md DC_CAPTCHA_REQUIRED; KB "How to identify and reset
+ * all the users blocked by CAPTCHA"): the base is what comes before /rest/ in a Data Center URL.
+ */
+export const captchaResetCommand = (url: string, username: string): string | undefined => {
+  const rest = url.indexOf('/rest/');
+  if (rest < 0) return undefined;
+  return `curl -u "$ADMIN_USER" -X DELETE '${url.slice(0, rest)}${DC_REST_ROOT}/admin/users/captcha?name=${encodeURIComponent(username)}'`;
+};

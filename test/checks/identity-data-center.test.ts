@@ -105,6 +105,11 @@ testCheck(check, [
     prior: onDc,
     http: () => user('alice', basic('alice', 'correct horse')).reply(401, CAPTCHA, challenge),
     expected: { verdict: 'fail', code: 'DC_CAPTCHA_REQUIRED', requests: 1 },
+    // The admin's reset, for this user on this server.
+    assert: (report) =>
+      expect(report.remediation?.commands?.[0]).toBe(
+        `curl -u "$ADMIN_USER" -X DELETE '${BASE}/rest/api/1.0/admin/users/captcha?name=alice'`,
+      ),
   },
   {
     name: 'Data Center: a project token in Basic: DC_TOKEN_AS_BASIC, proven by the Bearer replay',
