@@ -7,6 +7,7 @@ import { agentsFor, describeProxy, proxyFor } from './http/proxy.js';
 import { originPolicy, type Withheld } from './http/origin-policy.js';
 import {
   buildReport,
+  checkedProduct,
   clipEvidence,
   summariseCredential,
   type Environment,
@@ -43,12 +44,6 @@ export const environmentFacts = (
   proxy: proxyFromEnv(apiUrl, env),
   ci: env['CI'] !== undefined && env['CI'] !== 'false',
 });
-
-/** The product connectivity found (`data.product`). */
-const dataProduct = (report: CheckReport): string | undefined => {
-  const value = report.data?.['product'];
-  return typeof value === 'string' ? value : undefined;
-};
 
 /** What the doctor needs of an HTTP client: one per check, and the run's totals. */
 export interface RunHttp {
@@ -152,7 +147,7 @@ export const runDoctor = async (
     },
     ...(options.onStart === undefined ? {} : { onStart: options.onStart }),
     onFinish: (report) => {
-      if (report.id === 'connectivity') productKnown(dataProduct(report));
+      if (report.id === 'connectivity') productKnown(checkedProduct([report]));
       options.onFinish?.(report);
     },
   });

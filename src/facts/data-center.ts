@@ -5,6 +5,7 @@ import {
   dcReplacement,
   detectDataCenter,
   isTokenPath,
+  pathBelowBase,
 } from '../knowledge/data-center.js';
 import { DATA_CENTER_REST } from '../knowledge/hosts.js';
 import { REMEDY } from '../knowledge/remedies.js';
@@ -27,9 +28,7 @@ export const judgeDcPath = (facts: {
   const { url } = facts;
   const base = facts.hosts.apiUrl ?? url;
   const token = facts.token === true;
-  const basePath = new URL(base).pathname.replace(/\/+$/u, '');
-  const path = new URL(url).pathname;
-  const below = path.startsWith(basePath) ? path.slice(basePath.length) : path;
+  const below = pathBelowBase(url, base);
   if (cloudPathOnDc(below)) {
     const mapped = dcReplacement(below);
     const replacement = mapped === undefined ? undefined : `${base.replace(/\/+$/u, '')}${mapped}`;
@@ -136,12 +135,10 @@ export const judgeDcPermission = (f: DcPermissionFacts): Outcome => {
  */
 export const experimentTarget = async (ctx: CheckContext, target: string): Promise<string> => {
   if ((await productBeforeCredentials(ctx)) !== 'data-center') return target;
-  const base = new URL(ctx.input.apiUrl).pathname.replace(/\/+$/u, '');
-  const path = new URL(target).pathname;
   const { workspace, repo } = ctx.input;
   // The repository tells apart a credential read from one ignored (a private one answers 401
   // anonymously); application-properties answers anybody.
-  return isTokenPath(path.startsWith(base) ? path.slice(base.length) : path)
+  return isTokenPath(pathBelowBase(target, ctx.input.apiUrl))
     ? target
     : `${ctx.input.apiUrl}${workspace !== undefined && repo !== undefined ? dcRepoPath(workspace, repo) : DC_APPLICATION_PROPERTIES}`;
 };

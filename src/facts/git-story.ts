@@ -63,27 +63,19 @@ export const followGit = (
     identity?.status === 'fail' &&
     identity.code !== undefined &&
     NARROWS_GIT.has(identity.code);
-  if (narrowed)
-    return {
-      checks,
-      story: {
-        stepChecks: [GIT_CHECK, 'identity'],
-        alone: (failed) =>
-          failed.id === GIT_CHECK
-            ? failed.summary
-            : `${git.summary.replace(/\.$/u, '')}; REST tells why: ${failed.summary}`,
-        tell: (failed) =>
-          failed.id === GIT_CHECK
-            ? failed.summary
-            : `${git.summary.replace(/\.$/u, '')}; REST tells why: ${failed.summary}`,
-      },
-    };
+  // Whether or not a REST finding follows, git's step is told the same way.
+  const told = narrowed
+    ? (failed: CheckReport): string =>
+        failed.id === GIT_CHECK
+          ? failed.summary
+          : `${git.summary.replace(/\.$/u, '')}; REST tells why: ${failed.summary}`
+    : (failed: CheckReport): string => `${failed.summary}${restLine(input, checks)}`;
   return {
     checks,
     story: {
-      stepChecks: [GIT_CHECK],
-      tell: (failed) => `${failed.summary}${restLine(input, checks)}`,
-      alone: (failed) => `${failed.summary}${restLine(input, checks)}`,
+      stepChecks: narrowed ? [GIT_CHECK, 'identity'] : [GIT_CHECK],
+      tell: told,
+      alone: told,
     },
   };
 };

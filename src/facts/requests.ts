@@ -32,11 +32,6 @@ export const anonymousUser = (ctx: CheckContext): Promise<HttpResult> =>
   );
 
 /**
- * Whether connectivity found Bitbucket Data Center instead of Cloud (X-AREQUESTID...). The Cloud
- * checks then skip instead of misreading a Data Center answer (its 401 also means "not
- * permitted", bitbucket-auth.md §8); Data Center checks are future work.
- */
-/**
  * The product before a credentialed request, where it matters: on a host that is not Bitbucket
  * Cloud's, connectivity's verdict (awaited); the demo's simulator says what it plays up front.
  */
@@ -46,6 +41,11 @@ export const productBeforeCredentials = async (ctx: CheckContext): Promise<Produ
   return (await ctx.fact('product')) ?? 'unknown';
 };
 
+/**
+ * Whether connectivity found Bitbucket Data Center instead of Cloud (X-AREQUESTID...). The Cloud
+ * checks then skip or take their Data Center branch instead of misreading a Data Center answer
+ * (its 401 also means "not permitted", bitbucket-auth.md §8).
+ */
 export const onDataCenter = async (ctx: CheckContext): Promise<boolean> =>
   (await ctx.fact('product')) === 'data-center';
 

@@ -1,6 +1,6 @@
 import got, { type Agents, type Method } from 'got';
 import { parseAuthorization } from '../intake/credentials.js';
-import { detectDataCenter, isTokenPath } from '../knowledge/data-center.js';
+import { detectDataCenter, isTokenPath, pathBelowBase } from '../knowledge/data-center.js';
 import { CLOUD_EDGE_HEADERS, isTraceHeader } from '../knowledge/headers.js';
 import { CLOUD_HOSTS, isCloudHost, WEBSITE_HOSTS } from '../knowledge/hosts.js';
 import { isCredentialHeader } from '../knowledge/wire.js';
@@ -497,17 +497,11 @@ export class DoctorHttp {
         `Not sent: the run's budget of ${this.options.maxRequests} requests is spent.`,
       );
     }
-    // The failed-authentication budget counts against every secret a request carries: the one the
-    // check names, each credential of the run it carries, and any other credential header value.
-    // And against its (origin, username) (contract.md, "Secrets": the lockout counter of a
-    // server is per account): a Basic username is the account the request logs in as.
     // Data Center: nothing credentialed before the product is known, and then only its rules.
     let dataCenter = false;
     if (hasAuth && this.options.product !== undefined && !isCloudHost(new URL(url).hostname)) {
       dataCenter = (await this.options.product()) === 'data-center';
-      const base = new URL(this.options.dataCenterBase ?? url).pathname.replace(/\/+$/u, '');
-      const path = new URL(url).pathname;
-      const below = path.startsWith(base) ? path.slice(base.length) : path;
+      const below = pathBelowBase(url, this.options.dataCenterBase ?? url);
       if (dataCenter && !isTokenPath(below)) {
         this.withhold(carried, url, 'Data Center: credentials only below /rest and /scm');
         return this.refuse(
@@ -520,6 +514,10 @@ export class DoctorHttp {
         );
       }
     }
+    // The failed-authentication budget counts against every secret a request carries: the one the
+    // check names, each credential of the run it carries, and any other credential header value.
+    // And against its (origin, username) (contract.md, "Secrets": the lockout counter of a
+    // server is per account): a Basic username is the account the request logs in as.
     const account = basicUsername(headers);
     const budgetKeys = [
       ...new Set([

@@ -226,6 +226,13 @@ export const isDcHttpToken = (secret: string): boolean =>
 /** A Bitbucket Cloud credential by its prefix (API token, app password, access token; §12.3). */
 export const isCloudSecret = (secret: string): boolean => /^(?:ATATT|ATBB|ATCTT)/u.test(secret);
 
+/** A URL's path below a Data Center base (its context path removed, when it has it). */
+export const pathBelowBase = (url: string, base: string): string => {
+  const basePath = new URL(base).pathname.replace(/\/+$/u, '');
+  const path = new URL(url).pathname;
+  return path.startsWith(basePath) ? path.slice(basePath.length) : path;
+};
+
 /** Tokens work only below /rest and /scm since 8.9.22, 8.19.12 and 9.3.2 (§8, access-tokens KB). */
 export const isTokenPath = (path: string): boolean => /^\/(?:rest|scm)(?:\/|$)/u.test(path);
 

@@ -176,7 +176,9 @@ const connectivityData = (checks: readonly CheckReport[]): Record<string, unknow
   checks.find((c) => c.id === 'connectivity' && c.status !== 'skip')?.data;
 
 /** The product connectivity found from the answers, when it found one. */
-const checkedProduct = (checks: readonly CheckReport[]): 'cloud' | 'data-center' | undefined => {
+export const checkedProduct = (
+  checks: readonly CheckReport[],
+): 'cloud' | 'data-center' | undefined => {
   const product = connectivityData(checks)?.['product'];
   return product === 'cloud' || product === 'data-center' ? product : undefined;
 };
