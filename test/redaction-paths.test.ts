@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -381,4 +381,82 @@ describe('redaction: short secrets and scheme words', () => {
       'Write the header as "Authorization: Bearer <token>"',
     );
   });
+});
+
+describe('redaction paths (property): the git intake (issue "Git over HTTPS")', () => {
+  let sim: RunningSimulator;
+  let home: string;
+  beforeAll(async () => {
+    sim = await startSimulator({ scenario: 'git-api-token-email' });
+    home = mkdtempSync(join(tmpdir(), 'bb-redact-git-'));
+  });
+  afterAll(async () => {
+    await sim.close();
+  });
+
+  it('a secret in a git URL, a pasted git command or script, -c http.extraHeader or the credential store never prints, nor lands in --output', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        arbUrlSecret,
+        fc.constantFrom('git-url', 'pasted', 'extra-header', 'script-variable', 'store'),
+        fc.constantFrom('text', 'markdown', 'json'),
+        async (secret, where, format) => {
+          const host = new URL(sim.url).host;
+          const bare = `http://${host}/acme/secret-repo.git`;
+          const withSecret = `http://x-token-auth:${secret}@${host}/acme/secret-repo.git`;
+          writeFileSync(
+            join(home, '.git-credentials'),
+            where === 'store' ? `http://alice:${secret}@${host}\n` : '',
+          );
+          writeFileSync(join(home, '.gitconfig'), '[credential]\n\thelper = store\n');
+          const target = {
+            'git-url': ['--git-url', withSecret],
+            pasted: ['--git', `git clone ${withSecret} work`],
+            'extra-header': [
+              '--',
+              'git',
+              '-c',
+              `http.extraHeader=Authorization: Bearer ${secret}`,
+              'ls-remote',
+              bare,
+            ],
+            'script-variable': [
+              '--git',
+              `git clone http://x-token-auth:$BB_GIT_TOKEN@${host}/acme/secret-repo.git`,
+            ],
+            store: ['--git-url', bare],
+          }[where];
+          const output = join(
+            home,
+            `report.${format === 'markdown' ? 'md' : format === 'json' ? 'json' : 'txt'}`,
+          );
+          const options = [
+            '--api-url',
+            sim.url,
+            '--auth-url',
+            sim.url,
+            '--format',
+            format,
+            '--verbose',
+            '--output',
+            output,
+            '--timeout',
+            '10',
+          ];
+          const argv = [...options, ...target];
+          const io = fakeIO({
+            HOME: home,
+            XDG_CONFIG_HOME: join(home, '.config'),
+            GIT_CONFIG_NOSYSTEM: '1',
+            BB_GIT_TOKEN: secret,
+          });
+          await main(argv, io.sink);
+          const written = readFileSync(output, 'utf8');
+          expect(leaksOf(io.all(), secret, ['alice'])).toEqual([]);
+          expect(leaksOf(written, secret, ['alice'])).toEqual([]);
+        },
+      ),
+      { numRuns: 15 },
+    );
+  }, 180_000);
 });
