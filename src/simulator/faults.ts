@@ -6,6 +6,8 @@
 // resource has been exceeded.", bitbucket-auth.md §7), and a hung or reset connection does not care
 // about paths.
 
+import type { Reply } from './wire.js';
+
 export type FaultMode =
   'rate-limit' | 'hang' | 'reset' | 'html500' | 'badjson' | 'redirect-offhost' | 'slow-body';
 
@@ -41,6 +43,13 @@ export function isFaultMode(value: string): value is FaultMode {
 export const HTML_500_BODY =
   '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Bitbucket | Something went wrong</title></head>\n' +
   '<body><h1>Something went wrong</h1><p>Bitbucket had a problem and was unable to complete your request.</p></body></html>\n';
+
+/** The `badjson` fault: a 200 that claims JSON and carries a body cut in the middle. */
+export const badJsonReply = (reply: Reply): Reply => ({
+  status: 200,
+  headers: { ...reply.headers, 'content-type': 'application/json; charset=utf-8' },
+  body: truncateJson(reply.body),
+});
 
 /** A JSON body cut in the middle, always invalid. */
 export function truncateJson(body: string): string {

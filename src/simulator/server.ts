@@ -24,7 +24,7 @@ import type { DcWorld } from './dc-world.js';
 import { dcWorldSecrets, isDcWorld } from './dc-world.js';
 import type { AuthResult } from './auth.js';
 import type { FaultMode } from './faults.js';
-import { HTML_500_BODY, offhostLocation, truncateJson } from './faults.js';
+import { badJsonReply, HTML_500_BODY, offhostLocation } from './faults.js';
 import type { RequestLogEntry } from './log.js';
 import { maskPath } from './log.js';
 import { authenticateGit, parseGitPath, routeGit } from './git.js';
@@ -340,13 +340,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Runnin
         describe = result.describe;
         statsKey = result.statsKey;
       }
-      if (fault === 'badjson') {
-        reply = {
-          status: 200,
-          headers: { ...reply.headers, 'content-type': 'application/json; charset=utf-8' },
-          body: truncateJson(reply.body),
-        };
-      }
+      if (fault === 'badjson') reply = badJsonReply(reply);
     }
 
     if (reply.status === 401 || rejected) {
@@ -404,13 +398,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Runnin
       inApp = handled.inApp;
       key = handled.statsKey;
       describeText = handled.describe;
-      if (fault === 'badjson') {
-        reply = {
-          status: 200,
-          headers: { ...reply.headers, 'content-type': 'application/json; charset=utf-8' },
-          body: truncateJson(reply.body),
-        };
-      }
+      if (fault === 'badjson') reply = badJsonReply(reply);
     }
     if (reply.status === 401) {
       counts.unauthorized += 1;
